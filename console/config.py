@@ -1,0 +1,358 @@
+"""config.toml -> frozen Settings and the configured Fleet.
+
+The file holds the team's real fleet (production is the base) and `[profiles.NAME]` tables that
+override parts of it, e.g. `[profiles.lab]` maps every name onto the local lab's servers. Any
+problem stops with one message naming the file, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from console.errors import ConfigError
+from console.inventory import Fleet, GroupRule, Instance, Kind, sort_key
+from console.secrets import SECRET_REF_HELP, check_reference, parse_reference
+
+DEFAULT_CONFIG = "config.toml"
+BASE_PROFILE = "production"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConsoleOptions(_Strict):
+    row_limit: int = Field(100, ge=1, le=100_000)
+    output_dir: str = "output"
+    refresh_s: float = Field(2.0, gt=0)
+    fleet_refresh_s: float = Field(15.0, gt=0)
+
+
+class Timeouts(_Strict):
+    connect_s: float = Field(3.0, gt=0, le=120)
+    query_s: float = Field(5.0, gt=0, le=600)
+    probe_s: float = Field(3.0, gt=0, le=120)
+    http_s: float = Field(5.0, gt=0, le=120)
+
+
+class FleetOptions(_Strict):
+    concurrency: int = Field(32, ge=1, le=1024)
+    warn_latency_ms: float = Field(500.0, gt=0)
+    warn_connections_ratio: float = Field(0.8, gt=0, le=1)
+    warn_memory_ratio: float = Field(0.9, gt=0, le=1)
+
+
+class RedisDiscovery(_Strict):
+    enabled: bool = True
+    jobs: tuple[str, ...] = ("redis",)
+    name_label: str = "instance"
+
+
+class Monitoring(_Strict):
+    prometheus: str
+    alertmanager: str
+    cloudwatch_region: str = "us-east-1"
+    aws_endpoint: str | None = None
+    redis_discovery: RedisDiscovery = RedisDiscovery()
+
+    @field_validator("prometheus", "alertmanager", "aws_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value else value
+
+
+class _Connection(_Strict):
+    host: str
+    port: int = Field(ge=1, le=65535)
+    user: str | None = None
+    secret: str
+    env: str = "production"
+    database: str | None = None
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_ref(cls, value: str) -> str:
+        check_reference(value)
+        return value
+
+
+class SqlKind(_Connection):
+    name_pattern: str = "aws-luckyus-{name}-rw"
+    domains: dict[str, tuple[str, ...]] = {}
+
+
+class RedisGroup(_Strict):
+    name: str
+    expected: int = Field(0, ge=0)
+    match: tuple[str, ...]
+
+
+class RedisKind(_Connection):
+    host: str = "{name}"
+    port: int = Field(6379, ge=1, le=65535)
+    name_pattern: str = "luckyus-{name}"
+    groups: tuple[RedisGroup, ...] = ()
+    clusters: dict[str, tuple[str, ...]] = {}
+
+
+class InstanceBlock(_Strict):
+    kind: Literal["mysql", "postgres", "redis"]
+    name: str
+    domain: str
+    env: str | None = None
+    host: str | None = None
+    port: int | None = Field(None, ge=1, le=65535)
+    user: str | None = None
+    secret: str | None = None
+    database: str | None = None
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_ref(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_reference(value)
+        return value
+
+
+class RawConfig(_Strict):
+    profile: str = BASE_PROFILE
+    console: ConsoleOptions = ConsoleOptions()
+    timeouts: Timeouts = Timeouts()
+    fleet: FleetOptions = FleetOptions()
+    monitoring: Monitoring
+    mysql: SqlKind
+    postgres: SqlKind
+    redis: RedisKind
+    instances: tuple[InstanceBlock, ...] = ()
+    keymap: dict[str, str] = {}
+    profiles: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the console needs, validated; secrets are references only."""
+
+    path: Path
+    profile: str
+    console: ConsoleOptions
+    timeouts: Timeouts
+    fleet_options: FleetOptions
+    monitoring: Monitoring
+    redis_rules: tuple[GroupRule, ...]
+    redis_defaults: RedisKind
+    fleet: Fleet
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    secret_keys: Mapping[str, str] = field(default_factory=dict)  # secret ref -> config key
+
+    @property
+    def redis_secret(self) -> str:
+        """The secret reference of discovered Redis clusters (file: made absolute)."""
+        return _absolute(self.redis_defaults.secret, self.path.parent)
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.path.parent / self.console.output_dir).resolve()
+
+
+def config_path(cli_value: str | None) -> Path:
+    """--config, else $OPSCONSOLE_CONFIG, else ./config.toml."""
+    return Path(cli_value or os.environ.get("OPSCONSOLE_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: Path, profile: str | None = None) -> Settings:
+    """Read, merge the chosen profile, validate; raise ConfigError naming file and key."""
+    data = _read_toml(path)
+    chosen = (
+        profile or os.environ.get("OPSCONSOLE_PROFILE") or str(data.get("profile", BASE_PROFILE))
+    )
+    overlay = _profile_overlay(path, data, chosen)
+    _validate(path, data, {}, BASE_PROFILE)  # the production base must be whole on its own
+    raw = _validate(path, _deep_merge(data, overlay), overlay, chosen)
+    return _build_settings(path, chosen, raw)
+
+
+def _validate(
+    path: Path, data: dict[str, Any], overlay: Mapping[str, Any], profile: str
+) -> RawConfig:
+    try:
+        return RawConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(path, exc, overlay, profile) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file", "not found", "a config.toml (see --config)") from None
+    except OSError as exc:
+        raise ConfigError(str(path), "file", f"cannot be read: {exc.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "syntax", str(exc), "valid TOML") from None
+
+
+def _profile_overlay(path: Path, data: dict[str, Any], chosen: str) -> dict[str, Any]:
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(str(path), "profiles", "is not a table", "[profiles.NAME] tables")
+    if chosen in profiles:
+        overlay = profiles[chosen]
+        if not isinstance(overlay, dict):
+            raise ConfigError(str(path), f"profiles.{chosen}", "is not a table")
+        return overlay
+    if chosen == BASE_PROFILE:
+        return {}
+    names = ", ".join([BASE_PROFILE, *profiles])
+    raise ConfigError(str(path), "profile", f"unknown profile {chosen!r}", f"one of: {names}")
+
+
+def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _config_error(
+    path: Path, exc: ValidationError, overlay: Mapping[str, Any], profile: str
+) -> ConfigError:
+    first = exc.errors()[0]
+    loc = [str(part) for part in first["loc"]]
+    key = ".".join(loc) or "(top level)"
+    if _has_path(overlay, loc):
+        key = f"profiles.{profile}.{key}"
+    problem, expected = _describe(first)
+    return ConfigError(str(path), key, problem, expected)
+
+
+def _has_path(tree: Mapping[str, Any], loc: list[str]) -> bool:
+    node: Any = tree
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key", "only the keys documented in config.toml"
+    if kind == "missing":
+        return "is missing", "a value"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if "secret" in str(error["loc"][-1:]):
+        return message, SECRET_REF_HELP
+    return message, ""
+
+
+def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
+    base_dir = path.parent.resolve()
+    secret_keys: dict[str, str] = {}
+    instances: list[Instance] = []
+    for kind in ("mysql", "postgres"):
+        section: SqlKind = getattr(raw, kind)
+        for domain, names in section.domains.items():
+            instances += [_from_kind(kind, section, domain, n, base_dir) for n in names]
+        secret_keys.setdefault(_absolute(section.secret, base_dir), _key(profile, raw, kind))
+    for group, names in raw.redis.clusters.items():
+        instances += [_from_kind("redis", raw.redis, group, n, base_dir) for n in names]
+    secret_keys.setdefault(_absolute(raw.redis.secret, base_dir), _key(profile, raw, "redis"))
+    for index, block in enumerate(raw.instances):
+        instance = _from_block(block, raw, base_dir)
+        instances.append(instance)
+        secret_keys.setdefault(instance.secret, f"instances[{index}].secret")
+    _reject_duplicates(path, instances)
+    rules = tuple(GroupRule(g.name, g.expected, g.match) for g in raw.redis.groups)
+    return Settings(
+        path=path.resolve(),
+        profile=profile,
+        console=raw.console,
+        timeouts=raw.timeouts,
+        fleet_options=raw.fleet,
+        monitoring=raw.monitoring,
+        redis_rules=rules,
+        redis_defaults=raw.redis,
+        fleet=Fleet(tuple(sorted(instances, key=sort_key))),
+        keymap=dict(raw.keymap),
+        secret_keys=secret_keys,
+    )
+
+
+def _key(profile: str, raw: RawConfig, kind: str) -> str:
+    overlay = raw.profiles.get(profile, {}).get(kind, {})
+    prefix = f"profiles.{profile}." if isinstance(overlay, dict) and "secret" in overlay else ""
+    return f"{prefix}{kind}.secret"
+
+
+def _absolute(ref: str, base_dir: Path) -> str:
+    """file: references are relative to the config file's folder."""
+    scheme, value = parse_reference(ref)
+    if scheme == "file" and not Path(value).is_absolute():
+        return f"file:{base_dir / value}"
+    return ref
+
+
+def _fill(template: str | None, kind_pattern: str, short: str) -> str | None:
+    if template is None:
+        return None
+    server = kind_pattern.format(name=short)
+    return template.format(name=short, server=server, db=short.replace("-", "_"))
+
+
+def _from_kind(
+    kind: Kind, section: SqlKind | RedisKind, group: str, short: str, base_dir: Path
+) -> Instance:
+    return Instance(
+        kind=kind,
+        name=section.name_pattern.format(name=short),
+        group=group,
+        env=section.env,
+        host=_fill(section.host, section.name_pattern, short) or short,
+        port=section.port,
+        user=section.user,
+        secret=_absolute(section.secret, base_dir),
+        database=_fill(section.database, section.name_pattern, short),
+    )
+
+
+def _from_block(block: InstanceBlock, raw: RawConfig, base_dir: Path) -> Instance:
+    defaults: SqlKind | RedisKind = getattr(raw, block.kind)
+    return Instance(
+        kind=block.kind,
+        name=block.name,
+        group=block.domain,
+        env=block.env or defaults.env,
+        host=block.host or block.name,
+        port=block.port or defaults.port,
+        user=block.user if block.user is not None else defaults.user,
+        secret=_absolute(block.secret or defaults.secret, base_dir),
+        database=block.database,
+    )
+
+
+def _reject_duplicates(path: Path, instances: list[Instance]) -> None:
+    seen: set[str] = set()
+    for instance in instances:
+        if instance.name in seen:
+            raise ConfigError(
+                str(path), f"{instance.kind} {instance.name}", "is listed twice", "unique names"
+            )
+        seen.add(instance.name)

@@ -1,0 +1,105 @@
+"""The fleet: every instance the console watches, and the merge of discovered Redis clusters.
+
+Instances come from config.toml (MySQL and PostgreSQL by domain, explicit blocks) and from
+discovery (the redis exporter's Prometheus targets), each Redis cluster placed in its group
+by the configured name rules; one that matches no rule lands in "ungrouped", never dropped.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Kind = Literal["mysql", "postgres", "redis"]
+KINDS: tuple[Kind, ...] = ("mysql", "postgres", "redis")
+UNGROUPED = "ungrouped"
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """One database server the console watches; `secret` is a reference, never a password."""
+
+    kind: Kind
+    name: str
+    group: str
+    env: str
+    host: str
+    port: int
+    user: str | None
+    secret: str
+    database: str | None = None
+    origin: str = "config"  # "config" or "prometheus"
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRule:
+    """A Redis group: its name, the count the team expects, the globs that place a cluster."""
+
+    name: str
+    expected: int
+    match: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fleet:
+    """The whole inventory, in a stable order (kind, group, name)."""
+
+    instances: tuple[Instance, ...]
+    discovery_error: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.instances)
+
+    def by_name(self, name: str) -> Instance | None:
+        return next((i for i in self.instances if i.name == name), None)
+
+    def of_kind(self, kind: Kind) -> tuple[Instance, ...]:
+        return tuple(i for i in self.instances if i.kind == kind)
+
+    def groups(self, kind: Kind) -> dict[str, tuple[Instance, ...]]:
+        grouped: dict[str, list[Instance]] = {}
+        for instance in self.of_kind(kind):
+            grouped.setdefault(instance.group, []).append(instance)
+        return {group: tuple(members) for group, members in grouped.items()}
+
+
+def sort_key(instance: Instance) -> tuple[int, str, str]:
+    return (KINDS.index(instance.kind), instance.group.lower(), instance.name)
+
+
+def group_for(name: str, rules: Sequence[GroupRule]) -> str:
+    """The first group whose globs match `name`, else "ungrouped"."""
+    for rule in rules:
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in rule.match):
+            return rule.name
+    return UNGROUPED
+
+
+def merge_discovered(
+    fleet: Fleet,
+    discovered: Iterable[Instance],
+    rules: Sequence[GroupRule],
+) -> Fleet:
+    """Add discovered Redis clusters, grouped by `rules`; a configured name keeps its config."""
+    known = {instance.name for instance in fleet.instances}
+    added = [
+        replace(instance, group=group_for(instance.name, rules))
+        for instance in discovered
+        if instance.name not in known
+    ]
+    merged = sorted((*fleet.instances, *added), key=sort_key)
+    return Fleet(tuple(merged), fleet.discovery_error)
+
+
+def with_discovery_error(fleet: Fleet, message: str) -> Fleet:
+    return Fleet(fleet.instances, message)

@@ -1,0 +1,1 @@
+"""Safety rules enforced in the data layer: redaction, masking, guards, audit."""

@@ -1,0 +1,39 @@
+"""`opsconsole inventory`: the fleet (configured plus discovered), never a secret."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from console.formatting import text_table
+from console.inventory import Fleet, Instance
+from console.secrets import parse_reference
+
+
+def as_record(instance: Instance) -> dict[str, Any]:
+    """One instance as JSON-ready values; the secret shows only its kind (env, file, ...)."""
+    return {
+        "name": instance.name,
+        "kind": instance.kind,
+        "group": instance.group,
+        "env": instance.env,
+        "endpoint": instance.endpoint,
+        "database": instance.database,
+        "secret": parse_reference(instance.secret)[0],
+        "origin": instance.origin,
+    }
+
+
+def render_json(fleet: Fleet) -> str:
+    return json.dumps([as_record(i) for i in fleet.instances], indent=2)
+
+
+def render_text(fleet: Fleet) -> list[str]:
+    rows = [
+        [i.kind, i.group, i.name, i.env, i.endpoint, parse_reference(i.secret)[0], i.origin]
+        for i in fleet.instances
+    ]
+    lines = text_table(["KIND", "GROUP", "NAME", "ENV", "ENDPOINT", "SECRET", "ORIGIN"], rows)
+    counts = ", ".join(f"{len(fleet.of_kind(k))} {k}" for k in ("mysql", "postgres", "redis"))
+    lines.append(f"{len(fleet)} instances: {counts}")
+    return lines
