@@ -8,7 +8,7 @@ import pytest
 
 from console.config import load_settings
 from console.errors import ConfigError
-from console.inventory import GroupRule, Instance, UNGROUPED, Fleet, group_for, merge_discovered
+from console.inventory import UNGROUPED, Fleet, GroupRule, Instance, group_for, merge_discovered
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config.toml"
@@ -59,7 +59,8 @@ def test_a_62nd_mysql_server_is_one_short_block(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
         CONFIG.read_text()
-        + '\n[[instances]]\nkind = "mysql"\nname = "aws-luckyus-newservice-rw"\ndomain = "Platform"\n'
+        + "\n[[instances]]\n"
+        + 'kind = "mysql"\nname = "aws-luckyus-newservice-rw"\ndomain = "Platform"\n'
     )
     settings = load_settings(path, "production")
     added = settings.fleet.by_name("aws-luckyus-newservice-rw")
@@ -71,6 +72,13 @@ def test_a_62nd_mysql_server_is_one_short_block(tmp_path: Path) -> None:
         3306,
     )
     assert len(settings.fleet.of_kind("mysql")) == 62
+
+
+POSTGRES_HOST = (
+    'name_pattern = "aws-luckyus-{name}-rw"\n'
+    'host = "{server}.luckyus.us-east-1.rds.amazonaws.com"\n'
+    "port = 5432"
+)
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> str:
@@ -101,8 +109,8 @@ def _broken(tmp_path: Path, old: str, new: str) -> str:
             ["profiles.lab.monitoring.prometheus", "http"],
         ),
         (
-            '[postgres]\nname_pattern = "aws-luckyus-{name}-rw"\nhost = "{server}.luckyus.us-east-1.rds.amazonaws.com"\n',
-            '[postgres]\nname_pattern = "aws-luckyus-{name}-rw"\n',
+            POSTGRES_HOST,
+            'name_pattern = "aws-luckyus-{name}-rw"\n',
             ["postgres.host", "missing"],
         ),
     ],
@@ -118,12 +126,12 @@ def test_broken_config_names_file_key_and_expectation(
 
 
 def test_unknown_profile_lists_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match="unknown profile 'staging'.*production, lab"):
+    with pytest.raises(ConfigError, match=r"unknown profile 'staging'.*production, lab"):
         load_settings(CONFIG, "staging")
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.toml: file: not found"):
+    with pytest.raises(ConfigError, match=r"nope\.toml: file: not found"):
         load_settings(tmp_path / "nope.toml")
 
 

@@ -1,0 +1,189 @@
+"""`opsconsole` verbs: tui (default), check, inventory, lab.
+
+Every verb takes --config PATH ($OPSCONSOLE_CONFIG, ./config.toml) and --profile NAME
+($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status: 0 fine, 1 unhealthy or failed,
+2 usage or config error. The Textual app is imported only for the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console import __version__
+from console.config import Settings, config_path, load_settings
+from console.data.models import FleetHealth
+from console.errors import ConsoleError
+from console.formatting import text_table
+from console.secrets import check_resolvable
+from console.verbs import check as check_verb
+from console.verbs import inventory as inventory_verb
+
+if TYPE_CHECKING:
+    from console.lab.manager import PartStatus
+
+LAB_ACTIONS = ("up", "down", "status", "scenario")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default $OPSCONSOLE_CONFIG or ./config.toml)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default,
+        help="profile (default $OPSCONSOLE_PROFILE or the file's `profile`)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="opsconsole", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"opsconsole {__version__}")
+    _global_options(parser, suppress=False)
+    parser.add_argument("--instance", metavar="NAME", help="open straight on this instance")
+    parser.add_argument("--pane", metavar="PANE", help="overview, processes, queries, metrics")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    verbs.add_parser("tui", parents=[common], help="open the console (the default)")
+    check = verbs.add_parser("check", parents=[common], help="health of the whole fleet")
+    check.add_argument("--json", action="store_true", help="one JSON array, one object each")
+    inventory = verbs.add_parser("inventory", parents=[common], help="print the fleet")
+    inventory.add_argument("--json", action="store_true", help="one JSON array")
+    lab = verbs.add_parser("lab", parents=[common], help="the local lab of real servers")
+    lab.add_argument("action", choices=LAB_ACTIONS)
+    lab.add_argument("scenario", nargs="?", help="for `scenario`: the incident to inject")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConsoleError as exc:
+        print(f"opsconsole: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    path = config_path(args.config)
+    if args.verb == "lab":
+        return _lab(args, path)
+    settings = load_settings(path, args.profile)
+    if args.verb == "inventory":
+        return asyncio.run(_inventory(settings, args.json))
+    check_resolvable(dict(settings.secret_keys), str(settings.path))
+    if args.verb == "check":
+        return asyncio.run(_check(settings, args.json))
+    from console.app import run_app  # deferred: the headless verbs never load Textual
+
+    return run_app(settings, instance=args.instance, pane=args.pane)
+
+
+async def _inventory(settings: Settings, as_json: bool) -> int:
+    from console.data.layer import DataLayer
+
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    if fleet.discovery_error:
+        print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
+    if as_json:
+        print(inventory_verb.render_json(fleet))
+    else:
+        print("\n".join(inventory_verb.render_text(fleet)))
+    return 0
+
+
+async def _check(settings: Settings, as_json: bool) -> int:
+    from console.data.layer import DataLayer
+
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+        if fleet.discovery_error:
+            print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
+        progress = _Progress(len(fleet)) if sys.stderr.isatty() else None
+        results = await data.sweep(fleet.instances, progress.step if progress else None)
+    finally:
+        await data.close()
+    if progress is not None:
+        progress.done()
+    if as_json:
+        print(check_verb.render_json(results))
+    else:
+        print("\n".join(check_verb.render_text(results)))
+        print(check_verb.summary(results))
+    return check_verb.exit_status(results)
+
+
+class _Progress:
+    """`checked 37/142` on the terminal's stderr while the sweep runs."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+
+    def step(self, result: FleetHealth) -> None:
+        self.count += 1
+        sys.stderr.write(f"\rchecked {self.count}/{self.total}: {result.name:<40.40}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\r" + " " * 60 + "\r")
+        sys.stderr.flush()
+
+
+def lab_dir_for(path: Path) -> Path:
+    """$OPSCONSOLE_LAB_DIR, else `.lab` beside the config file."""
+    env = os.environ.get("OPSCONSOLE_LAB_DIR")
+    return Path(env) if env else path.resolve().parent / ".lab"
+
+
+def _lab(args: argparse.Namespace, path: Path) -> int:
+    from console.lab import manager
+
+    lab_dir = lab_dir_for(path)
+
+    def emit(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    if args.action == "up":
+        return 0 if manager.up(lab_dir, emit) else 1
+    if args.action == "down":
+        return 0 if manager.down(lab_dir, emit) else 1
+    if args.action == "scenario":
+        if args.scenario not in manager.SCENARIOS:
+            emit(f"opsconsole: lab scenario: expected one of {', '.join(manager.SCENARIOS)}")
+            return 2
+        return 0 if manager.scenario(lab_dir, args.scenario, emit) else 1
+    return _lab_status(manager.status(lab_dir))
+
+
+def _lab_status(parts: Sequence[PartStatus]) -> int:
+    rows = [
+        [
+            part.name,
+            "up" if part.healthy else "DOWN",
+            str(part.pid or "-"),
+            str(part.port or "-"),
+            part.detail,
+        ]
+        for part in parts
+    ]
+    print("\n".join(text_table(["PART", "STATE", "PID", "PORT", "DETAIL"], rows)))
+    return 0 if all(part.healthy for part in parts) else 1

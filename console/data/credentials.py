@@ -1,0 +1,59 @@
+"""Resolve an instance's secret reference to a password, only inside the data layer.
+
+env:/file: are read locally; secretsmanager: and rds-iam go to AWS (aioboto3, imported only
+when first needed). Values are cached per reference for the process and registered for
+redaction, so no error message or log line can show them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import SecretStr
+
+from console.errors import SecretError
+from console.inventory import Instance
+from console.safety.redact import register_secret
+from console.secrets import parse_reference, resolve_local
+
+
+class AwsSecrets(Protocol):
+    """What the credential resolver needs from AWS."""
+
+    async def secret_value(self, secret_id: str) -> str: ...
+
+    async def rds_auth_token(self, host: str, port: int, user: str) -> str: ...
+
+
+class Credentials:
+    """Password lookup for every instance; one resolution per reference (IAM tokens excepted)."""
+
+    def __init__(self, aws: AwsSecrets | None) -> None:
+        self._aws = aws
+        self._cache: dict[str, SecretStr | None] = {}
+
+    async def password(self, instance: Instance) -> str | None:
+        """The instance's password (or IAM token); raises SecretError with no secret in it."""
+        scheme, value = parse_reference(instance.secret)
+        if scheme == "rds-iam":
+            token = await self._require_aws("rds-iam").rds_auth_token(
+                instance.host, instance.port, instance.user or ""
+            )
+            register_secret(token)
+            return token
+        if instance.secret not in self._cache:
+            self._cache[instance.secret] = await self._resolve(scheme, value, instance.secret)
+        cached = self._cache[instance.secret]
+        return None if cached is None else cached.get_secret_value()
+
+    async def _resolve(self, scheme: str, value: str, ref: str) -> SecretStr | None:
+        if scheme == "secretsmanager":
+            secret = await self._require_aws(ref).secret_value(value)
+            register_secret(secret)
+            return SecretStr(secret)
+        return resolve_local(ref)
+
+    def _require_aws(self, what: str) -> AwsSecrets:
+        if self._aws is None:
+            raise SecretError(f"{what}: AWS is not configured for this profile")
+        return self._aws

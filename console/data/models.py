@@ -1,0 +1,357 @@
+"""Typed readings: every answer the data layer gives is one of these frozen values.
+
+The UI and the headless verbs see only these models (never a driver row, a response object or
+Rich markup), so a screen cannot depend on a driver and every value has passed masking.
+Units are in the names (`time_s`, `used_bytes`); `None` means "not reported", never "error".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+T = TypeVar("T")
+Source = Literal["mysql", "postgres", "redis", "prometheus", "alertmanager", "aws", "secrets"]
+ErrorKind = Literal["timeout", "unreachable", "auth", "denied", "query", "refused", "internal"]
+HealthState = Literal["ok", "warn", "down"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A failed call, already redacted: safe to show, log and export."""
+
+    instance: str
+    source: Source
+    kind: ErrorKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.instance} ({self.source}): {self.kind}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading(Generic[T]):
+    """One answer from one source about one instance: a value or an error, never both."""
+
+    instance: str
+    source: Source
+    fetched_at: datetime
+    elapsed_s: float
+    value: T | None = None
+    error: SourceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --- fleet health ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """One instance's health from a cheap probe: state, the key figure, and why if not ok."""
+
+    state: HealthState
+    latency_ms: float
+    connections: int | None = None
+    max_connections: int | None = None
+    used_memory_bytes: int | None = None
+    max_memory_bytes: int | None = None
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FleetHealth:
+    """The result of sweeping one instance: its name, kind, group and the probe's reading."""
+
+    name: str
+    kind: str
+    group: str
+    reading: Reading[Health]
+
+    @property
+    def state(self) -> HealthState:
+        if self.reading.value is not None:
+            return self.reading.value.state
+        return "down"
+
+
+# --- SQL servers (MySQL/MariaDB and PostgreSQL share these) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ServerStatus:
+    """Overview figures of one SQL server."""
+
+    version: str
+    uptime_s: float
+    connections: int
+    max_connections: int
+    running: int
+    qps: float | None
+    cache_hit_ratio: float | None
+    replication_lag_s: float | None
+    is_replica: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    """One session of a SQL server, with who blocks it."""
+
+    id: int
+    user: str
+    host: str
+    db: str | None
+    command: str
+    state: str | None
+    time_s: float
+    trx_age_s: float | None
+    query: str | None  # masked by the data layer before it gets here
+    blocked_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LockWait:
+    """One edge of a lock-wait graph: `waiting` waits for a lock that `blocking` holds."""
+
+    waiting: int
+    blocking: int
+    wait_s: float | None
+    lock: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """One normalised statement with its totals (performance_schema or pg_stat_statements)."""
+
+    digest: str
+    text: str  # normalised and masked
+    schema: str | None
+    calls: int
+    total_time_s: float
+    avg_time_s: float
+    max_time_s: float | None
+    rows_sent: int | None
+    rows_examined: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One server variable or setting."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainPlan:
+    """EXPLAIN output as a table of text cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    estimated_rows: int | None
+
+
+# --- Redis --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InfoSection:
+    """One INFO section as ordered name/value pairs."""
+
+    name: str
+    fields: tuple[tuple[str, str], ...]
+
+    def get(self, key: str) -> str | None:
+        return next((value for name, value in self.fields if name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RedisInfo:
+    """Redis INFO, by section, plus the figures every screen needs."""
+
+    version: str
+    uptime_s: float
+    connected_clients: int
+    used_memory_bytes: int
+    max_memory_bytes: int | None
+    ops_per_s: float
+    hit_ratio: float | None
+    keys: int
+    expiring_keys: int
+    role: str
+    sections: tuple[InfoSection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SlowlogEntry:
+    """One Redis SLOWLOG entry; arguments are masked."""
+
+    id: int
+    started_at: datetime
+    duration_s: float
+    command: str
+    client: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RedisClient:
+    """One Redis client connection from CLIENT LIST."""
+
+    id: int
+    addr: str
+    name: str
+    age_s: float
+    idle_s: float
+    db: int
+    command: str
+    user: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RedisMemory:
+    """Redis memory figures from INFO memory."""
+
+    used_bytes: int
+    rss_bytes: int | None
+    peak_bytes: int | None
+    max_bytes: int | None
+    fragmentation_ratio: float | None
+    policy: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeySample:
+    """One sampled key: its type, TTL (None = no expiry) and memory if measured."""
+
+    key: str
+    type: str
+    ttl_s: float | None
+    memory_bytes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyspaceSample:
+    """A bounded SCAN of a keyspace: the keys seen and whether the scan finished."""
+
+    keys: tuple[KeySample, ...]
+    scanned: int
+    complete: bool
+    cursor: int
+
+
+# --- Prometheus and Alertmanager ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One instant-vector element: labels and a value."""
+
+    labels: tuple[tuple[str, str], ...]
+    value: float
+    at: datetime
+
+    def label(self, name: str) -> str | None:
+        return next((value for key, value in self.labels if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One range-vector series: labels and (time, value) points."""
+
+    labels: tuple[tuple[str, str], ...]
+    points: tuple[tuple[datetime, float], ...]
+
+    def label(self, name: str) -> str | None:
+        return next((value for key, value in self.labels if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One Prometheus scrape target."""
+
+    job: str
+    instance: str
+    health: str
+    scrape_url: str
+    labels: tuple[tuple[str, str], ...]
+    last_error: str
+    last_scrape: datetime | None
+
+    def label(self, name: str) -> str | None:
+        return next((value for key, value in self.labels if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One Prometheus alerting or recording rule with its state."""
+
+    group: str
+    name: str
+    kind: str  # "alerting" or "recording"
+    query: str
+    state: str | None
+    health: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert (Alertmanager v2 or Prometheus), with its labels and silenced state."""
+
+    fingerprint: str
+    name: str
+    severity: str
+    state: str  # "active", "suppressed", "unprocessed", "firing", "pending"
+    starts_at: datetime | None
+    summary: str
+    labels: tuple[tuple[str, str], ...]
+    silenced_by: tuple[str, ...] = ()
+
+    def label(self, name: str) -> str | None:
+        return next((value for key, value in self.labels if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertGroup:
+    """Alerts grouped by severity and alert name, most severe first."""
+
+    severity: str
+    name: str
+    alerts: tuple[Alert, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """One Alertmanager silence."""
+
+    id: str
+    state: str
+    created_by: str
+    comment: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    matchers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredCluster:
+    """A Redis cluster found as a Prometheus target: its team name and endpoint."""
+
+    name: str
+    host: str
+    port: int
+    job: str
+    health: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRef:
+    """What a view needs to name an instance: no endpoint secrets, no driver."""
+
+    kind: str
+    name: str
+    group: str
+    env: str
+    endpoint: str

@@ -1,0 +1,293 @@
+"""MySQL and MariaDB through asyncmy: status, processlist with lock chains, digests, EXPLAIN.
+
+One pool per instance, created lazily on the running loop and reused. Sessions are read-only,
+every statement is a named constant tagged /* opsconsole */, LIMITed, and bounded by a server
+side time limit as well as the client timeout. A connection interrupted mid-query is closed,
+never handed back to the pool.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import asyncmy
+
+from console.config import Timeouts
+from console.data.calls import fetch
+from console.data.credentials import Credentials
+from console.data.models import (
+    Digest,
+    ExplainPlan,
+    Health,
+    LockWait,
+    Process,
+    Reading,
+    ServerStatus,
+    Variable,
+)
+from console.data.sqlrows import (
+    WarnLimits,
+    explain_plan,
+    health_from,
+    masked_process,
+    to_float,
+    to_int,
+)
+from console.inventory import Instance
+from console.safety.masking import mask_text
+
+Row = tuple[Any, ...]
+
+TAG = "/* opsconsole */"
+HEALTH_SQL = "SELECT /* opsconsole */ @@max_connections, @@version"
+STATUS_NAMES = (
+    "Uptime",
+    "Threads_connected",
+    "Threads_running",
+    "Questions",
+    "Innodb_buffer_pool_read_requests",
+    "Innodb_buffer_pool_reads",
+)
+STATUS_SQL = (
+    "SHOW /* opsconsole */ GLOBAL STATUS WHERE Variable_name IN ("
+    + ", ".join(f"'{name}'" for name in STATUS_NAMES)
+    + ")"
+)
+VERSION_SQL = "SELECT /* opsconsole */ @@version, @@max_connections, @@read_only"
+REPLICA_SQL = "SHOW /* opsconsole */ REPLICA STATUS"
+PROCESSLIST_SQL = """
+SELECT /* opsconsole */ p.ID, p.USER, p.HOST, p.DB, p.COMMAND, p.STATE, p.TIME, p.INFO,
+       TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS trx_age
+FROM information_schema.PROCESSLIST p
+LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump')
+  AND (p.INFO IS NULL OR p.INFO NOT LIKE '%%/* opsconsole */%%')
+ORDER BY p.TIME DESC LIMIT %s
+"""
+LOCK_WAITS_MARIADB_SQL = """
+SELECT /* opsconsole */ r.trx_mysql_thread_id, b.trx_mysql_thread_id,
+       TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()), l.lock_table
+FROM information_schema.INNODB_LOCK_WAITS w
+JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
+JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id
+LEFT JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id
+LIMIT %s
+"""
+LOCK_WAITS_MYSQL8_SQL = """
+SELECT /* opsconsole */ r.trx_mysql_thread_id, b.trx_mysql_thread_id,
+       TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()),
+       CONCAT(w.OBJECT_SCHEMA, '.', w.OBJECT_NAME)
+FROM performance_schema.data_lock_waits w
+JOIN information_schema.INNODB_TRX r ON r.trx_id = w.REQUESTING_ENGINE_TRANSACTION_ID
+JOIN information_schema.INNODB_TRX b ON b.trx_id = w.BLOCKING_ENGINE_TRANSACTION_ID
+LIMIT %s
+"""
+DIGESTS_SQL = """
+SELECT /* opsconsole */ DIGEST, DIGEST_TEXT, SCHEMA_NAME, COUNT_STAR, SUM_TIMER_WAIT / 1e12,
+       AVG_TIMER_WAIT / 1e12, MAX_TIMER_WAIT / 1e12, SUM_ROWS_SENT, SUM_ROWS_EXAMINED
+FROM performance_schema.events_statements_summary_by_digest
+WHERE DIGEST_TEXT IS NOT NULL
+ORDER BY SUM_TIMER_WAIT DESC LIMIT %s
+"""
+VARIABLES_SQL = "SHOW /* opsconsole */ GLOBAL VARIABLES LIKE %s"
+
+
+class MySQLSource:
+    """asyncmy access to every MySQL/MariaDB instance: one lazily created pool each."""
+
+    def __init__(self, timeouts: Timeouts, credentials: Credentials) -> None:
+        self._timeouts = timeouts
+        self._credentials = credentials
+        self._pools: dict[str, Any] = {}
+        self._mariadb: dict[str, bool] = {}
+        self._questions: dict[str, tuple[float, float]] = {}
+
+    async def close(self) -> None:
+        pools, self._pools = self._pools, {}
+        for pool in pools.values():
+            pool.close()
+            await pool.wait_closed()
+
+    async def forget(self, instance: Instance) -> None:
+        """Drop an instance's pool (after a fault), so the next call reconnects."""
+        pool = self._pools.pop(instance.name, None)
+        if pool is not None:
+            pool.terminate()
+
+    # --- public calls: each returns a Reading, never raises for a source failure ----------
+
+    async def health(self, instance: Instance, warn: WarnLimits) -> Reading[Health]:
+        async def run() -> Health:
+            started = time.monotonic()
+            [(max_conn, _version)] = await self._rows(instance, HEALTH_SQL)
+            status: dict[str, Any] = dict(await self._rows(instance, STATUS_SQL))
+            latency_ms = (time.monotonic() - started) * 1000
+            return health_from(
+                latency_ms, to_int(status.get("Threads_connected")), to_int(max_conn), warn
+            )
+
+        return await fetch(instance.name, "mysql", self._timeouts.probe_s, run)
+
+    async def status(self, instance: Instance) -> Reading[ServerStatus]:
+        return await fetch(
+            instance.name, "mysql", self._timeouts.query_s, lambda: self._status(instance)
+        )
+
+    async def processlist(self, instance: Instance, limit: int) -> Reading[tuple[Process, ...]]:
+        async def run() -> tuple[Process, ...]:
+            rows = await self._rows(instance, PROCESSLIST_SQL, (limit,))
+            waits = await self._lock_waits(instance, limit)
+            blockers: dict[int, list[int]] = {}
+            for wait in waits:
+                blockers.setdefault(wait.waiting, []).append(wait.blocking)
+            return tuple(masked_process(row, blockers) for row in rows)
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def lock_waits(self, instance: Instance, limit: int) -> Reading[tuple[LockWait, ...]]:
+        return await fetch(
+            instance.name,
+            "mysql",
+            self._timeouts.query_s,
+            lambda: self._lock_waits(instance, limit),
+        )
+
+    async def digests(self, instance: Instance, limit: int) -> Reading[tuple[Digest, ...]]:
+        async def run() -> tuple[Digest, ...]:
+            rows = await self._rows(instance, DIGESTS_SQL, (limit,))
+            return tuple(_digest(row) for row in rows)
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def variables(
+        self, instance: Instance, pattern: str, limit: int
+    ) -> Reading[tuple[Variable, ...]]:
+        async def run() -> tuple[Variable, ...]:
+            rows = await self._rows(instance, VARIABLES_SQL, (pattern,))
+            return tuple(Variable(str(name), mask_text(str(value))) for name, value in rows[:limit])
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
+        """EXPLAIN of a statement the caller has already checked as read-only."""
+
+        async def run() -> ExplainPlan:
+            columns, rows = await self._table(instance, f"EXPLAIN {TAG} {statement}")
+            return explain_plan(columns, rows, "rows")
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    async def _status(self, instance: Instance) -> ServerStatus:
+        [(version, max_conn, _read_only)] = await self._rows(instance, VERSION_SQL)
+        status = {str(k): v for k, v in await self._rows(instance, STATUS_SQL)}
+        uptime = to_float(status.get("Uptime")) or 0.0
+        requests = to_float(status.get("Innodb_buffer_pool_read_requests")) or 0.0
+        misses = to_float(status.get("Innodb_buffer_pool_reads")) or 0.0
+        lag, is_replica = await self._replication(instance)
+        return ServerStatus(
+            version=str(version),
+            uptime_s=uptime,
+            connections=to_int(status.get("Threads_connected")) or 0,
+            max_connections=to_int(max_conn) or 0,
+            running=to_int(status.get("Threads_running")) or 0,
+            qps=self._rate(instance.name, to_float(status.get("Questions")) or 0.0, uptime),
+            cache_hit_ratio=(1 - misses / requests) if requests else None,
+            replication_lag_s=lag,
+            is_replica=is_replica,
+        )
+
+    def _rate(self, name: str, questions: float, uptime_s: float) -> float | None:
+        """Questions per second since the previous reading (since start-up the first time)."""
+        now = time.monotonic()
+        previous = self._questions.get(name)
+        self._questions[name] = (now, questions)
+        if previous is not None and now > previous[0] and questions >= previous[1]:
+            return (questions - previous[1]) / (now - previous[0])
+        return questions / uptime_s if uptime_s else None
+
+    async def _replication(self, instance: Instance) -> tuple[float | None, bool]:
+        columns, rows = await self._table(instance, REPLICA_SQL)
+        if not rows:
+            return None, False
+        record = dict(zip(columns, rows[0], strict=False))
+        return to_float(record.get("Seconds_Behind_Master")), True
+
+    async def _lock_waits(self, instance: Instance, limit: int) -> tuple[LockWait, ...]:
+        await self._pool(instance)
+        sql = LOCK_WAITS_MARIADB_SQL if self._mariadb[instance.name] else LOCK_WAITS_MYSQL8_SQL
+        rows = await self._rows(instance, sql, (limit,))
+        return tuple(
+            LockWait(int(w), int(b), to_float(s), None if t is None else str(t))
+            for w, b, s, t in rows
+        )
+
+    async def _pool(self, instance: Instance) -> Any:
+        pool = self._pools.get(instance.name)
+        if pool is None:
+            pool = await asyncmy.create_pool(
+                minsize=0,
+                maxsize=4,
+                host=instance.host,
+                port=instance.port,
+                user=instance.user,
+                password=await self._credentials.password(instance) or "",
+                database=instance.database,
+                connect_timeout=max(1, round(self._timeouts.connect_s)),
+                autocommit=True,
+                init_command="SET SESSION TRANSACTION READ ONLY",
+                pool_recycle=600,
+            )
+            async with pool.acquire() as conn:
+                self._mariadb[instance.name] = "mariadb" in conn.get_server_info().lower()
+            self._pools[instance.name] = pool
+        return pool
+
+    async def _rows(self, instance: Instance, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+        return (await self._table(instance, sql, args))[1]
+
+    async def _table(
+        self, instance: Instance, sql: str, args: Sequence[Any] = ()
+    ) -> tuple[tuple[str, ...], list[Row]]:
+        pool = await self._pool(instance)
+        sql = self._with_server_limit(instance, sql)
+        conn = await pool.acquire()
+        try:
+            async with conn.cursor() as cursor:
+                await cursor.execute(sql, tuple(args) or None)
+                columns = tuple(d[0] for d in cursor.description or ())
+                rows = list(await cursor.fetchall())
+        except BaseException:
+            conn.close()  # interrupted or failed: never hand a dirty connection back
+            raise
+        finally:
+            pool.release(conn)
+        return columns, rows
+
+    def _with_server_limit(self, instance: Instance, sql: str) -> str:
+        """MariaDB stops the statement itself after the query timeout (MySQL: hint)."""
+        seconds = self._timeouts.query_s
+        if self._mariadb.get(instance.name):
+            return f"SET STATEMENT max_statement_time={seconds:g} FOR {sql.strip()}"
+        stripped = sql.lstrip()
+        if stripped[:6].upper() == "SELECT":
+            return f"SELECT /*+ MAX_EXECUTION_TIME({int(seconds * 1000)}) */{stripped[6:]}"
+        return sql
+
+
+def _digest(row: Row) -> Digest:
+    digest, text, schema, calls, total, avg, longest, sent, examined = row
+    return Digest(
+        digest=str(digest),
+        text=mask_text(str(text)),
+        schema=None if schema is None else str(schema),
+        calls=to_int(calls) or 0,
+        total_time_s=to_float(total) or 0.0,
+        avg_time_s=to_float(avg) or 0.0,
+        max_time_s=to_float(longest),
+        rows_sent=to_int(sent),
+        rows_examined=to_int(examined),
+    )

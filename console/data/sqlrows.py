@@ -1,0 +1,114 @@
+"""Row -> model helpers shared by the MySQL and PostgreSQL sources (one place, both engines).
+
+Untyped driver values stop here: every helper returns plain Python values or models, and
+statement texts are masked on the way through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from console.data.models import ExplainPlan, Health, HealthState, Process
+from console.safety.masking import mask_optional, mask_text
+
+
+class WarnLimits(Protocol):
+    """The thresholds that turn an answering instance into a warning (config [fleet])."""
+
+    @property
+    def warn_latency_ms(self) -> float: ...
+
+    @property
+    def warn_connections_ratio(self) -> float: ...
+
+    @property
+    def warn_memory_ratio(self) -> float: ...
+
+
+def to_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def to_float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def masked_process(row: Sequence[Any], blockers: Mapping[int, Sequence[int]]) -> Process:
+    """(id, user, host, db, command, state, time, query, trx_age) -> Process, query masked."""
+    pid, user, host, db, command, state, seconds, query, trx_age = row
+    pid = int(pid)
+    return Process(
+        id=pid,
+        user=text(user),
+        host=text(host),
+        db=None if db is None else text(db),
+        command=text(command),
+        state=None if state in (None, "") else text(state),
+        time_s=to_float(seconds) or 0.0,
+        trx_age_s=to_float(trx_age),
+        query=mask_optional(None if query is None else text(query)),
+        blocked_by=tuple(sorted(set(blockers.get(pid, ())))),
+    )
+
+
+def explain_plan(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], rows_column: str
+) -> ExplainPlan:
+    """EXPLAIN rows as masked text cells, with the summed row estimate when reported."""
+    cells = tuple(tuple(mask_text(text(cell)) for cell in row) for row in rows)
+    estimate: int | None = None
+    if rows_column in columns:
+        index = list(columns).index(rows_column)
+        values = [to_int(row[index]) for row in rows]
+        estimate = sum(v for v in values if v is not None) if values else None
+    return ExplainPlan(tuple(columns), cells, estimate)
+
+
+def health_from(
+    latency_ms: float,
+    connections: int | None,
+    max_connections: int | None,
+    warn: WarnLimits,
+    used_memory: int | None = None,
+    max_memory: int | None = None,
+) -> Health:
+    """Health from a probe's figures: warn on slow answers, connections or memory near limits."""
+    reasons: list[str] = []
+    if latency_ms > warn.warn_latency_ms:
+        reasons.append(f"slow probe: {latency_ms:.0f} ms")
+    if connections is not None and max_connections:
+        ratio = connections / max_connections
+        if ratio >= warn.warn_connections_ratio:
+            reasons.append(f"connections {connections}/{max_connections} ({ratio:.0%})")
+    if used_memory is not None and max_memory:
+        ratio = used_memory / max_memory
+        if ratio >= warn.warn_memory_ratio:
+            reasons.append(f"memory {ratio:.0%} of maxmemory")
+    state: HealthState = "warn" if reasons else "ok"
+    return Health(
+        state=state,
+        latency_ms=latency_ms,
+        connections=connections,
+        max_connections=max_connections,
+        used_memory_bytes=used_memory,
+        max_memory_bytes=max_memory,
+        reasons=tuple(reasons),
+    )

@@ -1,0 +1,111 @@
+"""FleetScreen: the fleet tree with live health from the sweep, and the highlighted instance.
+
+The sweep runs in one exclusive worker that waits the fleet interval after each sweep
+completes (never overlapping), streams each result into the tree as it lands, and pauses
+while the console is paused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Tree
+
+from console.config import Settings
+from console.data.layer import DataLayer
+from console.data.models import FleetHealth, InstanceRef
+from console.inventory import Fleet
+from widgets.fleet_tree import FleetTree
+from widgets.health_detail import HealthDetail
+from widgets.status_bar import StatusBar
+
+
+def refs_of(fleet: Fleet) -> list[InstanceRef]:
+    return [InstanceRef(i.kind, i.name, i.group, i.env, i.endpoint) for i in fleet.instances]
+
+
+class FleetScreen(Screen[None]):
+    """The whole inventory with its health; the console opens here."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "refresh", "Refresh", id="fleet.refresh"),
+        Binding("p", "pause", "Pause", id="fleet.pause"),
+    ]
+
+    def __init__(self, data: DataLayer, settings: Settings) -> None:
+        super().__init__()
+        self.data = data
+        self.settings = settings
+        self.paused = False
+        self.fleet: Fleet = settings.fleet
+        self._wake = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield FleetTree(id="fleet-tree")
+            yield HealthDetail(id="detail")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusBar)
+        status.profile = self.settings.profile
+        self.query_one(FleetTree).set_fleet(refs_of(self.fleet))
+        self.query_one(FleetTree).focus()
+        self.poll_fleet()
+
+    @work(exclusive=True, group="fleet", exit_on_error=False)
+    async def poll_fleet(self) -> None:
+        tree = self.query_one(FleetTree)
+        status = self.query_one(StatusBar)
+        discovered = await self.data.fleet()
+        self.fleet = discovered
+        tree.set_fleet(refs_of(discovered))
+        status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
+        if discovered.discovery_error:
+            self.notify(discovered.discovery_error, title="Discovery", severity="warning")
+        while True:
+            if not self.paused:
+                results = await self.data.sweep(discovered.instances, self._on_health)
+                status.updated_at = datetime.now(UTC).astimezone()
+                status.counts = _counts(results)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.console.fleet_refresh_s)
+
+    def _on_health(self, health: FleetHealth) -> None:
+        self.query_one(FleetTree).set_health(health)
+        detail = self.query_one(HealthDetail)
+        if detail.instance is not None and detail.instance.name == health.name:
+            detail.health = health
+
+    @on(Tree.NodeHighlighted)
+    def show_highlighted(self, event: Tree.NodeHighlighted[InstanceRef]) -> None:
+        ref = event.node.data
+        if ref is None:
+            return
+        detail = self.query_one(HealthDetail)
+        detail.instance = ref
+        detail.health = self.query_one(FleetTree).health_of(ref.name)
+
+    def action_refresh(self) -> None:
+        self._wake.set()
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.query_one(StatusBar).paused = self.paused
+        if not self.paused:
+            self._wake.set()
+
+
+def _counts(results: tuple[FleetHealth, ...]) -> str:
+    states = [r.state for r in results]
+    return f"{states.count('ok')} ok · {states.count('warn')} warn · {states.count('down')} down"

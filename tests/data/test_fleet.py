@@ -1,0 +1,75 @@
+"""The fleet sweep on the live lab: the whole inventory, bounded, and a server dying mid-session."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from console.config import Settings
+from console.data.layer import DataLayer
+from console.data.models import FleetHealth
+from console.lab import manager
+
+pytestmark = pytest.mark.lab
+
+
+async def test_discovery_merges_the_78_redis_clusters_into_their_groups(data: DataLayer) -> None:
+    fleet = await data.fleet()
+    assert fleet.discovery_error is None
+    redis = fleet.of_kind("redis")
+    assert len(redis) == 78
+    groups = fleet.groups("redis")
+    assert len(groups) == 11
+    assert "ungrouped" not in groups
+    assert {i.name for i in groups["Sales/CRM"]} >= {"luckyus-isales-market", "luckyus-salesorder"}
+    assert all(i.origin == "prometheus" for i in redis)
+
+
+async def test_sweep_streams_every_result_in_inventory_order(data: DataLayer) -> None:
+    fleet = await data.fleet()
+    streamed: list[FleetHealth] = []
+    results = await data.sweep(fleet.instances, streamed.append)
+    assert [r.name for r in results] == [i.name for i in fleet.instances]
+    assert sorted(r.name for r in streamed) == sorted(r.name for r in results)
+    down = [r for r in results if r.state == "down"]
+    assert down == [], [r.reading.error for r in down]
+
+
+async def test_discovery_failure_keeps_the_configured_fleet(settings: Settings) -> None:
+    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
+    data = DataLayer(replace(settings, monitoring=monitoring))
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    assert len(fleet) == 64
+    assert fleet.discovery_error is not None
+    assert "Redis discovery from Prometheus failed (unreachable" in fleet.discovery_error
+
+
+async def test_a_server_stopped_mid_session_is_down_within_its_timeout(
+    data: DataLayer, lab_dir: Path
+) -> None:
+    fleet = await data.fleet()
+    dify = fleet.by_name("luckyus-dify")
+    market = fleet.by_name("luckyus-isales-market")
+    assert dify is not None and market is not None
+    before = await data.sweep([dify, market])
+    assert [r.state for r in before] == ["ok", "ok"]
+    manager.stop_part(lab_dir, "redis-dify")
+    try:
+        started = time.monotonic()
+        after = await data.sweep([dify, market])
+        elapsed = time.monotonic() - started
+    finally:
+        assert manager.up(lab_dir, lambda _line: None)
+    assert after[0].state == "down"
+    assert after[0].reading.error is not None
+    assert after[0].reading.error.kind in ("unreachable", "timeout")
+    assert after[1].state == "ok"
+    assert elapsed <= data.settings.timeouts.probe_s + 0.5
+    again = await data.sweep([dify])
+    assert again[0].state == "ok", again[0].reading.error

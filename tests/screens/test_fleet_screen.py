@@ -1,0 +1,74 @@
+"""The console against the live lab: the fleet fills with health, keys work, faults stay visible."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from console.app import OpsConsoleApp
+from console.config import Settings
+from console.inventory import Fleet
+from tests.helpers import wait_until
+from widgets.fleet_tree import FleetTree
+from widgets.health_detail import HealthDetail
+from widgets.status_bar import StatusBar
+
+pytestmark = pytest.mark.lab
+
+
+def tree_of(app: OpsConsoleApp) -> FleetTree:
+    return app.screen.query_one(FleetTree)
+
+
+async def test_fleet_fills_with_live_health_and_drills_into_detail(
+    settings: Settings, tmp_path: Path
+) -> None:
+    console = settings.console.model_copy(update={"output_dir": str(tmp_path)})
+    app = OpsConsoleApp(replace(settings, console=console))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(tree_of(app)._health) == 142)
+        assert len(tree_of(app)._leaves) == 142
+        status = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: status.counts.startswith("142 ok"))
+        await pilot.press("down", "down", "enter", "down")
+        detail = app.screen.query_one(HealthDetail)
+        await wait_until(pilot, lambda: detail.health is not None)
+        assert detail.instance is not None
+        assert detail.instance.kind == "mysql"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any(tmp_path.glob("*.svg")))
+        [text] = tmp_path.glob("*.txt")  # noqa: ASYNC240 - a test reading its own output
+        assert detail.instance.name in text.read_text()
+        await pilot.press("p")
+        assert status.paused
+        assert app.worker_errors == []
+
+
+async def test_prometheus_down_keeps_the_configured_fleet_and_says_why(settings: Settings) -> None:
+    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
+    app = OpsConsoleApp(replace(settings, monitoring=monitoring))
+    async with app.run_test(size=(100, 30)) as pilot:
+        status = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: status.failing == ("prometheus discovery",))
+        await wait_until(pilot, lambda: len(tree_of(app)._health) == 64)
+        await pilot.press("down", "down")  # still responsive
+        assert app.worker_errors == []
+
+
+async def test_a_dead_host_is_marked_down_while_the_rest_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    dead = replace(settings.fleet.instances[0], port=9, name="aws-luckyus-deadhost-rw")
+    fleet = Fleet((dead, *settings.fleet.instances[1:4]))
+    disabled = settings.monitoring.redis_discovery.model_copy(update={"enabled": False})
+    monitoring = settings.monitoring.model_copy(update={"redis_discovery": disabled})
+    app = OpsConsoleApp(replace(settings, fleet=fleet, monitoring=monitoring))
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = tree_of(app)
+        await wait_until(pilot, lambda: len(tree._health) == 4)
+        assert tree._health["aws-luckyus-deadhost-rw"].state == "down"
+        assert str(tree._leaves["aws-luckyus-deadhost-rw"].label).startswith("✖")
+        assert [h.state for n, h in tree._health.items() if n != dead.name] == ["ok"] * 3
+        assert "✖1 down" in str(tree._kinds["mysql"].label)

@@ -1,0 +1,92 @@
+"""The headless verbs as a user runs them: inventory, check, broken configs, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def opsconsole(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_broken_config_exits_2_with_one_clear_message(tmp_path: Path) -> None:
+    broken = tmp_path / "config.toml"
+    broken.write_text((ROOT / "config.toml").read_text().replace("port = 3306", "port = 0", 1))
+    result = opsconsole("--config", str(broken), "check")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert str(broken) in line and "mysql.port" in line and "greater than or equal to 1" in line
+
+
+def test_unresolvable_secret_names_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (ROOT / "config.toml")
+        .read_text()
+        .replace(
+            'secret = "file:.lab/secrets/mysql-ro.pass"', 'secret = "env:OPSCONSOLE_NO_SUCH_VAR"'
+        )
+    )
+    result = opsconsole("--config", str(config), "--profile", "lab", "check")
+    assert result.returncode == 2
+    assert "profiles.lab.mysql.secret" in result.stderr
+    assert "OPSCONSOLE_NO_SUCH_VAR is not set" in result.stderr
+
+
+@pytest.mark.lab
+def test_inventory_json_lists_the_whole_fleet(lab_dir: Path) -> None:
+    result = opsconsole("inventory", "--json")
+    assert result.returncode == 0, result.stderr
+    fleet = json.loads(result.stdout)
+    kinds = [item["kind"] for item in fleet]
+    assert (kinds.count("mysql"), kinds.count("postgres"), kinds.count("redis")) == (61, 3, 78)
+    market = next(item for item in fleet if item["name"] == "luckyus-isales-market")
+    assert market["group"] == "Sales/CRM" and market["endpoint"].startswith("127.0.0.1:")
+    assert {"name", "kind", "group", "env", "endpoint"} <= set(fleet[0])
+    assert "pass" not in result.stdout.replace('"secret": "file"', "")
+
+
+def test_inventory_survives_prometheus_down(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (ROOT / "config.toml").read_text().replace("http://127.0.0.1:19090", "http://127.0.0.1:9")
+    )
+    result = opsconsole("--config", str(config), "inventory", "--json")
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)) == 64
+    assert "Redis discovery from Prometheus failed" in result.stderr
+
+
+@pytest.mark.lab
+def test_check_json_reports_every_instance(lab_dir: Path) -> None:
+    result = opsconsole("check", "--json")
+    records = json.loads(result.stdout)
+    assert len(records) == 142
+    for record in records:
+        assert set(record) >= {"name", "kind", "group", "state", "latency_ms", "error"}
+        assert record["state"] in ("ok", "warn", "down")
+    by_name = {r["name"]: r for r in records}
+    assert by_name["aws-luckyus-salesorder-rw"]["state"] in ("ok", "warn")
+    assert by_name["luckyus-isales-market"]["error"] is None
+    expected = 0 if all(r["state"] == "ok" for r in records) else 1
+    assert result.returncode == expected
+    text = opsconsole("check")
+    assert "aws-luckyus-salesorder-rw" in text.stdout
+    assert "142 instances:" in text.stdout

@@ -1,0 +1,123 @@
+"""FleetTree: kind -> group -> instance, each with a health mark and one key figure.
+
+Counts of down and warning instances roll up to the group and the kind, so a problem is
+visible with every node folded. Health arrives as FleetHealth models; nothing is fetched here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from console.data.models import FleetHealth, InstanceRef
+from console.formatting import human_bytes
+
+KIND_TITLES = {"mysql": "MySQL", "postgres": "PostgreSQL", "redis": "Redis"}
+MARKS = {"ok": ("●", "green"), "warn": ("▲", "yellow"), "down": ("✖", "red")}
+
+
+def _figure(health: FleetHealth) -> str:
+    value = health.reading.value
+    if value is None:
+        return health.reading.error.kind if health.reading.error else ""
+    if value.used_memory_bytes is not None:
+        return human_bytes(value.used_memory_bytes)
+    if value.connections is not None:
+        return f"{value.connections} conn"
+    return f"{value.latency_ms:.0f} ms"
+
+
+class FleetTree(Tree[InstanceRef]):
+    """The whole inventory as a tree; posts InstanceSelected on Enter."""
+
+    DEFAULT_CSS = """
+    FleetTree { width: 3fr; min-width: 40; }
+    """
+
+    @dataclass
+    class InstanceSelected(Message):
+        """The user chose an instance (Enter)."""
+
+        instance: InstanceRef
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__("Fleet", id=id)
+        self.show_root = False
+        self._health: dict[str, FleetHealth] = {}
+        self._leaves: dict[str, TreeNode[InstanceRef]] = {}
+        self._groups: dict[tuple[str, str], TreeNode[InstanceRef]] = {}
+        self._kinds: dict[str, TreeNode[InstanceRef]] = {}
+        self._refs: dict[str, InstanceRef] = {}
+
+    def set_fleet(self, instances: Sequence[InstanceRef]) -> None:
+        """Show this inventory: new instances are added, gone ones removed, the cursor kept."""
+        wanted = {ref.name: ref for ref in instances}
+        for name in [n for n in self._leaves if n not in wanted]:
+            self._leaves.pop(name).remove()
+            self._refs.pop(name, None)
+        for ref in instances:
+            if ref.name not in self._leaves:
+                self._refs[ref.name] = ref
+                self._leaves[ref.name] = self._group_node(ref).add_leaf(ref.name, data=ref)
+        self._relabel_all()
+
+    def _group_node(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
+        kind = self._kinds.get(ref.kind)
+        if kind is None:
+            kind = self._kinds[ref.kind] = self.root.add(ref.kind, expand=True)
+        group = self._groups.get((ref.kind, ref.group))
+        if group is None:
+            group = self._groups[(ref.kind, ref.group)] = kind.add(ref.group, expand=False)
+        return group
+
+    def set_health(self, health: FleetHealth) -> None:
+        """Update one instance's mark and the roll-ups above it."""
+        self._health[health.name] = health
+        leaf = self._leaves.get(health.name)
+        ref = self._refs.get(health.name)
+        if leaf is None or ref is None:
+            return
+        leaf.set_label(self._leaf_label(ref))
+        self._relabel(ref.kind, ref.group)
+
+    def health_of(self, name: str) -> FleetHealth | None:
+        return self._health.get(name)
+
+    def _leaf_label(self, ref: InstanceRef) -> Text:
+        health = self._health.get(ref.name)
+        if health is None:
+            return Text.assemble(("○ ", "dim"), ref.name)
+        mark, style = MARKS[health.state]
+        return Text.assemble((f"{mark} ", style), ref.name, (f"  {_figure(health)}", "dim"))
+
+    def _rollup(self, names: Sequence[str], title: str) -> Text:
+        states = [self._health[n].state for n in names if n in self._health]
+        label = Text(f"{title} ({len(names)})")
+        for state in ("down", "warn"):
+            count = states.count(state)
+            if count:
+                mark, style = MARKS[state]
+                label.append(f"  {mark}{count} {state}", style=style)
+        return label
+
+    def _relabel(self, kind: str, group: str) -> None:
+        names = [r.name for r in self._refs.values() if r.kind == kind]
+        self._kinds[kind].set_label(self._rollup(names, KIND_TITLES.get(kind, kind)))
+        names = [n for n in names if self._refs[n].group == group]
+        self._groups[(kind, group)].set_label(self._rollup(names, group))
+
+    def _relabel_all(self) -> None:
+        for ref in self._refs.values():
+            self._leaves[ref.name].set_label(self._leaf_label(ref))
+        for kind, group in self._groups:
+            self._relabel(kind, group)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[InstanceRef]) -> None:
+        if event.node.data is not None:
+            event.stop()
+            self.post_message(self.InstanceSelected(event.node.data))
