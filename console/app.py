@@ -39,7 +39,7 @@ class OpsConsoleApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(FleetScreen(self.data, self.settings))
+        self.push_screen(FleetScreen(self.data, self.settings, self.start_instance))
 
     async def on_unmount(self) -> None:
         await self.data.close()

@@ -85,6 +85,16 @@ class FleetTree(Tree[InstanceRef]):
         leaf.set_label(self._leaf_label(ref))
         self._relabel(ref.kind, ref.group)
 
+    def reveal(self, name: str) -> bool:
+        """Expand the instance's group and put the cursor on it; False when it is unknown."""
+        leaf = self._leaves.get(name)
+        if leaf is None:
+            return False
+        if leaf.parent is not None:
+            leaf.parent.expand()
+        self.call_after_refresh(self.move_cursor, leaf)
+        return True
+
     def health_of(self, name: str) -> FleetHealth | None:
         return self._health.get(name)
 

@@ -40,8 +40,9 @@ class FleetScreen(Screen[None]):
         Binding("p", "pause", "Pause", id="fleet.pause"),
     ]
 
-    def __init__(self, data: DataLayer, settings: Settings) -> None:
+    def __init__(self, data: DataLayer, settings: Settings, start: str | None = None) -> None:
         super().__init__()
+        self.start = start
         self.data = data
         self.settings = settings
         self.paused = False
@@ -72,6 +73,8 @@ class FleetScreen(Screen[None]):
         status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
         if discovered.discovery_error:
             self.notify(discovered.discovery_error, title="Discovery", severity="warning")
+        if self.start is not None and not tree.reveal(self.start):
+            self.notify(f"no instance named {self.start!r} in the inventory", severity="error")
         while True:
             if not self.paused:
                 results = await self.data.sweep(discovered.instances, self._on_health)

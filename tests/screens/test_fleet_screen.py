@@ -72,3 +72,20 @@ async def test_a_dead_host_is_marked_down_while_the_rest_answer(
         assert str(tree._leaves["aws-luckyus-deadhost-rw"].label).startswith("✖")
         assert [h.state for n, h in tree._health.items() if n != dead.name] == ["ok"] * 3
         assert "✖1 down" in str(tree._kinds["mysql"].label)
+
+
+async def test_instance_option_opens_on_that_instance(settings: Settings) -> None:
+    app = OpsConsoleApp(settings, instance="luckyus-isales-market")
+    async with app.run_test(size=(100, 30)) as pilot:
+        detail = app.screen.query_one(HealthDetail)
+        await wait_until(pilot, lambda: detail.instance is not None)
+        assert detail.instance is not None
+        assert detail.instance.name == "luckyus-isales-market"
+        await wait_until(pilot, lambda: detail.health is not None)
+
+
+async def test_unknown_instance_option_says_so(settings: Settings) -> None:
+    app = OpsConsoleApp(settings, instance="aws-luckyus-nosuch-rw")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: any("nosuch" in n.message for n in app._notifications))
+        assert app.worker_errors == []
