@@ -34,8 +34,9 @@ async def fetch(
         async with asyncio.timeout(timeout_s):
             value = await call()
     except TimeoutError:
-        error = SourceError(instance, source, "timeout", f"no answer within {timeout_s:g}s")
-        return Reading(instance, source, utcnow(), time.monotonic() - started, error=error)
+        elapsed = time.monotonic() - started
+        error = SourceError(instance, source, "timeout", f"no answer within {elapsed:.1f}s")
+        return Reading(instance, source, utcnow(), elapsed, error=error)
     except Exception as exc:
         error = classify(exc, instance, source)
         return Reading(instance, source, utcnow(), time.monotonic() - started, error=error)

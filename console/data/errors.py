@@ -47,6 +47,7 @@ _NAME_KINDS: tuple[tuple[str, ErrorKind], ...] = (
     ("ProgrammingError", "query"),
     ("DataError", "query"),
     ("HTTPStatusError", "query"),
+    ("PostgresError", "query"),  # any other server-side error: the server answered
 )
 
 

@@ -36,7 +36,7 @@ from console.data.sqlrows import (
     to_int,
 )
 from console.inventory import Instance
-from console.safety.masking import mask_text
+from console.safety.masking import mask_setting, mask_text
 
 Row = tuple[Any, ...]
 
@@ -166,7 +166,9 @@ class MySQLSource:
     ) -> Reading[tuple[Variable, ...]]:
         async def run() -> tuple[Variable, ...]:
             rows = await self._rows(instance, VARIABLES_SQL, (pattern,))
-            return tuple(Variable(str(name), mask_text(str(value))) for name, value in rows[:limit])
+            return tuple(
+                Variable(str(name), mask_setting(str(value))) for name, value in rows[:limit]
+            )
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 

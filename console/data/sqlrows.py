@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from console.data.models import ExplainPlan, Health, HealthState, Process
-from console.safety.masking import mask_optional, mask_text
+from console.safety.masking import mask_optional, mask_setting
 
 
 class WarnLimits(Protocol):
@@ -73,7 +73,7 @@ def explain_plan(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], rows_column: str
 ) -> ExplainPlan:
     """EXPLAIN rows as masked text cells, with the summed row estimate when reported."""
-    cells = tuple(tuple(mask_text(text(cell)) for cell in row) for row in rows)
+    cells = tuple(tuple(mask_setting(text(cell)) for cell in row) for row in rows)
     estimate: int | None = None
     if rows_column in columns:
         index = list(columns).index(rows_column)

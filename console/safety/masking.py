@@ -52,6 +52,18 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(_mask_phone, text)
 
 
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def mask_setting(value: str) -> str:
+    """A server setting, plan cell or counter: masked unless it is a plain number.
+
+    A bare 10-digit figure (max_binlog_size = 1073741824, rows = 2147483648) is not a phone;
+    PII in a table cell always goes through mask_text.
+    """
+    return value if _NUMBER.fullmatch(value) else mask_text(value)
+
+
 def mask_optional(text: str | None) -> str | None:
     """`mask_text` for values that may be absent."""
     return None if text is None else mask_text(text)

@@ -153,3 +153,11 @@ async def test_silent_port_times_out_within_the_timeout(
     reading = await data.health(replace(salesorder(settings), port=silent_port))
     assert reading.error is not None and reading.error.kind == "timeout"
     assert time.monotonic() - started <= settings.timeouts.probe_s + 0.5
+
+
+async def test_numeric_settings_are_not_mistaken_for_phones(
+    data: DataLayer, settings: Settings
+) -> None:
+    reading = await data.mysql.variables(salesorder(settings), "max_binlog_size", 5)
+    assert reading.value is not None
+    assert reading.value[0].value == "1073741824"

@@ -1,0 +1,334 @@
+"""Redis through redis.asyncio: INFO, SLOWLOG, CLIENT LIST, memory and a bounded keyspace sample.
+
+One client per instance, created lazily on the running loop and reused. Only cheap, read-only
+commands are sent (SCAN with COUNT, never KEYS); every answer becomes a frozen model here, with
+key names, client names and command arguments masked. redis-py drops a connection that is
+interrupted mid-command (timeout or cancel), so it is never reused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.client import NEVER_DECODE
+
+from console.config import Timeouts
+from console.data.calls import fetch
+from console.data.credentials import Credentials
+from console.data.models import (
+    Health,
+    InfoSection,
+    KeySample,
+    KeyspaceSample,
+    Reading,
+    RedisClient,
+    RedisInfo,
+    RedisMemory,
+    SlowlogEntry,
+)
+from console.data.sqlrows import WarnLimits, health_from, to_float, to_int
+from console.inventory import Instance
+from console.safety.masking import mask_text
+
+CLIENT_NAME = "opsconsole"
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _raw_text(response: Any, **_options: Any) -> str:
+    """Response callback that keeps INFO as text.
+
+    redis-py's own callback flattens INFO into one dict; the text keeps its sections.
+    """
+    return response.decode("utf-8", "replace") if isinstance(response, bytes) else str(response)
+
+
+class RedisSource:
+    """redis.asyncio access to every Redis instance: one lazily created client each."""
+
+    def __init__(self, timeouts: Timeouts, credentials: Credentials) -> None:
+        self._timeouts = timeouts
+        self._credentials = credentials
+        self._clients: dict[str, Redis] = {}
+        self._creating: dict[str, asyncio.Lock] = {}
+
+    async def close(self) -> None:
+        """Close every client and its connections."""
+        clients, self._clients = self._clients, {}
+        for client in clients.values():
+            await client.aclose()
+
+    async def forget(self, instance: Instance) -> None:
+        """Drop an instance's client (after a fault), so the next call reconnects."""
+        client = self._clients.pop(instance.name, None)
+        if client is not None:
+            await client.aclose()
+
+    # --- public calls: each returns a Reading, never raises for a source failure ----------
+
+    async def health(self, instance: Instance, warn: WarnLimits) -> Reading[Health]:
+        """Cheap probe: PING, then clients and memory against their limits (fleet sweep)."""
+
+        async def run() -> Health:
+            client = await self._client(instance)
+            started = time.monotonic()
+            await client.ping()
+            fields = _fields(await self._info(client, "clients", "memory"))
+            latency_ms = (time.monotonic() - started) * 1000
+            return health_from(
+                latency_ms,
+                to_int(fields.get("connected_clients")),
+                to_int(fields.get("maxclients")),
+                warn,
+                used_memory=to_int(fields.get("used_memory")),
+                max_memory=to_int(fields.get("maxmemory")) or None,
+            )
+
+        return await fetch(instance.name, "redis", self._timeouts.probe_s, run)
+
+    async def info(self, instance: Instance) -> Reading[RedisInfo]:
+        """INFO (default sections), parsed into sections plus the summary figures."""
+
+        async def run() -> RedisInfo:
+            client = await self._client(instance)
+            [text] = await self._info(client)
+            return info_from(text)
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    async def slowlog(self, instance: Instance, limit: int) -> Reading[tuple[SlowlogEntry, ...]]:
+        """The newest SLOWLOG entries, arguments masked."""
+
+        async def run() -> tuple[SlowlogEntry, ...]:
+            client = await self._client(instance)
+            entries = await client.slowlog_get(limit)
+            return tuple(_slowlog_entry(entry) for entry in entries[:limit])
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    async def clients(self, instance: Instance, limit: int) -> Reading[tuple[RedisClient, ...]]:
+        """CLIENT LIST without our own connection, most recently active first."""
+
+        async def run() -> tuple[RedisClient, ...]:
+            client = await self._client(instance)
+            async with client.pipeline(transaction=False) as pipe:
+                pipe.client_id()  # same connection as the list: our own id
+                pipe.client_list()
+                own_id, listed = await pipe.execute()
+            found = [_client_entry(c) for c in listed if to_int(c.get("id")) != int(own_id)]
+            found.sort(key=lambda c: (c.idle_s, c.id))
+            return tuple(found[:limit])
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    async def memory(self, instance: Instance) -> Reading[RedisMemory]:
+        """Memory figures from INFO memory."""
+
+        async def run() -> RedisMemory:
+            client = await self._client(instance)
+            return memory_from(_fields(await self._info(client, "memory")))
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    async def sample_keys(
+        self,
+        instance: Instance,
+        match: str = "*",
+        count: int = 100,
+        limit: int = 1000,
+        cursor: int = 0,
+        *,
+        memory: bool = False,
+    ) -> Reading[KeyspaceSample]:
+        """SCAN from `cursor` until about `limit` keys or the end; resume from the returned cursor.
+
+        Whole SCAN batches are kept (COUNT shrinks near `limit`), so no key is skipped on resume.
+        """
+
+        async def run() -> KeyspaceSample:
+            client = await self._client(instance)
+            keys: list[KeySample] = []
+            scanned, position = 0, cursor
+            while True:
+                hint = count if match != "*" else max(1, min(count, limit - len(keys)))
+                position, batch = await _scan(client, position, match, hint)
+                scanned += len(batch)
+                keys.extend(await _describe(client, batch, memory))
+                if position == 0 or len(keys) >= limit:
+                    break
+            return KeyspaceSample(tuple(keys), scanned, position == 0, position)
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    # --- internals ---------------------------------------------------------------------------
+
+    async def _client(self, instance: Instance) -> Redis:
+        """The instance's client, created once (concurrent first calls share one creation)."""
+        client = self._clients.get(instance.name)
+        if client is not None:
+            return client
+        async with self._creating.setdefault(instance.name, asyncio.Lock()):
+            client = self._clients.get(instance.name)
+            if client is None:
+                client = Redis(
+                    host=instance.host,
+                    port=instance.port,
+                    username=instance.user,
+                    password=await self._credentials.password(instance),
+                    socket_connect_timeout=self._timeouts.connect_s,
+                    socket_timeout=self._timeouts.query_s,
+                    client_name=CLIENT_NAME,
+                    decode_responses=True,
+                    retry=Retry(NoBackoff(), 0),  # the poll loop retries; a call fails fast
+                    driver_info=None,  # no CLIENT SETINFO: a read-only ACL may refuse it
+                )
+                client.set_response_callback("INFO", _raw_text)
+                self._clients[instance.name] = client
+        return client
+
+    async def _info(self, client: Redis, *sections: str) -> list[str]:
+        """INFO text, one per section (one round trip; Redis 6 takes one section per INFO)."""
+        async with client.pipeline(transaction=False) as pipe:
+            for section in sections or ("default",):
+                pipe.info(section)
+            return [str(text) for text in await pipe.execute()]
+
+
+async def _scan(client: Redis, cursor: int, match: str, count: int) -> tuple[int, list[bytes]]:
+    """One SCAN step; key names stay bytes, so a binary key can still be asked TYPE and PTTL."""
+    raw: dict[str, Any] = {NEVER_DECODE: True}
+    position, keys = await client.scan(cursor, match=match, count=count, **raw)
+    return int(position), [key if isinstance(key, bytes) else key.encode() for key in keys]
+
+
+async def _describe(client: Redis, batch: Sequence[bytes], memory: bool) -> list[KeySample]:
+    """TYPE, PTTL (and MEMORY USAGE) of a SCAN batch in one pipeline; vanished keys dropped."""
+    if not batch:
+        return []
+    async with client.pipeline(transaction=False) as pipe:
+        for key in batch:
+            pipe.type(key)
+            pipe.pttl(key)
+            if memory:
+                pipe.memory_usage(key)
+        replies = await pipe.execute(raise_on_error=False)
+    width = 3 if memory else 2
+    samples: list[KeySample] = []
+    for index, key in enumerate(batch):
+        kind, pttl, *rest = replies[index * width : (index + 1) * width]
+        for reply in (kind, pttl):
+            if isinstance(reply, Exception):
+                raise reply
+        if kind == "none" or pttl == -2:
+            continue  # expired or deleted between SCAN and TYPE
+        size = rest[0] if rest and not isinstance(rest[0], Exception) else None
+        name = mask_text(key.decode("utf-8", "backslashreplace"))
+        ttl_s = None if int(pttl) < 0 else int(pttl) / 1000
+        samples.append(KeySample(name, str(kind), ttl_s, to_int(size)))
+    return samples
+
+
+def parse_info(texts: Iterable[str]) -> tuple[InfoSection, ...]:
+    """INFO text -> sections of (name, value); non-numeric values are masked."""
+    sections: list[InfoSection] = []
+    name: str | None = None
+    fields: list[tuple[str, str]] = []
+    for line in (line.strip() for text in texts for line in text.splitlines()):
+        if line.startswith("#"):
+            if name is not None:
+                sections.append(InfoSection(name, tuple(fields)))
+            name, fields = line.lstrip("#").strip(), []
+        elif ":" in line and name is not None:
+            key, value = line.split(":", 1)
+            fields.append((key, value if _NUMBER.fullmatch(value) else mask_text(value)))
+    if name is not None:
+        sections.append(InfoSection(name, tuple(fields)))
+    return tuple(sections)
+
+
+def _fields(texts: Iterable[str]) -> dict[str, str]:
+    return {key: value for section in parse_info(texts) for key, value in section.fields}
+
+
+def _keyspace(section: InfoSection | None) -> tuple[int, int]:
+    """Keys and keys with an expiry, summed over the db* lines ("keys=1,expires=0,avg_ttl=0")."""
+    keys = expiring = 0
+    for name, value in section.fields if section is not None else ():
+        if name.startswith("db"):
+            parts = dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+            keys += to_int(parts.get("keys")) or 0
+            expiring += to_int(parts.get("expires")) or 0
+    return keys, expiring
+
+
+def info_from(text: str) -> RedisInfo:
+    """RedisInfo from the text of INFO: every section plus the figures screens need."""
+    sections = parse_info([text])
+    fields = {key: value for section in sections for key, value in section.fields}
+    keyspace = next((s for s in sections if s.name.lower() == "keyspace"), None)
+    keys, expiring = _keyspace(keyspace)
+    hits = to_int(fields.get("keyspace_hits")) or 0
+    misses = to_int(fields.get("keyspace_misses")) or 0
+    return RedisInfo(
+        version=fields.get("redis_version", ""),
+        uptime_s=to_float(fields.get("uptime_in_seconds")) or 0.0,
+        connected_clients=to_int(fields.get("connected_clients")) or 0,
+        used_memory_bytes=to_int(fields.get("used_memory")) or 0,
+        max_memory_bytes=to_int(fields.get("maxmemory")) or None,
+        ops_per_s=to_float(fields.get("instantaneous_ops_per_sec")) or 0.0,
+        hit_ratio=hits / (hits + misses) if hits + misses else None,
+        keys=keys,
+        expiring_keys=expiring,
+        role=fields.get("role", ""),
+        sections=sections,
+    )
+
+
+def memory_from(fields: Mapping[str, str]) -> RedisMemory:
+    """RedisMemory from INFO memory's fields (maxmemory 0 means no limit: None)."""
+    return RedisMemory(
+        used_bytes=to_int(fields.get("used_memory")) or 0,
+        rss_bytes=to_int(fields.get("used_memory_rss")),
+        peak_bytes=to_int(fields.get("used_memory_peak")),
+        max_bytes=to_int(fields.get("maxmemory")) or None,
+        fragmentation_ratio=to_float(fields.get("mem_fragmentation_ratio")),
+        policy=fields.get("maxmemory_policy"),
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return "" if value is None else str(value)
+
+
+def _slowlog_entry(entry: Mapping[str, Any]) -> SlowlogEntry:
+    """One SLOWLOG GET entry (redis-py leaves some fields as bytes), arguments masked."""
+    address = _text(entry.get("client_address"))
+    return SlowlogEntry(
+        id=int(entry["id"]),
+        started_at=datetime.fromtimestamp(int(entry["start_time"]), UTC),
+        duration_s=int(entry["duration"]) / 1_000_000,
+        command=mask_text(_text(entry.get("command"))),
+        client=address or None,
+    )
+
+
+def _client_entry(fields: Mapping[str, str]) -> RedisClient:
+    return RedisClient(
+        id=to_int(fields.get("id")) or 0,
+        addr=fields.get("addr", ""),
+        name=mask_text(fields.get("name", "")),
+        age_s=to_float(fields.get("age")) or 0.0,
+        idle_s=to_float(fields.get("idle")) or 0.0,
+        db=to_int(fields.get("db")) or 0,
+        command=fields.get("cmd", ""),
+        user=fields.get("user") or None,
+    )
