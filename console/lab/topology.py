@@ -38,6 +38,7 @@ SECRET_FILES = (
 )
 
 # The team's 61 named MySQL databases, by domain (context document, "MySQL Databases").
+# fmt: off
 MYSQL_DOMAINS: dict[str, tuple[str, ...]] = {
     "DevOps": (
         "devops", "ijumpserver", "iluckydorisops", "dbatest", "recovery-dbatest", "framework01",
@@ -51,7 +52,9 @@ MYSQL_DOMAINS: dict[str, tuple[str, ...]] = {
         "scm-asset", "scm-openapi", "scm-ordering", "scm-plan", "scm-purchase", "scm-shopstock",
         "scm-wds", "scm-wmssimulate", "scmcommodity", "scmsrm", "ireplenishment",
     ),
-    "Finance": ("fichargecontrol", "fitax", "ifiaccounting", "ibillingcentersrv", "iunifiedreconcile"),
+    "Finance": (
+        "fichargecontrol", "fitax", "ifiaccounting", "ibillingcentersrv", "iunifiedreconcile",
+    ),
     "Operations": (
         "opempefficiency", "opproduction", "opqualitycontrol", "opshop", "opshopsale",
         "iopshopexpand", "iopocp", "mfranchise",
@@ -63,6 +66,7 @@ MYSQL_DOMAINS: dict[str, tuple[str, ...]] = {
     "Data/Analytics": ("ldas", "ldas01", "pubdm", "icyberdata"),
     "HR/Other": ("iehr", "igers", "iriskcontrolservice"),
 }
+# fmt: on
 
 # The 3 PostgreSQL servers: short name -> database name on the lab's one PostgreSQL server.
 POSTGRES_DATABASES: dict[str, str] = {"dify": "dify", "difynew": "difynew", "pgilkmap": "pgilkmap"}
@@ -70,6 +74,7 @@ POSTGRES_DATABASES: dict[str, str] = {"dify": "dify", "difynew": "difynew", "pgi
 # The 78 Redis clusters, by group (11 groups, counts from the context document). The team knows
 # them through Prometheus; the lab runs one small Redis server per group and publishes every
 # cluster as a redis-exporter target named after it.
+# fmt: off
 REDIS_GROUPS: dict[str, tuple[str, ...]] = {
     "Auth": (
         "auth-session", "auth-token", "auth-captcha", "auth-oauth", "auth-sms",
@@ -105,6 +110,7 @@ REDIS_GROUPS: dict[str, tuple[str, ...]] = {
     "Dify": ("dify",),
     "Map": ("ilkmap",),
 }
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
