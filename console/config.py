@@ -123,6 +123,17 @@ class InstanceBlock(_Strict):
         return value
 
 
+class MetricQuery(_Strict):
+    """One chart of an instance's Metrics tab; {name} and {endpoint} are filled per instance."""
+
+    title: str
+    query: str
+    unit: str = ""
+
+    def for_instance(self, name: str, endpoint: str) -> str:
+        return self.query.replace("{name}", name).replace("{endpoint}", endpoint)
+
+
 class RawConfig(_Strict):
     profile: str = BASE_PROFILE
     console: ConsoleOptions = ConsoleOptions()
@@ -134,6 +145,7 @@ class RawConfig(_Strict):
     redis: RedisKind
     instances: tuple[InstanceBlock, ...] = ()
     keymap: dict[str, str] = {}
+    metrics: dict[Literal["mysql", "postgres", "redis"], tuple[MetricQuery, ...]] = {}
     profiles: dict[str, dict[str, Any]] = {}
 
 
@@ -151,6 +163,7 @@ class Settings:
     redis_defaults: RedisKind
     fleet: Fleet
     keymap: Mapping[str, str] = field(default_factory=dict)
+    metrics: Mapping[str, tuple[MetricQuery, ...]] = field(default_factory=dict)
     secret_keys: Mapping[str, str] = field(default_factory=dict)  # secret ref -> config key
 
     @property
@@ -292,6 +305,7 @@ def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
         redis_defaults=raw.redis,
         fleet=Fleet(tuple(sorted(instances, key=sort_key))),
         keymap=dict(raw.keymap),
+        metrics={str(kind): queries for kind, queries in raw.metrics.items()},
         secret_keys=secret_keys,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -21,6 +21,10 @@ class StatusBar(Static):
     updated_at: reactive[datetime | None] = reactive(None)
     counts: reactive[str] = reactive("")
     failing: reactive[tuple[str, ...]] = reactive(())
+
+    def touch(self) -> None:
+        """Mark the data as updated now."""
+        self.updated_at = datetime.now(UTC).astimezone()
 
     def render(self) -> Text:
         text = Text()

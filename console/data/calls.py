@@ -43,6 +43,11 @@ async def fetch(
     return Reading(instance, source, utcnow(), time.monotonic() - started, value=value)
 
 
+def refused(instance: str, source: Source, reason: str) -> Reading[T]:
+    """A Reading for a call the safety rules refused before anything was sent."""
+    return failed(instance, source, SourceError(instance, source, "refused", reason))
+
+
 def failed(instance: str, source: Source, error: SourceError) -> Reading[T]:
     """A Reading for a call that could not even start (e.g. an unresolvable secret)."""
     return Reading(instance, source, utcnow(), 0.0, error=error)

@@ -8,18 +8,42 @@ failure. Pools are created lazily on the running loop and closed by `close()`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
 from console.data.alertmanager import AlertmanagerSource
 from console.data.aws import AwsClients
 from console.data.credentials import Credentials
-from console.data.models import FleetHealth, Health, Reading
+from console.data.models import (
+    Digest,
+    ExplainPlan,
+    FleetHealth,
+    Health,
+    LockWait,
+    Process,
+    Reading,
+    ServerStatus,
+)
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.prometheus import PrometheusSource
 from console.data.redis import RedisSource
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
+
+
+class SqlSource(Protocol):
+    """What MySQL and PostgreSQL both answer: screens use one code path for the two engines."""
+
+    async def status(self, instance: Instance) -> Reading[ServerStatus]: ...
+
+    async def processlist(self, instance: Instance, limit: int) -> Reading[tuple[Process, ...]]: ...
+
+    async def lock_waits(self, instance: Instance, limit: int) -> Reading[tuple[LockWait, ...]]: ...
+
+    async def digests(self, instance: Instance, limit: int) -> Reading[tuple[Digest, ...]]: ...
+
+    async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]: ...
 
 
 class DataLayer:
@@ -40,6 +64,10 @@ class DataLayer:
         """Close every pool and client (call on unmount / at the end of a verb)."""
         for source in (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager):
             await source.close()
+
+    def sql(self, instance: Instance) -> SqlSource:
+        """The source of a MySQL or PostgreSQL instance."""
+        return self.postgres if instance.kind == "postgres" else self.mysql
 
     async def fleet(self) -> Fleet:
         """The configured fleet plus the Redis clusters Prometheus knows of.

@@ -15,7 +15,7 @@ from typing import Any
 import asyncmy
 
 from console.config import Timeouts
-from console.data.calls import fetch
+from console.data.calls import fetch, refused
 from console.data.credentials import Credentials
 from console.data.models import (
     Digest,
@@ -37,6 +37,7 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.masking import mask_setting, mask_text
+from console.safety.sqlguard import explain_refusal
 
 Row = tuple[Any, ...]
 
@@ -173,7 +174,10 @@ class MySQLSource:
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
-        """EXPLAIN of a statement the caller has already checked as read-only."""
+        """EXPLAIN of one plain SELECT; anything else is refused before it is sent."""
+        refusal = explain_refusal(statement, "mysql")
+        if refusal is not None:
+            return refused(instance.name, "mysql", refusal)
 
         async def run() -> ExplainPlan:
             columns, rows = await self._table(instance, f"EXPLAIN {TAG} {statement}")

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 import asyncpg
 
 from console.config import Timeouts
-from console.data.calls import fetch
+from console.data.calls import fetch, refused
 from console.data.credentials import Credentials
 from console.data.models import (
     Digest,
@@ -40,6 +40,7 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.masking import mask_setting, mask_text
+from console.safety.sqlguard import explain_refusal
 
 Row = tuple[Any, ...]
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -225,7 +226,10 @@ class PostgresSource:
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
-        """Plain EXPLAIN (never ANALYZE) of a statement the caller has already checked."""
+        """Plain EXPLAIN (never ANALYZE) of one plain SELECT; anything else is refused."""
+        refusal = explain_refusal(statement, "postgres")
+        if refusal is not None:
+            return refused(instance.name, "postgres", refusal)
 
         async def run() -> ExplainPlan:
             sql = EXPLAIN_SQL + statement.strip().rstrip(";")

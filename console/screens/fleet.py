@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import UTC, datetime
 from typing import ClassVar
 
 from textual import on, work
@@ -78,7 +77,7 @@ class FleetScreen(Screen[None]):
         while True:
             if not self.paused:
                 results = await self.data.sweep(discovered.instances, self._on_health)
-                status.updated_at = datetime.now(UTC).astimezone()
+                status.touch()
                 status.counts = _counts(results)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):

@@ -161,3 +161,11 @@ async def test_numeric_settings_are_not_mistaken_for_phones(
     reading = await data.mysql.variables(salesorder(settings), "max_binlog_size", 5)
     assert reading.value is not None
     assert reading.value[0].value == "1073741824"
+
+
+async def test_explain_of_a_write_is_refused_before_sending(
+    data: DataLayer, settings: Settings
+) -> None:
+    reading = await data.mysql.explain(salesorder(settings), "DELETE FROM orders")
+    assert reading.error is not None
+    assert reading.error.kind == "refused"
