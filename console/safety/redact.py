@@ -34,7 +34,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization: Bearer xxx
     (re.compile(r"(?P<pre>\bBearer\s+)[A-Za-z0-9._~+/-]+=*", re.I), r"\g<pre>" + MASK),
     # redis AUTH user pass / AUTH pass
-    (re.compile(r"(?P<pre>\bAUTH\s+)\S+(?:\s+\S+)?", re.I), r"\g<pre>" + MASK),
+    # (the command word exactly, never a title like "Auth (8)"; never across lines)
+    (re.compile(r"(?P<pre>\b(?:AUTH|auth)[ \t]+)[^\s(]\S*(?:[ \t]+\S+)?"), r"\g<pre>" + MASK),
 )
 
 _known_lock = threading.Lock()
