@@ -65,7 +65,9 @@ FROM information_schema.PROCESSLIST p
 LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
 WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump')
   AND (p.INFO IS NULL OR p.INFO NOT LIKE '%%/* opsconsole */%%')
-ORDER BY p.TIME DESC LIMIT %s
+  AND NOT (p.COMMAND = 'Sleep' AND t.trx_id IS NULL
+           AND p.USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1))
+ORDER BY (p.COMMAND = 'Sleep' AND t.trx_id IS NULL), p.TIME DESC LIMIT %s
 """
 LOCK_WAITS_MARIADB_SQL = """
 SELECT /* opsconsole */ r.trx_mysql_thread_id, b.trx_mysql_thread_id,
