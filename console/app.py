@@ -1,48 +1,105 @@
-"""OpsConsoleApp: owns Settings and the DataLayer, global keys, screenshots, worker errors."""
+"""OpsConsoleApp: owns Settings and the DataLayer, navigation, global keys and exports.
+
+Screens post intents (OpenInstance, FleetLoaded); the App decides what to push. The firing
+alert count is polled here, once, so every screen's status bar shows it.
+"""
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
-from pathlib import Path
+import asyncio
+import contextlib
 from typing import ClassVar
 
-from rich.console import Console
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
+from console.commands import FleetProvider
 from console.config import Settings
 from console.data.layer import DataLayer
+from console.exports import save_screenshot, save_table, table_text
+from console.inventory import Fleet
 from console.safety.redact import redact
+from console.screens.alerts import AlertsScreen
 from console.screens.fleet import FleetScreen
+from console.screens.instance import InstanceScreen
+from console.screens.messages import FleetLoaded, OpenInstance
+
+ALERT_POLL_S = 15.0
 
 
 class OpsConsoleApp(App[None]):
     """The on-call console: opens on the fleet; every source goes through one DataLayer."""
 
     TITLE = "opsconsole"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {FleetProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("a", "alerts", "Alerts", id="app.alerts"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("ctrl+s", "save_screenshot", "Screenshot", id="app.screenshot"),
+        Binding("ctrl+e", "export_table", "Export table", id="app.export"),
+        Binding("y", "copy_row", "Copy row", id="app.copy"),
     ]
 
-    def __init__(self, settings: Settings, instance: str | None = None) -> None:
+    firing: reactive[int] = reactive(0)
+    """Alerts firing and not silenced, per Alertmanager (0 when it does not answer)."""
+
+    def __init__(
+        self, settings: Settings, instance: str | None = None, pane: str | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
-        self.start_instance = instance
+        self.start = (instance, pane or "overview") if instance else None
         self.data = DataLayer(settings)
+        self.fleet: Fleet = settings.fleet
         self.worker_errors: list[str] = []
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(FleetScreen(self.data, self.settings, self.start_instance))
+        self.push_screen(FleetScreen(self.data, self.settings))
+        self.poll_alerts()
 
     async def on_unmount(self) -> None:
         await self.data.close()
+
+    @work(exclusive=True, group="app-alerts", exit_on_error=False)
+    async def poll_alerts(self) -> None:
+        while True:
+            reading = await self.data.alertmanager.alerts(include_silenced=False)
+            if reading.value is not None:
+                self.firing = sum(1 for alert in reading.value if alert.state == "active")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.sleep(ALERT_POLL_S)
+
+    @on(FleetLoaded)
+    def keep_fleet(self, message: FleetLoaded) -> None:
+        self.fleet = message.fleet
+        if self.start is not None:
+            name, pane = self.start
+            self.start = None
+            self.open_instance(name, pane)
+
+    @on(OpenInstance)
+    def open_from_message(self, message: OpenInstance) -> None:
+        self.push_screen(InstanceScreen(self.data, self.settings, message.instance, message.pane))
+
+    def open_instance(self, name: str, pane: str = "overview") -> None:
+        """Open an instance by name (palette, --instance); say so when it is unknown."""
+        instance = self.fleet.by_name(name)
+        if instance is None:
+            self.notify(f"no instance named {name!r} in the inventory", severity="error")
+            return
+        self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
+
+    def action_alerts(self) -> None:
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.data, self.settings, self.fleet))
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -50,25 +107,37 @@ class OpsConsoleApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def _subject(self) -> str:
+        instance = getattr(self.screen, "instance", None)
+        name = getattr(instance, "name", None)
+        return str(name) if name else type(self.screen).__name__.removesuffix("Screen").lower()
+
     def action_save_screenshot(self) -> None:
-        path = self.save_screenshot_files()
-        self.notify(f"saved {path} (and .txt)", title="Screenshot")
+        svg = save_screenshot(self, self.settings.output_dir, self._subject())
+        self.notify(f"saved {svg} (and .txt)", title="Screenshot")
 
-    def save_screenshot_files(self) -> Path:
-        """SVG and plain text of the current screen, named by time, in the output folder."""
-        folder = self.settings.output_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"opsconsole-{datetime.now().astimezone():%Y%m%d-%H%M%S}-fleet"
-        svg = self.save_screenshot(filename=f"{stem}.svg", path=str(folder))
-        (folder / f"{stem}.txt").write_text(self.export_text(), "utf-8")
-        return Path(svg)
+    def _focused_table(self) -> DataTable[object] | None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            return focused
+        tables = list(self.screen.query(DataTable))
+        return tables[0] if tables else None
 
-    def export_text(self) -> str:
-        """The current screen as plain text (what export_screenshot draws, without styles)."""
-        width, height = self.size
-        console = Console(width=width, height=height, file=io.StringIO(), record=True)
-        console.print(self.screen._compositor.render_update(full=True))
-        return console.export_text(styles=False)
+    def action_export_table(self) -> None:
+        table = self._focused_table()
+        if table is None:
+            self.notify("no table on this screen to export", severity="warning")
+            return
+        csv_path, _md = save_table(table, self.settings.output_dir, self._subject())
+        self.notify(f"saved {csv_path} (and .md)", title="Export")
+
+    def action_copy_row(self) -> None:
+        table = self._focused_table()
+        if table is None or table.row_count == 0:
+            self.notify("nothing highlighted to copy", severity="warning")
+            return
+        self.copy_to_clipboard(table_text(table, table.cursor_row))
+        self.notify("copied the highlighted row (OSC 52)", title="Copy")
 
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
@@ -80,5 +149,5 @@ class OpsConsoleApp(App[None]):
 
 def run_app(settings: Settings, instance: str | None = None, pane: str | None = None) -> int:
     """Run the console full-screen until the user quits."""
-    OpsConsoleApp(settings, instance=instance).run()
+    OpsConsoleApp(settings, instance=instance, pane=pane).run()
     return 0

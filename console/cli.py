@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from console.lab.manager import PartStatus
 
 LAB_ACTIONS = ("up", "down", "status", "scenario")
+SCREENSHOT_PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -60,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="one JSON array, one object each")
     inventory = verbs.add_parser("inventory", parents=[common], help="print the fleet")
     inventory.add_argument("--json", action="store_true", help="one JSON array")
+    shot = verbs.add_parser(
+        "screenshot", parents=[common], help="save a pane's screenshot headless"
+    )
+    shot.add_argument("--instance", metavar="NAME", help="the instance (for its panes)")
+    shot.add_argument("--pane", default="fleet", choices=SCREENSHOT_PANES)
+    shot.add_argument("-o", "--output", metavar="FILE", required=True, help="the .svg to write")
+    shot.add_argument("--size", default="160x50", help="terminal size, COLSxROWS")
     lab = verbs.add_parser("lab", parents=[common], help="the local lab of real servers")
     lab.add_argument("action", choices=LAB_ACTIONS)
     lab.add_argument("scenario", nargs="?", help="for `scenario`: the incident to inject")
@@ -87,6 +95,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     check_resolvable(dict(settings.secret_keys), str(settings.path))
     if args.verb == "check":
         return asyncio.run(_check(settings, args.json))
+    if args.verb == "screenshot":
+        return _screenshot(settings, args)
     from console.app import run_app  # deferred: the headless verbs never load Textual
 
     return run_app(settings, instance=args.instance, pane=args.pane)
@@ -129,6 +139,32 @@ async def _check(settings: Settings, as_json: bool) -> int:
         print("\n".join(check_verb.render_text(results)))
         print(check_verb.summary(results))
     return check_verb.exit_status(results)
+
+
+def _screenshot(settings: Settings, args: argparse.Namespace) -> int:
+    instance_panes = SCREENSHOT_PANES[2:]
+    if (args.pane in instance_panes) != (args.instance is not None):
+        print(
+            "opsconsole: screenshot: --pane overview|processes|queries|metrics needs "
+            "--instance NAME; fleet and alerts take none",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        cols, rows = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        print(f"opsconsole: screenshot: --size {args.size!r}: expected COLSxROWS", file=sys.stderr)
+        return 2
+    from console.headless import capture  # deferred: loads Textual
+
+    path, ready = capture(settings, args.pane, Path(args.output), args.instance, (cols, rows))
+    print(path)
+    if not ready:
+        print(
+            "opsconsole: warning: the pane had no data yet when the screenshot was taken",
+            file=sys.stderr,
+        )
+    return 0 if ready else 1
 
 
 class _Progress:

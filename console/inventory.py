@@ -15,6 +15,8 @@ from typing import Literal
 Kind = Literal["mysql", "postgres", "redis"]
 KINDS: tuple[Kind, ...] = ("mysql", "postgres", "redis")
 UNGROUPED = "ungrouped"
+# Alert labels that may name an instance (Prometheus, CloudWatch-exporter and team styles).
+NAME_LABELS = ("instance", "name", "cluster", "server", "dbinstance_identifier", "cache_cluster_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,23 @@ class Fleet:
 
     def by_name(self, name: str) -> Instance | None:
         return next((i for i in self.instances if i.name == name), None)
+
+    def for_labels(self, labels: Iterable[tuple[str, str]]) -> tuple[Instance, ...]:
+        """Instances an alert's labels name: by name first, else by host:port endpoint.
+
+        Production names every RDS/ElastiCache target; the lab's exporters label one server
+        that stands for many names, so an endpoint may match several instances.
+        """
+        values = [value for key, value in labels if key in NAME_LABELS]
+        for value in values:
+            found = self.by_name(value)
+            if found is not None:
+                return (found,)
+        for value in values:
+            matches = tuple(i for i in self.instances if i.endpoint == value)
+            if matches:
+                return matches
+        return ()
 
     def of_kind(self, kind: Kind) -> tuple[Instance, ...]:
         return tuple(i for i in self.instances if i.kind == kind)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from console.config import Settings, load_settings
@@ -45,3 +48,40 @@ async def data(settings: Settings) -> AsyncIterator[DataLayer]:
         yield layer
     finally:
         await layer.close()
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+PostAlert = Callable[[str, str, str, str], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+async def post_alert(settings: Settings) -> AsyncIterator[PostAlert]:
+    """Post alerts to the lab's Alertmanager (test setup only); each is resolved afterwards.
+
+    Labels get a unique `run` so test runs never see each other's alerts.
+    """
+    posted: list[dict[str, object]] = []
+    async with httpx.AsyncClient(base_url=settings.monitoring.alertmanager, timeout=5) as client:
+
+        async def post(name: str, severity: str, instance: str, summary: str) -> dict[str, str]:
+            labels = {"alertname": name, "severity": severity, "instance": instance}
+            labels["run"] = uuid.uuid4().hex
+            now = datetime.now(UTC)
+            alert: dict[str, object] = {
+                "labels": labels,
+                "annotations": {"summary": summary},
+                "startsAt": iso(now),
+                "endsAt": iso(now + timedelta(minutes=5)),
+            }
+            (await client.post("/api/v2/alerts", json=[alert])).raise_for_status()
+            posted.append(alert)
+            return labels
+
+        yield post
+        for alert in posted:  # resolved from now on (endsAt must be after startsAt)
+            alert["endsAt"] = iso(datetime.now(UTC))
+        if posted:
+            (await client.post("/api/v2/alerts", json=posted)).raise_for_status()

@@ -11,7 +11,8 @@ import pytest
 def _loaded(statement: str, modules: tuple[str, ...]) -> list[str]:
     probe = f"{statement}; import sys; print([m for m in {modules!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    return eval(out.stdout.strip())
+    loaded: list[str] = eval(out.stdout.strip())
+    return loaded
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ class StatusBar(Static):
     updated_at: reactive[datetime | None] = reactive(None)
     counts: reactive[str] = reactive("")
     failing: reactive[tuple[str, ...]] = reactive(())
+    firing: reactive[int] = reactive(0)
 
     def touch(self) -> None:
         """Mark the data as updated now."""
@@ -35,6 +36,8 @@ class StatusBar(Static):
         )
         if self.updated_at is not None:
             text.append(f"  updated {self.updated_at:%H:%M:%S}")
+        if self.firing:
+            text.append(f"  🔔 {self.firing} firing (a)", style="bold red")
         if self.counts:
             text.append(f"  {self.counts}")
         if self.failing:

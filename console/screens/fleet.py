@@ -22,6 +22,8 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import FleetHealth, InstanceRef
 from console.inventory import Fleet
+from console.screens.messages import FleetLoaded, OpenInstance
+from console.screens.status import bind_status_bar
 from widgets.fleet_tree import FleetTree
 from widgets.health_detail import HealthDetail
 from widgets.status_bar import StatusBar
@@ -39,13 +41,13 @@ class FleetScreen(Screen[None]):
         Binding("p", "pause", "Pause", id="fleet.pause"),
     ]
 
-    def __init__(self, data: DataLayer, settings: Settings, start: str | None = None) -> None:
+    def __init__(self, data: DataLayer, settings: Settings) -> None:
         super().__init__()
-        self.start = start
         self.data = data
         self.settings = settings
         self.paused = False
         self.fleet: Fleet = settings.fleet
+        self.swept = False
         self._wake = asyncio.Event()
 
     def compose(self) -> ComposeResult:
@@ -56,8 +58,7 @@ class FleetScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        status = self.query_one(StatusBar)
-        status.profile = self.settings.profile
+        bind_status_bar(self, self.settings)
         self.query_one(FleetTree).set_fleet(refs_of(self.fleet))
         self.query_one(FleetTree).focus()
         self.poll_fleet()
@@ -72,13 +73,13 @@ class FleetScreen(Screen[None]):
         status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
         if discovered.discovery_error:
             self.notify(discovered.discovery_error, title="Discovery", severity="warning")
-        if self.start is not None and not tree.reveal(self.start):
-            self.notify(f"no instance named {self.start!r} in the inventory", severity="error")
+        self.post_message(FleetLoaded(discovered))
         while True:
             if not self.paused:
                 results = await self.data.sweep(discovered.instances, self._on_health)
                 status.touch()
                 status.counts = _counts(results)
+                self.swept = True
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.console.fleet_refresh_s)
@@ -97,6 +98,16 @@ class FleetScreen(Screen[None]):
         detail = self.query_one(HealthDetail)
         detail.instance = ref
         detail.health = self.query_one(FleetTree).health_of(ref.name)
+
+    def has_data(self) -> bool:
+        """One whole sweep has landed (for headless screenshots)."""
+        return self.swept
+
+    @on(FleetTree.InstanceSelected)
+    def open_instance(self, message: FleetTree.InstanceSelected) -> None:
+        instance = self.fleet.by_name(message.instance.name)
+        if instance is not None:
+            self.post_message(OpenInstance(instance))
 
     def action_refresh(self) -> None:
         self._wake.set()

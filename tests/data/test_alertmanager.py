@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -21,16 +20,13 @@ from console.data.alertmanager import AlertmanagerSource, severity_rank
 from console.data.layer import DataLayer
 from console.data.models import Alert
 from console.data.prometheus import label_fingerprint
+from tests.conftest import PostAlert, iso
 
 pytestmark = pytest.mark.lab
 T = TypeVar("T")
 
 NAME = "OpsconsoleTest"
 CLUSTER = "luckyus-isales-market"
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 async def eventually(check: Callable[[], Awaitable[T | None]], timeout_s: float = 10.0) -> T:
@@ -53,21 +49,9 @@ async def admin(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def posted_alert(admin: httpx.AsyncClient) -> AsyncIterator[dict[str, str]]:
+async def posted_alert(post_alert: PostAlert) -> dict[str, str]:
     """A warning alert for luckyus-isales-market, resolved again after the test."""
-    labels = {"alertname": NAME, "severity": "warning", "instance": CLUSTER}
-    labels["run"] = uuid.uuid4().hex
-    now = datetime.now(UTC)
-    alert = {
-        "labels": labels,
-        "annotations": {"summary": "test alert, owner jane.doe@example.com"},
-        "startsAt": iso(now),
-        "endsAt": iso(now + timedelta(minutes=5)),
-    }
-    (await admin.post("/api/v2/alerts", json=[alert])).raise_for_status()
-    yield labels
-    alert["endsAt"] = iso(datetime.now(UTC))  # resolved from now on (must be after startsAt)
-    (await admin.post("/api/v2/alerts", json=[alert])).raise_for_status()
+    return await post_alert(NAME, "warning", CLUSTER, "test alert, owner jane.doe@example.com")
 
 
 @pytest.fixture

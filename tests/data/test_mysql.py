@@ -85,10 +85,10 @@ async def test_lock_wait_chain_is_visible(data: DataLayer, settings: Settings, a
     holder, waiter = await admin(), await admin()
     async with holder.cursor() as cursor:
         await cursor.execute("BEGIN")
-        await cursor.execute("UPDATE orders SET status = status WHERE id = 1")
+        await cursor.execute("UPDATE orders SET status = status WHERE id = 100")
     async with waiter.cursor() as cursor:
         blocked = asyncio.create_task(
-            cursor.execute("UPDATE orders SET status = status WHERE id = 1")
+            cursor.execute("UPDATE orders SET status = status WHERE id = 100")
         )
         await asyncio.sleep(0.5)
         reading = await data.mysql.processlist(salesorder(settings), 100)

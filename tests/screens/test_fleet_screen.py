@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from console.app import OpsConsoleApp
 from console.config import Settings
 from console.inventory import Fleet
+from console.screens.instance import InstanceScreen
 from tests.helpers import wait_until
 from widgets.fleet_tree import FleetTree
 from widgets.health_detail import HealthDetail
@@ -31,7 +33,7 @@ async def test_fleet_fills_with_live_health_and_drills_into_detail(
         await wait_until(pilot, lambda: len(tree_of(app)._health) == 142)
         assert len(tree_of(app)._leaves) == 142
         status = app.screen.query_one(StatusBar)
-        await wait_until(pilot, lambda: status.counts.startswith("142 ok"))
+        await wait_until(pilot, lambda: sum(map(int, re.findall(r"\d+", status.counts))) == 142)
         await pilot.press("down", "down", "enter", "down")
         detail = app.screen.query_one(HealthDetail)
         await wait_until(pilot, lambda: detail.health is not None)
@@ -74,14 +76,17 @@ async def test_a_dead_host_is_marked_down_while_the_rest_answer(
         assert "✖1 down" in str(tree._kinds["mysql"].label)
 
 
-async def test_instance_option_opens_on_that_instance(settings: Settings) -> None:
-    app = OpsConsoleApp(settings, instance="luckyus-isales-market")
+async def test_instance_option_opens_on_that_instance_and_pane(settings: Settings) -> None:
+    app = OpsConsoleApp(settings, instance="luckyus-isales-market", pane="queries")
     async with app.run_test(size=(100, 30)) as pilot:
-        detail = app.screen.query_one(HealthDetail)
-        await wait_until(pilot, lambda: detail.instance is not None)
-        assert detail.instance is not None
-        assert detail.instance.name == "luckyus-isales-market"
-        await wait_until(pilot, lambda: detail.health is not None)
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+        screen = app.screen
+        assert isinstance(screen, InstanceScreen)
+        assert screen.instance.name == "luckyus-isales-market"
+        await wait_until(pilot, screen.has_data)
+        assert screen.pane == "queries"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, InstanceScreen))
 
 
 async def test_unknown_instance_option_says_so(settings: Settings) -> None:

@@ -1,0 +1,114 @@
+"""AlertsScreen: Alertmanager's alerts by severity and name; Enter jumps to the instance.
+
+The alert's labels are matched to the inventory (by name, else by endpoint) and the instance
+opens on the tab that shows the alert's cause: processes for connections, long queries and
+locks; top queries for slow statements; the overview otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from console.config import Settings
+from console.data.layer import DataLayer
+from console.data.models import Alert
+from console.inventory import Fleet
+from console.screens.messages import OpenInstance
+from console.screens.status import bind_status_bar
+from widgets.alert_detail import AlertDetail
+from widgets.alert_list import AlertList
+from widgets.status_bar import StatusBar
+
+PANE_BY_ALERT = (
+    ("connection", "processes"),
+    ("clients", "processes"),
+    ("longrunning", "processes"),
+    ("transaction", "processes"),
+    ("lock", "processes"),
+    ("slow", "queries"),
+)
+
+
+def pane_for(alert_name: str) -> str:
+    """The instance tab that shows an alert's cause."""
+    name = alert_name.lower()
+    return next((pane for key, pane in PANE_BY_ALERT if key in name), "overview")
+
+
+class AlertsScreen(Screen[None]):
+    """Firing and silenced alerts; one key away from everywhere (`a`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="alerts.back"),
+        Binding("r", "refresh", "Refresh", id="alerts.refresh"),
+    ]
+
+    def __init__(self, data: DataLayer, settings: Settings, fleet: Fleet) -> None:
+        super().__init__()
+        self.data = data
+        self.settings = settings
+        self.fleet = fleet
+        self.loaded = False
+        self._wake = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield AlertList(id="alert-list")
+            yield AlertDetail(id="alert-detail")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        bind_status_bar(self, self.settings)
+        self.query_one(AlertList).focus()
+        self.poll()
+
+    @work(exclusive=True, group="alerts", exit_on_error=False)
+    async def poll(self) -> None:
+        alerts = self.query_one(AlertList)
+        while True:
+            alerts.reading = await self.data.alertmanager.groups()
+            self.loaded = True
+            self.query_one(StatusBar).touch()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.console.refresh_s)
+
+    def has_data(self) -> bool:
+        """Alertmanager has answered once (for headless screenshots)."""
+        return self.loaded
+
+    def action_refresh(self) -> None:
+        self._wake.set()
+
+    @on(AlertList.AlertHighlighted)
+    def show_alert(self, message: AlertList.AlertHighlighted) -> None:
+        self.query_one(AlertDetail).alert = message.alert
+
+    @on(AlertList.AlertChosen)
+    def jump(self, message: AlertList.AlertChosen) -> None:
+        targets = self.fleet.for_labels(message.alert.labels)
+        if not targets:
+            self.notify(
+                f"no inventory instance matches {_where(message.alert)}", severity="warning"
+            )
+            return
+        if len(targets) > 1:
+            self.notify(
+                f"{_where(message.alert)} hosts {len(targets)} instances; opened {targets[0].name}",
+                title="Alert",
+            )
+        self.post_message(OpenInstance(targets[0], pane_for(message.alert.name)))
+
+
+def _where(alert: Alert) -> str:
+    return alert.label("instance") or alert.name

@@ -1,0 +1,181 @@
+"""InstanceScreen: one instance's Overview, Processes, Top queries and Metrics tabs.
+
+One exclusive worker polls the visible tab only, waiting the refresh interval after each poll
+completes, so an open instance costs its server one cheap query every few seconds and a hidden
+tab costs nothing. MySQL and PostgreSQL share one code path (DataLayer.sql); Redis shows INFO,
+CLIENT LIST and SLOWLOG in the same places.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from console.config import Settings
+from console.data.layer import DataLayer
+from console.inventory import Instance
+from console.screens.metrics_pane import MetricsPane
+from console.screens.process_detail import ProcessDetailScreen
+from console.screens.status import bind_status_bar
+from widgets.client_table import RedisClientTable
+from widgets.digest_table import DigestTable, SlowlogTable
+from widgets.process_table import ProcessTable
+from widgets.status_bar import StatusBar
+from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
+
+PANES = ("overview", "processes", "queries", "metrics")
+
+
+class InstanceScreen(Screen[None]):
+    """Drilldown into one instance; Escape goes back to where it was opened from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="instance.back"),
+        Binding("1", "show('overview')", "Overview", id="instance.overview"),
+        Binding("2", "show('processes')", "Processes", id="instance.processes"),
+        Binding("3", "show('queries')", "Top queries", id="instance.queries"),
+        Binding("4", "show('metrics')", "Metrics", id="instance.metrics"),
+        Binding("slash", "filter", "Filter", id="instance.filter"),
+        Binding("r", "refresh", "Refresh", id="instance.refresh"),
+        Binding("p", "pause", "Pause", id="instance.pause"),
+    ]
+
+    def __init__(
+        self, data: DataLayer, settings: Settings, instance: Instance, pane: str = "overview"
+    ) -> None:
+        super().__init__()
+        self.data = data
+        self.settings = settings
+        self.instance = instance
+        self.initial_pane = pane if pane in PANES else "overview"
+        self.paused = False
+        self.loaded: set[str] = set()
+        self._wake = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        i = self.instance
+        redis = i.kind == "redis"
+        yield Static(
+            f" {i.name}  ·  {i.kind}  ·  {i.group}  ·  {i.env}  ·  {i.endpoint}",
+            id="instance-title",
+            classes="-prod" if i.is_production else "",
+        )
+        with TabbedContent(initial=self.initial_pane, id="tabs"):
+            with TabPane("Overview", id="overview"):
+                yield RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")
+            with TabPane("Processes", id="processes"):
+                yield Input(placeholder="filter: user, host, db, state, query", id="filter")
+                yield (
+                    RedisClientTable(id="processes-table")
+                    if redis
+                    else ProcessTable(id="processes-table")
+                )
+            with TabPane("Top queries", id="queries"):
+                yield SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")
+            with TabPane("Metrics", id="metrics"):
+                yield MetricsPane(self.data, self.settings, i, id="metrics-pane")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        bind_status_bar(self, self.settings)
+        self.query_one("#filter", Input).display = False
+        self.poll()
+
+    @property
+    def pane(self) -> str:
+        """The visible tab (the requested one until the tabs are mounted)."""
+        tabs = self.query(TabbedContent)
+        return (tabs.first().active if tabs else "") or self.initial_pane
+
+    @work(exclusive=True, group="instance", exit_on_error=False)
+    async def poll(self) -> None:
+        """Refresh the visible tab, then wait the interval (or a key) before the next."""
+        while True:
+            if not self.paused:
+                await self._refresh_pane(self.pane)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.console.refresh_s)
+
+    async def _refresh_pane(self, pane: str) -> None:
+        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        if pane == "overview":
+            panel = self.query_one("#info")
+            if isinstance(panel, RedisInfoPanel):
+                panel.reading = await data.redis.info(i)
+            elif isinstance(panel, ServerStatusPanel):
+                panel.reading = await data.sql(i).status(i)
+        elif pane == "processes":
+            table = self.query_one("#processes-table")
+            if isinstance(table, RedisClientTable):
+                table.reading = await data.redis.clients(i, limit)
+            elif isinstance(table, ProcessTable):
+                table.reading = await data.sql(i).processlist(i, limit)
+        elif pane == "queries":
+            queries = self.query_one("#queries-table")
+            if isinstance(queries, SlowlogTable):
+                queries.reading = await data.redis.slowlog(i, limit)
+            elif isinstance(queries, DigestTable):
+                queries.reading = await data.sql(i).digests(i, limit)
+        elif pane == "metrics":
+            await self.query_one(MetricsPane).refresh_charts()
+        self.query_one(StatusBar).touch()
+        self.loaded.add(pane)
+
+    def has_data(self) -> bool:
+        """The visible tab has been filled at least once (for headless screenshots)."""
+        return self.pane in self.loaded
+
+    def action_show(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self._wake.set()
+
+    def action_refresh(self) -> None:
+        self._wake.set()
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.query_one(StatusBar).paused = self.paused
+        self._wake.set()
+
+    def action_filter(self) -> None:
+        self.action_show("processes")
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        table = self.query_one("#processes-table")
+        if isinstance(table, ProcessTable | RedisClientTable):
+            table.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one("#processes-table").focus()
+
+    @on(ProcessTable.ProcessChosen)
+    def open_process(self, message: ProcessTable.ProcessChosen) -> None:
+        table = self.query_one("#processes-table", ProcessTable)
+        process = table.highlighted_process()
+        if process is not None and process.id == message.process_id:
+            self.app.push_screen(ProcessDetailScreen(self.data, self.instance, process))
+
+    @on(ProcessTable.KillRequested)
+    def kill_not_enabled(self) -> None:
+        self.notify(
+            "Kill is not enabled yet: it comes with the confirmation flow of the safety work.",
+            title="Kill",
+            severity="warning",
+        )

@@ -1,0 +1,24 @@
+"""App-wide intents that screens post to the App (which owns navigation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from console.inventory import Fleet, Instance
+
+
+@dataclass
+class OpenInstance(Message):
+    """Open this instance's view on this tab (from the tree, an alert or the palette)."""
+
+    instance: Instance
+    pane: str = "overview"
+
+
+@dataclass
+class FleetLoaded(Message):
+    """The inventory with discovery merged: the App keeps it for alerts and the palette."""
+
+    fleet: Fleet

@@ -1,0 +1,157 @@
+"""KeyedTable.sync_rows: in-place keyed updates, and its one-pass removal and reordering
+checked against DataTable's own remove_row and sort (they write DataTable internals)."""
+
+from __future__ import annotations
+
+from rich.text import Span, Text
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+from widgets.keyed_table import Cell, KeyedRow, KeyedTable, cell, matches
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(cursor_type="row", id="keyed")
+        yield DataTable[Cell](cursor_type="row", id="plain")
+
+    def on_mount(self) -> None:
+        for table in self.query(DataTable):
+            table.add_column("name", key="name", width=10)
+            table.add_column("value", key="value", width=10)
+
+
+def rows(*pairs: tuple[str, str]) -> list[KeyedRow]:
+    return [(key, (key.upper(), value)) for key, value in pairs]
+
+
+def shown(table: DataTable[Cell]) -> list[tuple[str | None, list[Cell]]]:
+    return [(row.key.value, table.get_row(row.key)) for row in table.ordered_rows]
+
+
+async def test_sync_adds_updates_and_removes_by_key() -> None:
+    app = TableApp()
+    async with app.run_test():
+        table = app.query_one(KeyedTable)
+        first = table.sync_rows(rows(("a", "1"), ("b", "2"), ("c", "3")))
+        assert (first.added, first.removed, first.updated_cells) == (3, 0, 0)
+        second = table.sync_rows(rows(("a", "1"), ("c", "30"), ("d", "4")))
+        assert (second.added, second.removed, second.updated_cells) == (1, 1, 1)
+        assert shown(table) == [("a", ["A", "1"]), ("c", ["C", "30"]), ("d", ["D", "4"])]
+        third = table.sync_rows(rows(("a", "1"), ("c", "30"), ("d", "4")))
+        assert third == type(third)(0, 0, 0, False)
+
+
+async def test_sync_reorders_and_keeps_the_cursor_on_its_row() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync_rows(rows(("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")))
+        table.move_cursor(row=1)  # on "b"
+        await pilot.pause()
+        result = table.sync_rows(rows(("new", "0"), ("d", "4"), ("c", "3"), ("b", "2")))
+        assert result.reordered
+        assert [key for key, _ in shown(table)] == ["new", "d", "c", "b"]
+        assert table.cursor_key() == "b" and table.cursor_row == 3
+
+
+async def test_cursor_stays_in_place_when_its_row_goes() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync_rows(rows(("a", "1"), ("b", "2"), ("c", "3")))
+        table.move_cursor(row=2)
+        await pilot.pause()
+        table.sync_rows(rows(("a", "1"), ("b", "2")))
+        assert table.cursor_key() == "b"  # clamped to the last row left
+
+
+async def test_one_pass_removal_matches_remove_row() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        keyed, plain = app.query_one(KeyedTable), app.query_one("#plain", DataTable)
+        everything = rows(*((f"k{i}", str(i)) for i in range(30)))
+        keyed.sync_rows(everything)
+        for key, cells in everything:
+            plain.add_row(*cells, key=key)
+        for table in (keyed, plain):
+            table.move_cursor(row=25)
+        await pilot.pause()
+        gone = {f"k{i}" for i in (0, 3, 4, 17, 26, 27, 28, 29)}
+        keyed.sync_rows([row for row in everything if row[0] not in gone])
+        for key in sorted(gone):
+            plain.remove_row(key)
+        await pilot.pause()
+        assert shown(keyed) == shown(plain)
+        assert keyed.row_count == plain.row_count == 22
+        assert keyed.cursor_coordinate == plain.cursor_coordinate
+        assert keyed.virtual_size == plain.virtual_size
+        assert [keyed.get_row_index(key or "") for key, _ in shown(plain)] == list(range(22))
+
+
+async def test_one_pass_reorder_matches_sort() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        keyed, plain = app.query_one(KeyedTable), app.query_one("#plain", DataTable)
+        everything = rows(*((f"k{i}", f"{(i * 7) % 10}") for i in range(10)))
+        keyed.sync_rows(everything)
+        for key, cells in everything:
+            plain.add_row(*cells, key=key)
+        by_value = sorted(everything, key=lambda row: (row[1][1], row[0]))
+        keyed.sync_rows(by_value)
+        plain.sort("value", "name")
+        await pilot.pause()
+        assert shown(keyed) == shown(plain)
+
+
+async def test_only_changed_cells_are_written() -> None:
+    app = TableApp()
+    async with app.run_test():
+        table = app.query_one(KeyedTable)
+        table.sync_rows(rows(*((f"k{i}", "same") for i in range(50))))
+        writes: list[tuple[str | None, str | None]] = []
+        original = table.update_cell
+
+        def counting(row_key, column_key, value, *, update_width=False):
+            writes.append(
+                (getattr(row_key, "value", row_key), getattr(column_key, "value", column_key))
+            )
+            original(row_key, column_key, value, update_width=update_width)
+
+        table.update_cell = counting  # type: ignore[method-assign]
+        table.sync_rows(rows(*((f"k{i}", "new" if i % 10 == 0 else "same") for i in range(50))))
+        assert writes == [(f"k{i}", "value") for i in range(0, 50, 10)]
+
+
+def test_cell_keeps_text_that_datatable_would_misread_as_it_is() -> None:
+    tricky = "HGETALL cart:100:items /* [bold]x[/] */ C:\\"
+    as_cell = cell(tricky)
+    assert isinstance(as_cell, Text) and as_cell.plain == tricky
+    assert cell("SELECT 1") == "SELECT 1"  # plain text stays a cheap str
+    assert cell(None) == "" and cell("", "bold red") == ""
+
+
+async def test_tricky_text_is_shown_exactly() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.columns[ColumnKey("value")].width = 40
+        table.sync_rows([("k", (cell("[/]"), cell("GET cart:100:items [b]x")))])
+        await pilot.pause()
+        lines = [strip.text for strip in table.render_lines(Region(0, 0, 60, 2))]
+        assert "GET cart:100:items [b]x" in lines[1] and "[/]" in lines[1]
+
+
+def test_styled_cell_carries_its_style_as_a_span() -> None:
+    red, blue = cell("4102", "bold red"), cell("4102", "blue")
+    assert isinstance(red, Text) and red.plain == "4102"
+    assert red.spans == [Span(0, 4, "bold red")]
+    assert red != blue  # a change of style alone is a changed cell
+
+
+def test_matches_is_a_case_insensitive_substring_over_fields() -> None:
+    assert matches("", ["anything"])
+    assert matches("ORDERS", ["app", None, "orders_db"])
+    assert not matches("payments", ["app", None, "orders"])

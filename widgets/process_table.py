@@ -1,0 +1,151 @@
+"""ProcessTable: the sessions of one SQL server (MySQL processlist, PostgreSQL activity).
+
+Rows are keyed by process id and updated in place on every poll, so the cursor stays on the
+session the operator is looking at while the list re-sorts around it. Blockers (ids that appear
+in someone's `blocked_by`) are marked ⛔ and the sessions they block show "⏳ by <id>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from console.data.models import Process
+from console.formatting import first_line, human_duration
+from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
+
+QUERY_WIDTH = 46
+BLOCKER_STYLE = "bold red"
+BLOCKED_STYLE = "yellow"
+SORTS = ("time", "trx age", "id")
+"""Sort orders that `s` cycles through: longest-running first, oldest transaction first, id."""
+
+
+def _sort_key(sort: str, process: Process) -> tuple[float, ...]:
+    if sort == "time":
+        return (-process.time_s, process.id)
+    if sort == "trx age":
+        age = process.trx_age_s
+        return (age is None, -(age or 0.0), process.id)
+    return (process.id,)
+
+
+def _blocked_by(ids: tuple[int, ...]) -> Cell:
+    if not ids:
+        return ""
+    shown = ",".join(str(i) for i in ids[:2])
+    more = f"+{len(ids) - 2}" if len(ids) > 2 else ""
+    return cell(f"⏳ by {shown}{more}", BLOCKED_STYLE)
+
+
+def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
+    """One process as table cells."""
+    ident = cell(f"⛔ {process.id}", BLOCKER_STYLE) if is_blocker else str(process.id)
+    return (
+        ident,
+        cell(process.user),
+        cell(process.host),
+        cell(process.db),
+        cell(process.command),
+        cell(process.state),
+        human_duration(process.time_s),
+        human_duration(process.trx_age_s) if process.trx_age_s is not None else "",
+        _blocked_by(process.blocked_by),
+        cell(first_line(process.query, QUERY_WIDTH)),
+    )
+
+
+class ProcessTable(ReadingTable[Process]):
+    """Sessions of one server with who blocks whom; sortable, filterable, keyed by process id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "select_cursor", "Details", id="process.choose",
+            tooltip="Open the highlighted session: full query, EXPLAIN",
+        ),
+        Binding(
+            "k", "kill", "Kill", id="process.kill", tooltip="Kill the highlighted session"
+        ),
+        Binding(
+            "s", "cycle_sort", "Sort", id="process.sort",
+            tooltip="Sort by time, transaction age or id",
+        ),
+    ]  # fmt: skip
+    COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
+        ("id", "id", 9),
+        ("user", "user", 10),
+        ("host", "host", 16),
+        ("db", "db", 10),
+        ("command", "command", 8),
+        ("state", "state", 14),
+        ("time", "time", 7),
+        ("trx", "trx age", 7),
+        ("blocked", "blocked by", 12),
+        ("query", "query", QUERY_WIDTH),
+    )
+    TITLE: ClassVar[str] = "processes"
+
+    @dataclass
+    class ProcessChosen(Message):
+        """The user opened a session (Enter)."""
+
+        instance: str
+        process_id: int
+
+    @dataclass
+    class KillRequested(Message):
+        """The user asked to kill a session (`k`); the screen confirms and runs it."""
+
+        instance: str
+        process_id: int
+
+    sort_by: str = SORTS[0]
+
+    def highlighted_process(self) -> Process | None:
+        return self.highlighted_item()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        self.refresh_rows()
+
+    def action_kill(self) -> None:
+        process = self.highlighted_process()
+        if process is not None and self.reading is not None:
+            self.post_message(self.KillRequested(self.reading.instance, process.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "kill" and self.highlighted_process() is None:
+            return None  # shown disabled: nothing to kill
+        return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        process = self.highlighted_process()
+        if process is not None and self.reading is not None:
+            self.post_message(self.ProcessChosen(self.reading.instance, process.id))
+
+    def _ordered(self, items: Sequence[Process]) -> list[Process]:
+        return sorted(items, key=lambda process: _sort_key(self.sort_by, process))
+
+    def _filter_fields(self, item: Process) -> tuple[str | None, ...]:
+        return (item.user, item.host, item.db, item.state, item.query)
+
+    def _blockers(self) -> set[int]:
+        """Ids some session waits for, over every session (also the ones filtered out)."""
+        return {blocker for process in self._items for blocker in process.blocked_by}
+
+    def _rows(self, items: Sequence[Process]) -> list[KeyedRow]:
+        blockers = self._blockers()
+        return [(str(p.id), process_cells(p, p.id in blockers)) for p in items]
+
+    def _title_parts(self, shown: int) -> list[str]:
+        blockers = self._blockers()
+        parts = [*super()._title_parts(shown), f"sort {self.sort_by}"]
+        if blockers:
+            parts.append(f"⛔ {len(blockers)} blocking")
+        return parts
