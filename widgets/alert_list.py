@@ -103,7 +103,9 @@ class AlertList(OptionList):
     """
     TITLE = "Alerts"
 
-    reading: reactive[Reading[tuple[AlertGroup, ...]] | None] = reactive(None, init=False)
+    reading: reactive[Reading[tuple[AlertGroup, ...]] | None] = reactive(
+        None, init=False, repaint=False
+    )
     """The latest Alertmanager groups; an error reading keeps the last good list, marked stale."""
 
     @dataclass

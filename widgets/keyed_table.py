@@ -161,7 +161,7 @@ class ReadingTable(KeyedTable, Generic[ItemT]):
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = ()
     TITLE: ClassVar[str] = ""
 
-    reading: reactive[Reading[tuple[ItemT, ...]] | None] = reactive(None, init=False)
+    reading: reactive[Reading[tuple[ItemT, ...]] | None] = reactive(None, init=False, repaint=False)
     """The latest reading; screens assign it, the table keeps the last good value on error."""
 
     def __init__(
@@ -211,8 +211,9 @@ class ReadingTable(KeyedTable, Generic[ItemT]):
             unique.setdefault(row[0], (row, item))  # a repeated key would break the table
         self._by_key = {key: item for key, (_, item) in unique.items()}
         self.last_sync = self.sync_rows([row for row, _ in unique.values()])
-        self.border_title = Text(" · ".join(self._title_parts(len(unique))))
-        self.refresh_bindings()
+        title = " · ".join(self._title_parts(len(unique)))
+        if str(self.border_title or "") != title:  # a new title repaints the whole widget
+            self.border_title = Text(title)
 
     def _ensure_columns(self) -> None:
         if not self.columns:

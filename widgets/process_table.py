@@ -2,7 +2,7 @@
 
 Rows are keyed by process id and updated in place on every poll, so the cursor stays on the
 session the operator is looking at while the list re-sorts around it. Blockers (ids that appear
-in someone's `blocked_by`) are marked ⛔ and the sessions they block show "⏳ by <id>".
+in someone's `blocked_by`) are marked ◆ and the sessions they block show "↳ by <id>".
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ def _blocked_by(ids: tuple[int, ...]) -> Cell:
         return ""
     shown = ",".join(str(i) for i in ids[:2])
     more = f"+{len(ids) - 2}" if len(ids) > 2 else ""
-    return cell(f"⏳ by {shown}{more}", BLOCKED_STYLE)
+    return cell(f"↳ by {shown}{more}", BLOCKED_STYLE)
 
 
 def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
     """One process as table cells."""
-    ident = cell(f"⛔ {process.id}", BLOCKER_STYLE) if is_blocker else str(process.id)
+    ident = cell(f"◆ {process.id}", BLOCKER_STYLE) if is_blocker else str(process.id)
     return (
         ident,
         cell(process.user),
@@ -118,11 +118,6 @@ class ProcessTable(ReadingTable[Process]):
         if process is not None and self.reading is not None:
             self.post_message(self.KillRequested(self.reading.instance, process.id))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "kill" and self.highlighted_process() is None:
-            return None  # shown disabled: nothing to kill
-        return True
-
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         process = self.highlighted_process()
@@ -147,5 +142,5 @@ class ProcessTable(ReadingTable[Process]):
         blockers = self._blockers()
         parts = [*super()._title_parts(shown), f"sort {self.sort_by}"]
         if blockers:
-            parts.append(f"⛔ {len(blockers)} blocking")
+            parts.append(f"◆ {len(blockers)} blocking")
         return parts

@@ -29,11 +29,15 @@ def utcnow() -> datetime:
 def reading_subtitle(
     reading: Reading[Any] | None, last_good_at: datetime | None, now: datetime
 ) -> str:
-    """The border subtitle for a reading: 'loading…', 'updated 14:30:00' or 'stale 12s · why'."""
+    """The border subtitle for a reading: 'loading…', nothing when fresh, or 'stale 12s · why'.
+
+    Fresh data says nothing here (the status bar has the time): a subtitle that changed on
+    every poll would repaint the whole bordered widget, a full screen over SSH every refresh.
+    """
     if reading is None:
         return "loading…"
     if reading.error is None:
-        return f"updated {reading.fetched_at:%H:%M:%S}"
+        return ""
     why = f"{reading.error.kind}: {reading.error.message}"
     if last_good_at is None:
         return f"no data · {why}"
@@ -66,4 +70,5 @@ def show_reading_state(
     widget.set_class(False, *(name for name in STATE_CLASSES if name not in wanted))
     widget.set_class(True, *wanted)
     subtitle = reading_subtitle(reading, last_good_at, now or utcnow())
-    widget.border_subtitle = Text(subtitle)
+    if str(widget.border_subtitle or "") != subtitle:
+        widget.border_subtitle = Text(subtitle)

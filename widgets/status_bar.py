@@ -37,7 +37,7 @@ class StatusBar(Static):
         if self.updated_at is not None:
             text.append(f"  updated {self.updated_at:%H:%M:%S}")
         if self.firing:
-            text.append(f"  🔔 {self.firing} firing (a)", style="bold red")
+            text.append(f"  ▲ {self.firing} firing (a)", style="bold red")
         if self.counts:
             text.append(f"  {self.counts}")
         if self.failing:

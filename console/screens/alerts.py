@@ -7,15 +7,12 @@ locks; top queries for slow statements; the overview otherwise.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from console.config import Settings
@@ -23,6 +20,7 @@ from console.data.layer import DataLayer
 from console.data.models import Alert
 from console.inventory import Fleet
 from console.screens.messages import OpenInstance
+from console.screens.polling import PollingScreen
 from console.screens.status import bind_status_bar
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
@@ -44,7 +42,7 @@ def pane_for(alert_name: str) -> str:
     return next((pane for key, pane in PANE_BY_ALERT if key in name), "overview")
 
 
-class AlertsScreen(Screen[None]):
+class AlertsScreen(PollingScreen):
     """Firing and silenced alerts; one key away from everywhere (`a`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,7 +56,6 @@ class AlertsScreen(Screen[None]):
         self.settings = settings
         self.fleet = fleet
         self.loaded = False
-        self._wake = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -75,20 +72,17 @@ class AlertsScreen(Screen[None]):
     @work(exclusive=True, group="alerts", exit_on_error=False)
     async def poll(self) -> None:
         alerts = self.query_one(AlertList)
-        while True:
+
+        async def once() -> None:
             alerts.reading = await self.data.alertmanager.groups()
             self.loaded = True
             self.query_one(StatusBar).touch()
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.console.refresh_s)
+
+        await self.every(self.settings.console.refresh_s, once)
 
     def has_data(self) -> bool:
         """Alertmanager has answered once (for headless screenshots)."""
         return self.loaded
-
-    def action_refresh(self) -> None:
-        self._wake.set()
 
     @on(AlertList.AlertHighlighted)
     def show_alert(self, message: AlertList.AlertHighlighted) -> None:

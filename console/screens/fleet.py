@@ -7,15 +7,12 @@ while the console is paused.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Tree
 
 from console.config import Settings
@@ -23,6 +20,7 @@ from console.data.layer import DataLayer
 from console.data.models import FleetHealth, InstanceRef
 from console.inventory import Fleet
 from console.screens.messages import FleetLoaded, OpenInstance
+from console.screens.polling import PollingScreen
 from console.screens.status import bind_status_bar
 from widgets.fleet_tree import FleetTree
 from widgets.health_detail import HealthDetail
@@ -33,7 +31,7 @@ def refs_of(fleet: Fleet) -> list[InstanceRef]:
     return [InstanceRef(i.kind, i.name, i.group, i.env, i.endpoint) for i in fleet.instances]
 
 
-class FleetScreen(Screen[None]):
+class FleetScreen(PollingScreen):
     """The whole inventory with its health; the console opens here."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,10 +43,8 @@ class FleetScreen(Screen[None]):
         super().__init__()
         self.data = data
         self.settings = settings
-        self.paused = False
         self.fleet: Fleet = settings.fleet
         self.swept = False
-        self._wake = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -74,15 +70,14 @@ class FleetScreen(Screen[None]):
         if discovered.discovery_error:
             self.notify(discovered.discovery_error, title="Discovery", severity="warning")
         self.post_message(FleetLoaded(discovered))
-        while True:
-            if not self.paused:
-                results = await self.data.sweep(discovered.instances, self._on_health)
-                status.touch()
-                status.counts = _counts(results)
-                self.swept = True
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.console.fleet_refresh_s)
+
+        async def once() -> None:
+            results = await self.data.sweep(discovered.instances, self._on_health)
+            status.touch()
+            status.counts = _counts(results)
+            self.swept = True
+
+        await self.every(self.settings.console.fleet_refresh_s, once)
 
     def _on_health(self, health: FleetHealth) -> None:
         self.query_one(FleetTree).set_health(health)
@@ -108,15 +103,6 @@ class FleetScreen(Screen[None]):
         instance = self.fleet.by_name(message.instance.name)
         if instance is not None:
             self.post_message(OpenInstance(instance))
-
-    def action_refresh(self) -> None:
-        self._wake.set()
-
-    def action_pause(self) -> None:
-        self.paused = not self.paused
-        self.query_one(StatusBar).paused = self.paused
-        if not self.paused:
-            self._wake.set()
 
 
 def _counts(results: tuple[FleetHealth, ...]) -> str:

@@ -8,20 +8,18 @@ CLIENT LIST and SLOWLOG in the same places.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.inventory import Instance
 from console.screens.metrics_pane import MetricsPane
+from console.screens.polling import PollingScreen
 from console.screens.process_detail import ProcessDetailScreen
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
@@ -33,7 +31,7 @@ from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
 PANES = ("overview", "processes", "queries", "metrics")
 
 
-class InstanceScreen(Screen[None]):
+class InstanceScreen(PollingScreen):
     """Drilldown into one instance; Escape goes back to where it was opened from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,9 +53,7 @@ class InstanceScreen(Screen[None]):
         self.settings = settings
         self.instance = instance
         self.initial_pane = pane if pane in PANES else "overview"
-        self.paused = False
         self.loaded: set[str] = set()
-        self._wake = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         i = self.instance
@@ -98,12 +94,7 @@ class InstanceScreen(Screen[None]):
     @work(exclusive=True, group="instance", exit_on_error=False)
     async def poll(self) -> None:
         """Refresh the visible tab, then wait the interval (or a key) before the next."""
-        while True:
-            if not self.paused:
-                await self._refresh_pane(self.pane)
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.console.refresh_s)
+        await self.every(self.settings.console.refresh_s, lambda: self._refresh_pane(self.pane))
 
     async def _refresh_pane(self, pane: str) -> None:
         i, limit, data = self.instance, self.settings.console.row_limit, self.data
@@ -139,15 +130,7 @@ class InstanceScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
-        self._wake.set()
-
-    def action_refresh(self) -> None:
-        self._wake.set()
-
-    def action_pause(self) -> None:
-        self.paused = not self.paused
-        self.query_one(StatusBar).paused = self.paused
-        self._wake.set()
+        self.wake()
 
     def action_filter(self) -> None:
         self.action_show("processes")

@@ -79,8 +79,11 @@ class MetricsPane(VerticalScroll):
     async def refresh_charts(self) -> None:
         """One range query per chart, over the selected window, ≤ POINTS points each."""
         span = RANGES[self.range_index][1]
-        end = datetime.now(UTC)
         step_s = max(span.total_seconds() / POINTS, 5.0)
+        # The window ends on a step boundary: polls within one step get the same points,
+        # so the charts (which redraw only on change) write nothing to the terminal.
+        now_s = datetime.now(UTC).timestamp()
+        end = datetime.fromtimestamp(now_s - now_s % step_s, UTC)
         charts = list(self.query(MetricChart))
         for query, chart in zip(self.queries, charts, strict=False):
             promql = query.for_instance(self.instance.name, self.instance.endpoint)
