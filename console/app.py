@@ -64,6 +64,10 @@ class OpsConsoleApp(App[None]):
             self.set_keymap(dict(self.settings.keymap))
         self.push_screen(FleetScreen(self.data, self.settings))
         self.poll_alerts()
+        if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
+            name, pane = self.start  # configured: no need to wait for discovery
+            self.start = None
+            self.open_instance(name, pane)
 
     async def on_unmount(self) -> None:
         await self.data.close()

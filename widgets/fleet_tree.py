@@ -53,10 +53,27 @@ class FleetTree(Tree[InstanceRef]):
         self._groups: dict[tuple[str, str], TreeNode[InstanceRef]] = {}
         self._kinds: dict[str, TreeNode[InstanceRef]] = {}
         self._refs: dict[str, InstanceRef] = {}
+        self._all: tuple[InstanceRef, ...] = ()
+        self._filter = ""
 
     def set_fleet(self, instances: Sequence[InstanceRef]) -> None:
-        """Show this inventory: new instances are added, gone ones removed, the cursor kept."""
-        wanted = {ref.name: ref for ref in instances}
+        """Show this inventory (through the filter): the cursor and expansions are kept."""
+        self._all = tuple(instances)
+        self._show([ref for ref in self._all if self._matches(ref)])
+
+    def set_filter(self, text: str) -> None:
+        """Show only instances whose name or group contains `text`; groups open to show them."""
+        self._filter = text.strip().lower()
+        self._show([ref for ref in self._all if self._matches(ref)])
+        if self._filter:
+            for group in self._groups.values():
+                group.expand()
+
+    def _matches(self, ref: InstanceRef) -> bool:
+        return not self._filter or self._filter in f"{ref.name} {ref.group}".lower()
+
+    def _show(self, instances: Sequence[InstanceRef]) -> None:
+        wanted = {ref.name for ref in instances}
         for name in [n for n in self._leaves if n not in wanted]:
             self._leaves.pop(name).remove()
             self._refs.pop(name, None)
@@ -64,7 +81,18 @@ class FleetTree(Tree[InstanceRef]):
             if ref.name not in self._leaves:
                 self._refs[ref.name] = ref
                 self._leaves[ref.name] = self._group_node(ref).add_leaf(ref.name, data=ref)
+        self._prune_empty()
         self._relabel_all()
+
+    def _prune_empty(self) -> None:
+        for key, group in list(self._groups.items()):
+            if not group.children:
+                group.remove()
+                del self._groups[key]
+        for kind_name, kind in list(self._kinds.items()):
+            if not kind.children:
+                kind.remove()
+                del self._kinds[kind_name]
 
     def _group_node(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
         kind = self._kinds.get(ref.kind)

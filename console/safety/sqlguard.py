@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
-
 Dialect = Literal["mysql", "postgres"]
 
 
 def explain_refusal(statement: str, dialect: Dialect) -> str | None:
     """None when `statement` is one plain SELECT; otherwise why it is not explained."""
+    import sqlglot  # deferred: ~45 ms at start-up, needed only when a statement is checked
+    from sqlglot import exp
+    from sqlglot.errors import ParseError
+
     if "/*!" in statement or "/*M!" in statement:
         return "executable comments are never explained"
     try:

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Tree
+from textual.widgets import Footer, Input, Tree
 
 from console.config import Settings
 from console.data.layer import DataLayer
@@ -37,6 +37,7 @@ class FleetScreen(PollingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="fleet.refresh"),
         Binding("p", "pause", "Pause", id="fleet.pause"),
+        Binding("slash", "filter", "Filter", id="fleet.filter"),
     ]
 
     def __init__(self, data: DataLayer, settings: Settings) -> None:
@@ -47,6 +48,10 @@ class FleetScreen(PollingScreen):
         self.swept = False
 
     def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="filter instances by name or group (Enter: back to the tree)",
+            id="fleet-filter",
+        )
         with Horizontal():
             yield FleetTree(id="fleet-tree")
             yield HealthDetail(id="detail")
@@ -55,6 +60,7 @@ class FleetScreen(PollingScreen):
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
+        self.query_one("#fleet-filter", Input).display = False
         self.query_one(FleetTree).set_fleet(refs_of(self.fleet))
         self.query_one(FleetTree).focus()
         self.poll_fleet()
@@ -93,6 +99,19 @@ class FleetScreen(PollingScreen):
         detail = self.query_one(HealthDetail)
         detail.instance = ref
         detail.health = self.query_one(FleetTree).health_of(ref.name)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#fleet-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#fleet-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(FleetTree).set_filter(event.value)
+
+    @on(Input.Submitted, "#fleet-filter")
+    def filter_done(self) -> None:
+        self.query_one(FleetTree).focus()
 
     def has_data(self) -> bool:
         """One whole sweep has landed (for headless screenshots)."""

@@ -94,3 +94,14 @@ async def test_unknown_instance_option_says_so(settings: Settings) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: any("nosuch" in n.message for n in app._notifications))
         assert app.worker_errors == []
+
+
+async def test_slash_filters_the_fleet_tree(settings: Settings) -> None:
+    app = OpsConsoleApp(settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = tree_of(app)
+        await wait_until(pilot, lambda: len(tree._leaves) == 142)
+        await pilot.press("slash", *"isales-market")
+        await wait_until(pilot, lambda: list(tree._leaves) == ["luckyus-isales-market"])
+        await pilot.press("enter", "down", "down", "down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))

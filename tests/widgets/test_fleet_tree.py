@@ -50,3 +50,15 @@ async def test_refleet_keeps_nodes_and_removes_gone_instances() -> None:
         tree.set_fleet(factories.refs()[:-1])
         assert "luckyus-dify" not in tree._leaves
         assert tree._leaves["aws-luckyus-salesorder-rw"] is kept
+
+
+async def test_filter_shows_matches_only_and_clearing_restores_all() -> None:
+    app = FleetHarness()
+    async with app.run_test(size=(100, 30)):
+        tree = app.query_one(FleetTree)
+        tree.set_filter("dify")
+        assert sorted(tree._leaves) == ["aws-luckyus-dify-rw", "luckyus-dify"]
+        assert set(tree._kinds) == {"postgres", "redis"}  # MySQL has no match: folded away
+        assert str(tree._kinds["redis"].label) == "Redis (1)  ✖1 down"
+        tree.set_filter("")
+        assert len(tree._leaves) == len(factories.refs())
