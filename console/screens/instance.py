@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
 from console.data.layer import DataLayer
+from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
@@ -29,6 +30,12 @@ from widgets.status_bar import StatusBar
 from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
 
 PANES = ("overview", "processes", "queries", "metrics")
+PANE_WIDGETS = {
+    "overview": "info",
+    "processes": "processes-table",
+    "queries": "queries-table",
+    "metrics": "metrics-pane",
+}
 
 
 class InstanceScreen(PollingScreen):
@@ -97,29 +104,34 @@ class InstanceScreen(PollingScreen):
         await self.every(self.settings.console.refresh_s, lambda: self._refresh_pane(self.pane))
 
     async def _refresh_pane(self, pane: str) -> None:
-        i, limit, data = self.instance, self.settings.console.row_limit, self.data
-        if pane == "overview":
-            panel = self.query_one("#info")
-            if isinstance(panel, RedisInfoPanel):
-                panel.reading = await data.redis.info(i)
-            elif isinstance(panel, ServerStatusPanel):
-                panel.reading = await data.sql(i).status(i)
-        elif pane == "processes":
-            table = self.query_one("#processes-table")
-            if isinstance(table, RedisClientTable):
-                table.reading = await data.redis.clients(i, limit)
-            elif isinstance(table, ProcessTable):
-                table.reading = await data.sql(i).processlist(i, limit)
-        elif pane == "queries":
-            queries = self.query_one("#queries-table")
-            if isinstance(queries, SlowlogTable):
-                queries.reading = await data.redis.slowlog(i, limit)
-            elif isinstance(queries, DigestTable):
-                queries.reading = await data.sql(i).digests(i, limit)
-        elif pane == "metrics":
-            await self.query_one(MetricsPane).refresh_charts()
-        self.query_one(StatusBar).touch()
+        errors = await self._fetch_pane(pane)
+        status = self.query_one(StatusBar)
+        status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
+        if not errors:
+            status.touch()
         self.loaded.add(pane)
+
+    async def _fetch_pane(self, pane: str) -> list[SourceError]:
+        """Fill the pane's widget; the errors of the readings it got (shown in place too)."""
+        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
+        if isinstance(widget, RedisInfoPanel):
+            widget.reading = await data.redis.info(i)
+        elif isinstance(widget, ServerStatusPanel):
+            widget.reading = await data.sql(i).status(i)
+        elif isinstance(widget, RedisClientTable):
+            widget.reading = await data.redis.clients(i, limit)
+        elif isinstance(widget, ProcessTable):
+            widget.reading = await data.sql(i).processlist(i, limit)
+        elif isinstance(widget, SlowlogTable):
+            widget.reading = await data.redis.slowlog(i, limit)
+        elif isinstance(widget, DigestTable):
+            widget.reading = await data.sql(i).digests(i, limit)
+        elif isinstance(widget, MetricsPane):
+            return await widget.refresh_charts()
+        reading = getattr(widget, "reading", None)
+        error = getattr(reading, "error", None)
+        return [error] if isinstance(error, SourceError) else []
 
     def has_data(self) -> bool:
         """The visible tab has been filled at least once (for headless screenshots)."""

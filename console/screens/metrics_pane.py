@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 
 from console.config import MetricQuery, Settings
 from console.data.layer import DataLayer
+from console.data.models import SourceError
 from console.inventory import Instance
 from widgets.metric_chart import MetricChart
 
@@ -76,7 +77,7 @@ class MetricsPane(VerticalScroll):
         )
         return f"range: {names}   (t: next range, e: PromQL)"
 
-    async def refresh_charts(self) -> None:
+    async def refresh_charts(self) -> list[SourceError]:
         """One range query per chart, over the selected window, ≤ POINTS points each."""
         span = RANGES[self.range_index][1]
         step_s = max(span.total_seconds() / POINTS, 5.0)
@@ -85,9 +86,13 @@ class MetricsPane(VerticalScroll):
         now_s = datetime.now(UTC).timestamp()
         end = datetime.fromtimestamp(now_s - now_s % step_s, UTC)
         charts = list(self.query(MetricChart))
+        errors: list[SourceError] = []
         for query, chart in zip(self.queries, charts, strict=False):
             promql = query.for_instance(self.instance.name, self.instance.endpoint)
-            chart.reading = await self.data.prometheus.query_range(promql, end - span, end, step_s)
+            reading = await self.data.prometheus.query_range(promql, end - span, end, step_s)
+            chart.reading = reading
+            errors += [reading.error] if reading.error is not None else []
+        return errors
 
     def action_next_range(self) -> None:
         self.range_index = (self.range_index + 1) % len(RANGES)

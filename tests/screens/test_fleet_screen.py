@@ -11,6 +11,7 @@ import pytest
 from console.app import OpsConsoleApp
 from console.config import Settings
 from console.inventory import Fleet
+from console.lab import manager
 from console.screens.instance import InstanceScreen
 from tests.helpers import wait_until
 from widgets.fleet_tree import FleetTree
@@ -105,3 +106,45 @@ async def test_slash_filters_the_fleet_tree(settings: Settings) -> None:
         await wait_until(pilot, lambda: list(tree._leaves) == ["luckyus-isales-market"])
         await pilot.press("enter", "down", "down", "down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+
+
+async def test_dead_host_in_the_instance_view_shows_its_error_in_place(
+    settings: Settings,
+) -> None:
+    dead = replace(settings.fleet.instances[0], port=9, name="aws-luckyus-deadhost-rw")
+    fleet = Fleet((dead, *settings.fleet.instances[1:]))
+    app = OpsConsoleApp(replace(settings, fleet=fleet), instance=dead.name, pane="overview")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+        screen = app.screen
+        assert isinstance(screen, InstanceScreen)
+        await wait_until(pilot, screen.has_data)
+        panel = screen.query_one("#info")
+        assert panel.has_class("-error")
+        assert "unreachable" in str(panel.border_subtitle)
+        assert screen.query_one(StatusBar).failing == ("mysql unreachable",)
+        await pilot.press("2")  # still responsive: the next tab polls and fails the same way
+        await wait_until(pilot, lambda: screen.pane == "processes" and screen.has_data())
+        assert app.worker_errors == []
+
+
+async def test_instance_view_marks_stale_and_recovers_when_the_server_returns(
+    settings: Settings, lab_dir: Path
+) -> None:
+    console = settings.console.model_copy(update={"refresh_s": 0.3})
+    app = OpsConsoleApp(replace(settings, console=console), instance="luckyus-dify")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+        screen = app.screen
+        assert isinstance(screen, InstanceScreen)
+        await wait_until(pilot, screen.has_data)
+        panel = screen.query_one("#info")
+        assert not panel.has_class("-stale")
+        manager.stop_part(lab_dir, "redis-dify")
+        try:
+            await wait_until(pilot, lambda: panel.has_class("-stale"))
+            assert "stale" in str(panel.border_subtitle)
+        finally:
+            assert manager.up(lab_dir, lambda _line: None)
+        await wait_until(pilot, lambda: not panel.has_class("-stale"), within_s=20)
+        assert app.worker_errors == []
