@@ -28,6 +28,7 @@ from console.data.models import (
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.prometheus import PrometheusSource
+from console.data.prometheus_health import redis_health
 from console.data.redis import RedisSource
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 
@@ -121,6 +122,25 @@ class DataLayer:
         """Health of every instance concurrently (bounded), streamed to `on_result`."""
         concurrency = self.settings.fleet_options.concurrency
         return await fleet_sweep.sweep(instances, self.health, concurrency, on_result)
+
+    async def fleet_health(
+        self,
+        instances: Sequence[Instance],
+        on_result: fleet_sweep.OnResult | None = None,
+    ) -> tuple[FleetHealth, ...]:
+        """Health of every instance: from Prometheus where it scrapes the instance, else probed.
+
+        If Prometheus cannot answer, every instance is probed directly.
+        """
+        scraped = [i for i in instances if i.kind == "redis" and i.origin == "prometheus"]
+        label = self.settings.monitoring.redis_discovery.name_label
+        known = await redis_health(self.prometheus, scraped, label, self.settings.fleet_options)
+        for result in known.values():
+            if on_result is not None:
+                on_result(result)
+        probed = await self.sweep([i for i in instances if i.name not in known], on_result)
+        by_name = {r.name: r for r in probed} | known
+        return tuple(by_name[i.name] for i in instances)
 
     async def sequential(self, instances: Sequence[Instance]) -> tuple[FleetHealth, ...]:
         """The same probes one after another: the benchmark's baseline."""

@@ -78,7 +78,7 @@ class FleetScreen(PollingScreen):
         self.post_message(FleetLoaded(discovered))
 
         async def once() -> None:
-            results = await self.data.sweep(discovered.instances, self._on_health)
+            results = await self.data.fleet_health(discovered.instances, self._on_health)
             status.touch()
             status.counts = _counts(results)
             self.swept = True

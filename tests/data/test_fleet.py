@@ -73,3 +73,36 @@ async def test_a_server_stopped_mid_session_is_down_within_its_timeout(
     assert elapsed <= data.settings.timeouts.probe_s + 0.5
     again = await data.sweep([dify])
     assert again[0].state == "ok", again[0].reading.error
+
+
+async def test_fleet_health_reads_redis_from_prometheus_and_probes_the_rest(
+    data: DataLayer,
+) -> None:
+    fleet = await data.fleet()
+    results = await data.fleet_health(fleet.instances)
+    sources = {r.name: r.reading.source for r in results}
+    assert len(results) == 142
+    assert {sources[i.name] for i in fleet.of_kind("redis")} == {"prometheus"}
+    assert {sources[i.name] for i in fleet.of_kind("mysql")} == {"mysql"}
+    market = next(r for r in results if r.name == "luckyus-isales-market")
+    assert market.reading.value is not None
+    assert market.reading.value.used_memory_bytes is not None
+    assert market.reading.value.max_memory_bytes == 64 * 2**20
+
+
+async def test_fleet_health_probes_everything_when_prometheus_is_down(
+    settings: Settings,
+) -> None:
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
+    blind = DataLayer(replace(settings, monitoring=monitoring))
+    try:
+        results = await blind.fleet_health(fleet.instances)
+    finally:
+        await blind.close()
+    assert {r.reading.source for r in results if r.kind == "redis"} == {"redis"}
+    assert all(r.state != "down" for r in results), [r.reading.error for r in results]
