@@ -37,7 +37,7 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import explain_refusal
+from console.safety.sqlguard import explain_refusal, plan
 
 Row = tuple[Any, ...]
 
@@ -180,10 +180,22 @@ class MySQLSource:
         refusal = explain_refusal(statement, "mysql")
         if refusal is not None:
             return refused(instance.name, "mysql", refusal)
+        statement = plan(statement, "mysql", allow_larger=True).statement  # as guarded
 
         async def run() -> ExplainPlan:
             columns, rows = await self._table(instance, f"EXPLAIN {TAG} {statement}")
             return explain_plan(columns, rows, "rows")
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def select(
+        self, instance: Instance, statement: str, max_rows: int
+    ) -> Reading[tuple[tuple[str, ...], list[Row]]]:
+        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only."""
+
+        async def run() -> tuple[tuple[str, ...], list[Row]]:
+            columns, rows = await self._table(instance, statement, fetch_at_most=max_rows + 1)
+            return columns, rows
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
@@ -258,7 +270,11 @@ class MySQLSource:
         return (await self._table(instance, sql, args))[1]
 
     async def _table(
-        self, instance: Instance, sql: str, args: Sequence[Any] = ()
+        self,
+        instance: Instance,
+        sql: str,
+        args: Sequence[Any] = (),
+        fetch_at_most: int | None = None,
     ) -> tuple[tuple[str, ...], list[Row]]:
         pool = await self._pool(instance)
         sql = self._with_server_limit(instance, sql)
@@ -267,7 +283,10 @@ class MySQLSource:
             async with conn.cursor() as cursor:
                 await cursor.execute(sql, tuple(args) or None)
                 columns = tuple(d[0] for d in cursor.description or ())
-                rows = list(await cursor.fetchall())
+                if fetch_at_most is None:
+                    rows = list(await cursor.fetchall())
+                else:
+                    rows = list(await cursor.fetchmany(fetch_at_most))
         except BaseException:
             conn.close()  # interrupted or failed: never hand a dirty connection back
             raise

@@ -40,7 +40,7 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import explain_refusal
+from console.safety.sqlguard import explain_refusal, plan
 
 Row = tuple[Any, ...]
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -230,6 +230,7 @@ class PostgresSource:
         refusal = explain_refusal(statement, "postgres")
         if refusal is not None:
             return refused(instance.name, "postgres", refusal)
+        statement = plan(statement, "postgres", allow_larger=True).statement  # as guarded
 
         async def run() -> ExplainPlan:
             sql = EXPLAIN_SQL + statement.strip().rstrip(";")
@@ -237,6 +238,16 @@ class PostgresSource:
             plan = explain_plan(("QUERY PLAN",), rows, "rows")
             top = _PLAN_ROWS.search(str(rows[0][0])) if rows else None
             return replace(plan, estimated_rows=int(top.group(1)) if top else None)
+
+        return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
+
+    async def select(
+        self, instance: Instance, statement: str, max_rows: int
+    ) -> Reading[tuple[tuple[str, ...], list[Row]]]:
+        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only."""
+
+        async def run() -> tuple[tuple[str, ...], list[Row]]:
+            return await self._table(instance, statement, max_rows + 1)
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 
@@ -308,6 +319,29 @@ class PostgresSource:
         finally:
             await pool.release(conn)
         return [tuple(record) for record in records]
+
+    async def _table(
+        self, instance: Instance, sql: str, max_rows: int
+    ) -> tuple[tuple[str, ...], list[Row]]:
+        """Column names and at most max_rows rows, on a pooled read-only connection."""
+        pool = await self._pool(instance)
+        conn = await pool.acquire()
+        try:
+            prepared = await conn.prepare(sql)
+            records = await prepared.fetch()
+            columns = _column_names(prepared)
+        except asyncpg.PostgresError:
+            raise
+        except BaseException:
+            conn.terminate()
+            raise
+        finally:
+            await pool.release(conn)
+        return columns, [tuple(record) for record in records[:max_rows]]
+
+
+def _column_names(statement: Any) -> tuple[str, ...]:
+    return tuple(str(attribute.name) for attribute in statement.get_attributes())
 
 
 def _digest(row: Row) -> Digest:
