@@ -13,7 +13,11 @@ MASK = "***"
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # scheme://user:password@host
-    (re.compile(r"(?P<pre>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?=@)", re.I), r"\g<pre>" + MASK),
+    # (anchored on the left: without it a long token is rescanned from every position)
+    (
+        re.compile(r"(?<![a-z0-9+.-])(?P<pre>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+(?=@)", re.I),
+        r"\g<pre>" + MASK,
+    ),
     # password=..., passwd: ..., pwd ..., token=..., secret=... (quoted or not)
     (
         re.compile(
