@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from console import __version__
 from console.config import Settings, config_path, load_settings
-from console.data.models import FleetHealth
+from console.data.models import FleetHealth, SourceError
 from console.errors import ConsoleError
 from console.formatting import text_table
 from console.secrets import check_resolvable
@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--pane", default="fleet", choices=SCREENSHOT_PANES)
     shot.add_argument("-o", "--output", metavar="FILE", required=True, help="the .svg to write")
     shot.add_argument("--size", default="160x50", help="terminal size, COLSxROWS")
+    plan = verbs.add_parser("plan", parents=[common], help="the SQL guard's verdict, nothing run")
+    plan.add_argument("--instance", metavar="NAME", required=True)
+    plan.add_argument("--json", action="store_true", help="one JSON object")
+    plan.add_argument("sql", metavar="SQL")
+    query = verbs.add_parser("query", parents=[common], help="run a read-only statement")
+    query.add_argument("--instance", metavar="NAME", required=True)
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("sql", metavar="SQL")
+    redis = verbs.add_parser("redis", parents=[common], help="run a read-only Redis command")
+    redis.add_argument("--instance", metavar="NAME", required=True)
+    redis.add_argument("command", metavar="CMD", nargs=argparse.REMAINDER)
     lab = verbs.add_parser("lab", parents=[common], help="the local lab of real servers")
     lab.add_argument("action", choices=LAB_ACTIONS)
     lab.add_argument("scenario", nargs="?", help="for `scenario`: the incident to inject")
@@ -97,6 +108,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(_check(settings, args.json))
     if args.verb == "screenshot":
         return _screenshot(settings, args)
+    if args.verb in ("plan", "query", "redis"):
+        return asyncio.run(_guarded(settings, args))
     from console.app import run_app  # deferred: the headless verbs never load Textual
 
     return run_app(settings, instance=args.instance, pane=args.pane)
@@ -165,6 +178,59 @@ def _screenshot(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0 if ready else 1
+
+
+async def _guarded(settings: Settings, args: argparse.Namespace) -> int:
+    """plan, query and redis: the same guard, timeouts, masking and audit as the console."""
+    from console.data.layer import DataLayer
+    from console.verbs import query as query_verb
+
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet() if args.instance not in settings.fleet else settings.fleet
+        instance = fleet.by_name(args.instance)
+        if instance is None:
+            print(f"opsconsole: {args.verb}: no instance named {args.instance!r}", file=sys.stderr)
+            return 2
+        if args.verb == "plan":
+            if instance.kind == "redis":
+                print("opsconsole: plan: a Redis instance; use `opsconsole redis`", file=sys.stderr)
+                return 2
+            print(query_verb.render_plan(data.queries.plan(instance, args.sql), args.json))
+            return 0
+        if args.verb == "redis":
+            if instance.kind != "redis" or not args.command:
+                print("opsconsole: redis: needs a Redis instance and a command", file=sys.stderr)
+                return 2
+            reply = await data.queries.redis(instance, list(args.command))
+            if reply.value is None:
+                return _refused(reply.error)
+            print(query_verb.render_reply(reply.value))
+            return 0
+        if instance.kind == "redis":
+            print("opsconsole: query: a Redis instance; use `opsconsole redis`", file=sys.stderr)
+            return 2
+        result = await data.queries.query(instance, args.sql)
+        if result.value is None:
+            return _refused(result.error)
+        print(query_verb.render_result(result.value, args.format))
+        if result.value.truncated:
+            print("opsconsole: rows capped at the row limit", file=sys.stderr)
+        return 0
+    finally:
+        await data.close()
+
+
+def _refused(error: SourceError | None) -> int:
+    if error is None:
+        print("opsconsole: no answer", file=sys.stderr)
+        return 1
+    if error.kind == "refused":
+        print(f"opsconsole: refused: {error.message}", file=sys.stderr)
+        print("opsconsole: writes run only from the console, after confirmation", file=sys.stderr)
+        return 3
+    print(f"opsconsole: {error.kind}: {error.message}", file=sys.stderr)
+    return 1
 
 
 class _Progress:

@@ -31,6 +31,7 @@ class _Strict(BaseModel):
 class ConsoleOptions(_Strict):
     row_limit: int = Field(100, ge=1, le=100_000)
     output_dir: str = "output"
+    audit_log: str = "output/audit.jsonl"
     refresh_s: float = Field(2.0, gt=0)
     fleet_refresh_s: float = Field(15.0, gt=0)
 
@@ -170,6 +171,11 @@ class Settings:
     def redis_secret(self) -> str:
         """The secret reference of discovered Redis clusters (file: made absolute)."""
         return _absolute(self.redis_defaults.secret, self.path.parent)
+
+    @property
+    def audit_path(self) -> Path:
+        """The append-only JSON-lines log of every statement run or refused."""
+        return (self.path.parent / self.console.audit_log).resolve()
 
     @property
     def output_dir(self) -> Path:

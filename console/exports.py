@@ -6,7 +6,6 @@ so an export never holds a credential. Files are named by time and subject (the 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import datetime
@@ -17,6 +16,7 @@ from rich.console import Console
 from textual.app import App
 from textual.widgets import DataTable
 
+from console.formatting import table_csv, table_markdown
 from console.safety.masking import mask_text
 from console.safety.redact import redact
 
@@ -53,21 +53,6 @@ def _cells(table: DataTable[Any]) -> tuple[list[str], list[list[str]]]:
     headers = [str(column.label) for column in table.columns.values()]
     rows = [[_clean(str(cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
     return [_clean(h) for h in headers], rows
-
-
-def table_csv(headers: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def table_markdown(headers: list[str], rows: list[list[str]]) -> str:
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
-
-    return "\n".join([line(headers), line(["---"] * len(headers)), *map(line, rows)]) + "\n"
 
 
 def save_table(table: DataTable[Any], folder: Path, subject: str) -> tuple[Path, Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Sequence
 from itertools import pairwise
@@ -195,3 +197,18 @@ def severity(
     if low_is_bad:
         return "crit" if value <= crit else "warn" if value <= warn else "ok"
     return "crit" if value >= crit else "warn" if value >= warn else "ok"
+
+
+def table_csv(headers: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def table_markdown(headers: list[str], rows: list[list[str]]) -> str:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+    return "\n".join([line(headers), line(["---"] * len(headers)), *map(line, rows)]) + "\n"

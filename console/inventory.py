@@ -62,6 +62,9 @@ class Fleet:
     def __len__(self) -> int:
         return len(self.instances)
 
+    def __contains__(self, name: object) -> bool:
+        return any(i.name == name for i in self.instances)
+
     def by_name(self, name: str) -> Instance | None:
         return next((i for i in self.instances if i.name == name), None)
 

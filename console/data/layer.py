@@ -29,6 +29,7 @@ from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.prometheus import PrometheusSource
 from console.data.prometheus_health import redis_health
+from console.data.query import QueryRunner
 from console.data.redis import RedisSource
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 
@@ -60,6 +61,9 @@ class DataLayer:
         self.redis = RedisSource(settings.timeouts, credentials)
         self.prometheus = PrometheusSource(monitoring.prometheus, settings.timeouts)
         self.alertmanager = AlertmanagerSource(monitoring.alertmanager, settings.timeouts)
+        self.queries = QueryRunner(
+            self.mysql, self.postgres, self.redis, settings.audit_path, settings.console.row_limit
+        )
 
     async def close(self) -> None:
         """Close every pool and client (call on unmount / at the end of a verb)."""

@@ -355,3 +355,21 @@ class InstanceRef:
     group: str
     env: str
     endpoint: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Rows of one read-only statement, masked; `truncated` when the row cap cut it short."""
+
+    statement: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | None, ...], ...]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RedisReply:
+    """A read-only Redis command's reply as masked text lines."""
+
+    command: tuple[str, ...]
+    lines: tuple[str, ...]

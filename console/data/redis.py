@@ -32,6 +32,7 @@ from console.data.models import (
     RedisClient,
     RedisInfo,
     RedisMemory,
+    RedisReply,
     SlowlogEntry,
 )
 from console.data.sqlrows import WarnLimits, health_from, to_float, to_int
@@ -125,6 +126,16 @@ class RedisSource:
             found = [_client_entry(c) for c in listed if to_int(c.get("id")) != int(own_id)]
             found.sort(key=lambda c: (c.idle_s, c.id))
             return tuple(found[:limit])
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
+    async def command(self, instance: Instance, args: list[str]) -> Reading[RedisReply]:
+        """One command the Redis guard passed as read-only; the reply as masked text lines."""
+
+        async def run() -> RedisReply:
+            client = await self._client(instance)
+            reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
+            return RedisReply(tuple(args), tuple(mask_text(line) for line in reply_lines(reply)))
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
@@ -319,6 +330,24 @@ def _slowlog_entry(entry: Mapping[str, Any]) -> SlowlogEntry:
         command=mask_text(_text(entry.get("command"))),
         client=address or None,
     )
+
+
+def reply_lines(reply: Any, prefix: str = "") -> list[str]:
+    """A reply as redis-cli shows it: nested arrays numbered, nil and integers marked."""
+    if reply is None:
+        return [f"{prefix}(nil)"]
+    if isinstance(reply, int) and not isinstance(reply, bool):
+        return [f"{prefix}(integer) {reply}"]
+    if isinstance(reply, list | tuple | set):
+        if not reply:
+            return [f"{prefix}(empty array)"]
+        lines: list[str] = []
+        for index, item in enumerate(reply, start=1):
+            lines += reply_lines(item, f"{prefix}{index}) ")
+        return lines
+    if isinstance(reply, dict):
+        return reply_lines([part for pair in reply.items() for part in pair], prefix)
+    return [f"{prefix}{_text(reply)}"]
 
 
 def _client_entry(fields: Mapping[str, str]) -> RedisClient:

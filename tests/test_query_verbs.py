@@ -1,0 +1,125 @@
+"""plan, query and redis verbs as a user runs them: verdicts, masked rows, refusals, audit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.config import Settings
+from console.data.layer import DataLayer
+
+ROOT = Path(__file__).resolve().parents[1]
+SALESORDER = "aws-luckyus-salesorder-rw"
+
+
+def opsconsole(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_plan_json_adds_the_limit_and_needs_no_server() -> None:
+    result = opsconsole("plan", "--instance", SALESORDER, "--json", "SELECT * FROM orders")
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["classification"] == "read_only"
+    assert verdict["confirmations"] == 0
+    assert "LIMIT 100" in verdict["statement"].upper()
+    assert isinstance(verdict["reasons"], list)
+
+
+@pytest.mark.parametrize(
+    ("sql", "classification", "confirmations"),
+    [
+        ("DELETE FROM orders WHERE id = 1", "destructive", 2),
+        ("UPDATE orders SET status = 'x' WHERE id = 1", "write", 1),
+        ("SELECT 1; DROP TABLE orders", "refused", 0),
+    ],
+)
+def test_plan_classifies_writes(sql: str, classification: str, confirmations: int) -> None:
+    verdict = json.loads(opsconsole("plan", "--instance", SALESORDER, "--json", sql).stdout)
+    assert verdict["classification"] == classification
+    assert verdict["confirmations"] == confirmations
+
+
+@pytest.mark.lab
+def test_query_masks_pii_and_is_audited(lab_dir: Path, settings: Settings) -> None:
+    result = opsconsole(
+        "query",
+        "--instance",
+        "aws-luckyus-isalesmembermarketing-rw",
+        "--format",
+        "json",
+        "SELECT * FROM members",
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert 0 < len(rows) <= 100
+    text = result.stdout
+    assert "@" in text  # domains survive
+    for row in rows:
+        for column, value in row.items():
+            if "email" in column and value:
+                assert value.startswith("***@")
+            if "phone" in column and value:
+                assert value.startswith("***")
+    lines = settings.audit_path.read_text().splitlines()
+    last = json.loads(lines[-1])
+    assert last["instance"] == "aws-luckyus-isalesmembermarketing-rw"
+    assert last["classification"] == "read_only"
+    assert last["outcome"] == "ok"
+
+
+@pytest.mark.lab
+def test_query_refuses_a_write_on_stderr_with_a_nonzero_status(lab_dir: Path) -> None:
+    result = opsconsole("query", "--instance", SALESORDER, "DELETE FROM orders")
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "refused" in result.stderr and "destructive" in result.stderr
+
+
+@pytest.mark.lab
+def test_redis_verb_reads_and_refuses(lab_dir: Path) -> None:
+    ok = opsconsole("redis", "--instance", "luckyus-isales-market", "DBSIZE")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("(integer) ")
+    refused = opsconsole("redis", "--instance", "luckyus-isales-market", "FLUSHALL")
+    assert refused.returncode != 0
+    assert "refused" in refused.stderr
+    keys = opsconsole("redis", "--instance", "luckyus-isales-market", "KEYS", "*")
+    assert keys.returncode != 0
+    assert "SCAN" in keys.stderr
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE orders SET status = status WHERE id = 1", "CREATE TABLE opsconsole_probe (x INT)"],
+)
+async def test_the_read_only_session_refuses_writes_even_past_the_guard(
+    data: DataLayer, settings: Settings, statement: str
+) -> None:
+    instance = settings.fleet.by_name(SALESORDER)
+    assert instance is not None
+    reading = await data.mysql.select(instance, statement, 10)  # no guard on this path
+    assert reading.error is not None
+    assert reading.error.kind in ("denied", "query")
+
+
+@pytest.mark.lab
+async def test_the_postgres_read_only_session_refuses_writes_past_the_guard(
+    data: DataLayer, settings: Settings
+) -> None:
+    instance = settings.fleet.by_name("aws-luckyus-dify-rw")
+    assert instance is not None
+    reading = await data.postgres.select(instance, "CREATE TABLE opsconsole_probe (x int)", 10)
+    assert reading.error is not None
+    assert reading.error.kind in ("denied", "query")
