@@ -22,6 +22,7 @@ from console.inventory import Instance
 from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
 from console.screens.process_detail import ProcessDetailScreen
+from console.screens.query_pane import QueryPane
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
@@ -29,7 +30,7 @@ from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
 from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
 
-PANES = ("overview", "processes", "queries", "metrics")
+PANES = ("overview", "processes", "queries", "metrics", "query")
 PANE_WIDGETS = {
     "overview": "info",
     "processes": "processes-table",
@@ -47,6 +48,7 @@ class InstanceScreen(PollingScreen):
         Binding("2", "show('processes')", "Processes", id="instance.processes"),
         Binding("3", "show('queries')", "Top queries", id="instance.queries"),
         Binding("4", "show('metrics')", "Metrics", id="instance.metrics"),
+        Binding("5", "show('query')", "Query", id="instance.query"),
         Binding("slash", "filter", "Filter", id="instance.filter"),
         Binding("r", "refresh", "Refresh", id="instance.refresh"),
         Binding("p", "pause", "Pause", id="instance.pause"),
@@ -84,6 +86,8 @@ class InstanceScreen(PollingScreen):
                 yield SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")
             with TabPane("Metrics", id="metrics"):
                 yield MetricsPane(self.data, self.settings, i, id="metrics-pane")
+            with TabPane("Query", id="query"):
+                yield QueryPane(self.data, self.settings, i, id="query-pane")
         yield StatusBar(id="status")
         yield Footer()
 
@@ -114,6 +118,8 @@ class InstanceScreen(PollingScreen):
     async def _fetch_pane(self, pane: str) -> list[SourceError]:
         """Fill the pane's widget; the errors of the readings it got (shown in place too)."""
         i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        if pane not in PANE_WIDGETS:
+            return []  # the query pane runs on demand, never on a timer
         widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
         if isinstance(widget, RedisInfoPanel):
             widget.reading = await data.redis.info(i)

@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncmy
 import pytest
+from textual.widgets import DataTable, Input
 
 from console.app import OpsConsoleApp
 from console.config import Settings
@@ -86,8 +87,9 @@ async def test_palette_to_processes_to_statement(
         text = app.export_screenshot()
         assert "SLEEP(20)" in text
         assert EMAIL not in text and "***@example.com" in text
+        # SLEEP() is refused by the guard: the plan is not run, and the screen says why
         await wait_until(
-            pilot, lambda: "estimated rows" in str(app.screen.query_one("#plan-title").render())
+            pilot, lambda: "not run" in str(app.screen.query_one("#plan-title").render())
         )
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, InstanceScreen))
@@ -150,3 +152,29 @@ async def test_exports_name_files_by_instance_and_mask(
         assert "SLEEP(20)" in csv_text and "***@example.com" in csv_text
         assert app.clipboard
         assert EMAIL not in app.clipboard
+
+
+async def test_query_tab_shows_the_verdict_runs_reads_and_refuses_writes(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = app_for(settings, tmp_path, instance="aws-luckyus-isalesmembermarketing-rw", pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        verdict = app.screen.query_one("#verdict")
+        app.screen.query_one("#query-input").focus()
+        await pilot.press(*"SELECT * FROM members")
+        await wait_until(pilot, lambda: "read_only" in str(verdict.render()))
+        assert "LIMIT 100" in str(verdict.render())
+        await pilot.press("enter")
+        table = app.screen.query_one("#results", DataTable)
+        await wait_until(pilot, lambda: table.row_count > 0)
+        shown = app.export_screenshot()
+        assert "***@" in shown
+        box = app.screen.query_one("#query-input", Input)
+        box.value = ""
+        await pilot.press(*"DELETE FROM members")
+        await wait_until(pilot, lambda: "destructive" in str(verdict.render()))
+        assert "2x" in str(verdict.render())
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "refused" in str(verdict.render()))
+        assert app.worker_errors == []
