@@ -12,11 +12,18 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from console.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from console.data.layer import DataLayer
+
+# CI runs the property tests on a fixed seed (a landing must not depend on luck); locally they
+# explore new examples each run. No deadline: the CI machine's speed is not under test.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_DIR = Path(os.environ.get("OPSCONSOLE_LAB_DIR", ROOT / ".lab"))

@@ -95,7 +95,27 @@ def _redis(layout: Layout, part: Part) -> Probe:
     return True, f"{names} ({part.redis.group})"
 
 
+def _active_redis_targets() -> int:
+    """Redis targets Prometheus lists as active and up: what the console's discovery reads."""
+    url = f"http://{H}:{topology.PROMETHEUS_PORT}/api/v1/targets?state=active"
+    status, body = http_get(url)
+    if status != 200:
+        return 0
+    targets = json.loads(body).get("data", {}).get("activeTargets", [])
+    return sum(
+        1
+        for t in targets
+        if isinstance(t, dict)
+        and t.get("labels", {}).get("job") == "redis"
+        and t.get("health") == "up"
+    )
+
+
 def _prometheus() -> Probe:
+    # samples kept from before a restart answer queries at once; discovery needs live targets
+    active = _active_redis_targets()
+    if active != topology_redis_targets():
+        return False, f"{active} of {topology_redis_targets()} redis targets up"
     redis = _scalar('count(up{job="redis"})')
     if redis is None:
         return False, "no scrape yet"
