@@ -20,7 +20,7 @@ from console.config import Settings, config_path, load_settings
 from console.data.models import FleetHealth, SourceError
 from console.errors import ConsoleError
 from console.formatting import text_table
-from console.secrets import check_resolvable
+from console.secrets import check_resolvable, exposed_secret_files
 from console.verbs import check as check_verb
 from console.verbs import inventory as inventory_verb
 
@@ -104,6 +104,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.verb == "inventory":
         return asyncio.run(_inventory(settings, args.json))
     check_resolvable(dict(settings.secret_keys), str(settings.path))
+    for exposed in exposed_secret_files(dict(settings.secret_keys)):
+        print(
+            f"opsconsole: warning: secret file {exposed} is readable by others (chmod 600 it)",
+            file=sys.stderr,
+        )
     if args.verb == "check":
         return asyncio.run(_check(settings, args.json))
     if args.verb == "screenshot":

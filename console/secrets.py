@@ -76,6 +76,16 @@ def check_resolvable(refs_to_keys: dict[str, str], config_file: str) -> None:
             raise ConfigError(config_file, key, str(exc), hint) from None
 
 
+def exposed_secret_files(refs: dict[str, str]) -> list[str]:
+    """The file: secrets that group or others may read (each deserves a chmod 600)."""
+    exposed = []
+    for ref in refs:
+        scheme, value = parse_reference(ref)
+        if scheme == "file" and readable_by_others(Path(value)):
+            exposed.append(value)
+    return exposed
+
+
 def readable_by_others(path: Path) -> bool:
     """True when group or others may read the file (a warning for config and secret files)."""
     try:

@@ -90,3 +90,29 @@ def test_check_json_reports_every_instance(lab_dir: Path) -> None:
     text = opsconsole("check")
     assert "aws-luckyus-salesorder-rw" in text.stdout
     assert "142 instances:" in text.stdout
+
+
+def test_a_secret_file_readable_by_others_is_warned_about(tmp_path: Path) -> None:
+    secret = tmp_path / "ro.pass"
+    secret.write_text("x")
+    secret.chmod(0o644)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (ROOT / "config.toml")
+        .read_text()
+        .replace("file:.lab/secrets/mysql-ro.pass", f"file:{secret}")
+        .replace("file:.lab/secrets/postgres-ro.pass", f"file:{secret}")
+        .replace("file:.lab/secrets/redis-ro.pass", f"file:{secret}")
+        .replace("http://127.0.0.1:19090", "http://127.0.0.1:9")
+    )
+    result = opsconsole(
+        "--config",
+        str(config),
+        "--profile",
+        "lab",
+        "plan",
+        "--instance",
+        "aws-luckyus-fitax-rw",
+        "SELECT 1",
+    )
+    assert f"secret file {secret} is readable by others" in result.stderr
