@@ -16,7 +16,7 @@ from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.redis import RedisSource
 from console.inventory import Instance
-from console.safety.audit import AuditLog
+from console.safety.audit import AuditEntry, AuditLog
 from console.safety.masking import mask_row, mask_text
 from console.safety.redisguard import RedisPlan, plan_redis
 from console.safety.sqlguard import Plan, plan
@@ -78,48 +78,35 @@ class QueryRunner:
         verdict = self.plan_redis(instance, args)
         text = " ".join(verdict.command)
         if verdict.classification != "read_only":
-            await self._audit.arecord(
-                instance=instance.name,
-                env=instance.env,
-                statement=text,
-                classification=verdict.classification,
-                confirmations=verdict.confirmations,
-                outcome="refused",
-            )
+            await self._record(instance, text, verdict, "refused")
             why = "; ".join(verdict.reasons) or verdict.classification
             return refused(instance.name, "redis", f"{verdict.classification}: {why}")
         reading = await self._redis.command(instance, list(verdict.command))
-        await self._audit.arecord(
-            instance=instance.name,
-            env=instance.env,
-            statement=text,
-            classification=verdict.classification,
-            confirmations=0,
-            outcome="ok" if reading.error is None else "failed",
-            rows=None if reading.value is None else len(reading.value.lines),
-            error=None if reading.error is None else reading.error.message,
-        )
+        rows = None if reading.value is None else len(reading.value.lines)
+        error = None if reading.error is None else reading.error.message
+        await self._record(instance, text, verdict, "failed" if error else "ok", rows, error)
         return reading
 
     async def _record(
         self,
         instance: Instance,
         statement: str,
-        verdict: Plan,
+        verdict: Plan | RedisPlan,
         outcome: str,
         rows: int | None = None,
         error: str | None = None,
     ) -> None:
-        await self._audit.arecord(
-            instance=instance.name,
-            env=instance.env,
-            statement=statement,
-            classification=verdict.classification,
-            confirmations=verdict.confirmations,
-            outcome=outcome,
-            rows=rows,
-            error=error,
+        entry = AuditEntry(
+            instance.name,
+            instance.env,
+            statement,
+            verdict.classification,
+            verdict.confirmations,
+            outcome,
+            rows,
+            error,
         )
+        await self._audit.arecord(entry)
 
 
 def _sql_source(instance: Instance) -> Literal["mysql", "postgres"]:

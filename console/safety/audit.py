@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import json
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +40,20 @@ def scrub(text: str) -> str:
     return redact(mask_text(redact(text)))
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """What one audit line says about one statement or command (texts masked on writing)."""
+
+    instance: str
+    env: str
+    statement: str
+    classification: str
+    confirmations: int
+    outcome: str  # "ok", "refused", "failed", "cancelled"
+    rows: int | None = None
+    error: str | None = None
+
+
 class AuditLog:
     """Appends one JSON object per line to `path` (created 0600, in a 0700 folder if new).
 
@@ -50,58 +65,26 @@ class AuditLog:
         self.path = path
         self._user = current_user()
 
-    def record(
-        self,
-        *,
-        instance: str,
-        env: str,
-        statement: str,
-        classification: str,
-        confirmations: int,
-        outcome: str,
-        rows: int | None = None,
-        error: str | None = None,
-    ) -> None:
+    def record(self, entry: AuditEntry) -> None:
         """Append one record (blocking file I/O: on the event loop, await `arecord`)."""
-        entry = {
+        fields = {
             "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "user": self._user,
-            "instance": instance,
-            "env": env,
-            "statement": scrub(statement),
-            "classification": classification,
-            "confirmations": confirmations,
-            "outcome": outcome,
-            "rows": rows,
-            "error": None if error is None else scrub(error),
+            "instance": entry.instance,
+            "env": entry.env,
+            "statement": scrub(entry.statement),
+            "classification": entry.classification,
+            "confirmations": entry.confirmations,
+            "outcome": entry.outcome,
+            "rows": entry.rows,
+            "error": None if entry.error is None else scrub(entry.error),
         }
         # ensure_ascii: no raw U+2028 or other line breaks that a line reader would split on
-        self._append((json.dumps(entry, ensure_ascii=True) + "\n").encode("ascii"))
+        self._append((json.dumps(fields, ensure_ascii=True) + "\n").encode("ascii"))
 
-    async def arecord(
-        self,
-        *,
-        instance: str,
-        env: str,
-        statement: str,
-        classification: str,
-        confirmations: int,
-        outcome: str,
-        rows: int | None = None,
-        error: str | None = None,
-    ) -> None:
+    async def arecord(self, entry: AuditEntry) -> None:
         """`record` in a worker thread, for callers on the event loop."""
-        await asyncio.to_thread(
-            self.record,
-            instance=instance,
-            env=env,
-            statement=statement,
-            classification=classification,
-            confirmations=confirmations,
-            outcome=outcome,
-            rows=rows,
-            error=error,
-        )
+        await asyncio.to_thread(self.record, entry)
 
     def _append(self, line: bytes) -> None:
         """One write of a whole line; the file is opened (never followed if a symlink) each time."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from console.safety.audit import AuditLog, current_user
+from console.safety.audit import AuditEntry, AuditLog, current_user
 from console.safety.redact import register_secret
 
 SECRET = "Zq9-audit-secret-value"
@@ -38,7 +38,7 @@ def record(log: AuditLog, statement: str = "SELECT 1", **overrides: Any) -> None
         "outcome": "ok",
         "rows": 1,
     }
-    log.record(**(fields | overrides))
+    log.record(AuditEntry(**(fields | overrides)))
 
 
 def test_a_record_is_one_json_line(tmp_path: Path) -> None:
@@ -149,12 +149,14 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
 async def test_arecord_writes_from_the_event_loop(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
     await log.arecord(
-        instance="luckyus-isales-market",
-        env="production",
-        statement="GET customer:jane.doe@example.com",
-        classification="read_only",
-        confirmations=0,
-        outcome="ok",
+        AuditEntry(
+            instance="luckyus-isales-market",
+            env="production",
+            statement="GET customer:jane.doe@example.com",
+            classification="read_only",
+            confirmations=0,
+            outcome="ok",
+        )
     )
     [entry] = lines(log.path)
     assert entry["statement"] == "GET customer:***@example.com" and entry["rows"] is None
