@@ -4,7 +4,8 @@ Measures, for the instance view (processes tab live) and the fleet view: time fr
 the first screen with live data, CPU of the idle app over a window at the default refresh,
 bytes written to the terminal per second, and RSS. The baseline, measured in the same run
 the same way, is a bare Textual app with a header, a static text and a footer.
-Run: `.venv/bin/python bench/tui_idle.py [WINDOW_S]` (default 60) while the lab is up.
+Run: `.venv/bin/python bench/tui_idle.py [WINDOW_S [NAME_FILTER]]` (default 60 s, all runs)
+while the lab is up.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def main() -> None:
     window_s = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
     runs = {
         "baseline: bare Textual app": ([str(VENV / "python"), "-c", BASELINE], b"updated"),
+        # the fleet view shows "updated" once the whole first sweep (142 instances) has landed
         "fleet view (142 instances)": ([str(VENV / "opsconsole")], b"updated"),
         "instance view, processes": (
             [
@@ -107,11 +109,15 @@ def main() -> None:
     }
     print(f"terminal {COLS}x{ROWS}, idle window {window_s:g} s, default refresh (config.toml)")
     print(f"{'run':32} {'first data':>11} {'idle CPU':>9} {'output':>11} {'RSS':>9}")
+    only = sys.argv[2] if len(sys.argv) > 2 else ""
     for name, (argv, marker) in runs.items():
+        if only not in name:
+            continue
         r = measure(argv, marker, window_s)
         print(
             f"{name:32} {r['first_data_s']:>9.2f} s {r['cpu_pct']:>7.2f} % "
-            f"{r['bytes_per_s'] / 1024:>6.2f} KB/s {r['rss_mib']:>5.0f} MiB"
+            f"{r['bytes_per_s'] / 1024:>6.2f} KB/s {r['rss_mib']:>5.0f} MiB",
+            flush=True,
         )
 
 
