@@ -8,6 +8,7 @@ never handed back to the pool.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +29,7 @@ from console.data.models import (
     Variable,
 )
 from console.data.sqlrows import (
+    CounterRate,
     WarnLimits,
     explain_plan,
     health_from,
@@ -105,7 +107,8 @@ class MySQLSource:
         self._credentials = credentials
         self._pools: dict[str, Any] = {}
         self._mariadb: dict[str, bool] = {}
-        self._questions: dict[str, tuple[float, float]] = {}
+        self._questions = CounterRate()
+        self._creating: dict[str, asyncio.Lock] = {}
 
     async def close(self) -> None:
         pools, self._pools = self._pools, {}
@@ -214,20 +217,13 @@ class MySQLSource:
             connections=to_int(status.get("Threads_connected")) or 0,
             max_connections=to_int(max_conn) or 0,
             running=to_int(status.get("Threads_running")) or 0,
-            qps=self._rate(instance.name, to_float(status.get("Questions")) or 0.0, uptime),
+            qps=self._questions.per_second(
+                instance.name, to_float(status.get("Questions")) or 0.0, uptime
+            ),
             cache_hit_ratio=(1 - misses / requests) if requests else None,
             replication_lag_s=lag,
             is_replica=is_replica,
         )
-
-    def _rate(self, name: str, questions: float, uptime_s: float) -> float | None:
-        """Questions per second since the previous reading (since start-up the first time)."""
-        now = time.monotonic()
-        previous = self._questions.get(name)
-        self._questions[name] = (now, questions)
-        if previous is not None and now > previous[0] and questions >= previous[1]:
-            return (questions - previous[1]) / (now - previous[0])
-        return questions / uptime_s if uptime_s else None
 
     async def _replication(self, instance: Instance) -> tuple[float | None, bool]:
         columns, rows = await self._table(instance, REPLICA_SQL)
@@ -246,24 +242,34 @@ class MySQLSource:
         )
 
     async def _pool(self, instance: Instance) -> Any:
+        """The instance's pool, created once (concurrent first calls share one creation)."""
         pool = self._pools.get(instance.name)
-        if pool is None:
-            pool = await asyncmy.create_pool(
-                minsize=0,
-                maxsize=4,
-                host=instance.host,
-                port=instance.port,
-                user=instance.user,
-                password=await self._credentials.password(instance) or "",
-                database=instance.database,
-                connect_timeout=max(1, round(self._timeouts.connect_s)),
-                autocommit=True,
-                init_command="SET SESSION TRANSACTION READ ONLY",
-                pool_recycle=600,
-            )
+        if pool is not None:
+            return pool
+        async with self._creating.setdefault(instance.name, asyncio.Lock()):
+            return self._pools.get(instance.name) or await self._create_pool(instance)
+
+    async def _create_pool(self, instance: Instance) -> Any:
+        pool = await asyncmy.create_pool(
+            minsize=0,
+            maxsize=4,
+            host=instance.host,
+            port=instance.port,
+            user=instance.user,
+            password=await self._credentials.password(instance) or "",
+            database=instance.database,
+            connect_timeout=max(1, round(self._timeouts.connect_s)),
+            autocommit=True,
+            init_command="SET SESSION TRANSACTION READ ONLY",
+            pool_recycle=600,
+        )
+        try:
             async with pool.acquire() as conn:
                 self._mariadb[instance.name] = "mariadb" in conn.get_server_info().lower()
-            self._pools[instance.name] = pool
+        except BaseException:
+            pool.terminate()  # the first connection failed: no half-made pool is kept
+            raise
+        self._pools[instance.name] = pool
         return pool
 
     async def _rows(self, instance: Instance, sql: str, args: Sequence[Any] = ()) -> list[Row]:

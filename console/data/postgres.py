@@ -31,6 +31,7 @@ from console.data.models import (
     Variable,
 )
 from console.data.sqlrows import (
+    CounterRate,
     WarnLimits,
     explain_plan,
     health_from,
@@ -134,7 +135,7 @@ class PostgresSource:
         self._credentials = credentials
         self._pools: dict[str, Pool] = {}
         self._creating: dict[str, asyncio.Lock] = {}
-        self._xacts: dict[str, tuple[float, float]] = {}
+        self._xacts = CounterRate()
 
     async def close(self) -> None:
         """Close every pool; a pool that does not close within connect_s is terminated."""
@@ -263,20 +264,13 @@ class PostgresSource:
             connections=to_int(conns) or 0,
             max_connections=to_int(max_conn) or 0,
             running=to_int(running) or 0,
-            qps=self._rate(instance.name, to_float(xacts) or 0.0, to_float(since) or 0.0),
+            qps=self._xacts.per_second(
+                instance.name, to_float(xacts) or 0.0, to_float(since) or 0.0
+            ),
             cache_hit_ratio=hits_f / (hits_f + reads_f) if hits_f + reads_f else None,
             replication_lag_s=to_float(lag),
             is_replica=bool(replica),
         )
-
-    def _rate(self, name: str, xacts: float, since_reset_s: float) -> float | None:
-        """Transactions per second since the previous reading (since stats reset the first time)."""
-        now = time.monotonic()
-        previous = self._xacts.get(name)
-        self._xacts[name] = (now, xacts)
-        if previous is not None and now > previous[0] and xacts >= previous[1]:
-            return (xacts - previous[1]) / (now - previous[0])
-        return xacts / since_reset_s if since_reset_s > 0 else None
 
     async def _pool(self, instance: Instance) -> Pool:
         """The instance's pool, created once (concurrent first calls share one creation)."""

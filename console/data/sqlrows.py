@@ -6,6 +6,7 @@ statement texts are masked on the way through.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -25,6 +26,25 @@ class WarnLimits(Protocol):
 
     @property
     def warn_memory_ratio(self) -> float: ...
+
+
+class CounterRate:
+    """Per-second rate of a server counter (questions, transactions) between two readings.
+
+    The first reading of an instance has no previous one: its rate is the average since the
+    counter started (`since_s`); a counter that went backwards (restart) starts over.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[float, float]] = {}
+
+    def per_second(self, name: str, total: float, since_s: float) -> float | None:
+        now = time.monotonic()
+        previous = self._last.get(name)
+        self._last[name] = (now, total)
+        if previous is not None and now > previous[0] and total >= previous[1]:
+            return (total - previous[1]) / (now - previous[0])
+        return total / since_s if since_s > 0 else None
 
 
 def to_int(value: Any) -> int | None:
