@@ -1,4 +1,5 @@
-"""`opsconsole` verbs: tui (default), check, inventory, lab.
+"""`opsconsole` verbs: tui (default), check, inventory, screenshot, plan, query, redis, lab, and
+the tasks of `console/tasks/` (digest, cost, redis-audit, investigate, report).
 
 Every verb takes --config PATH ($OPSCONSOLE_CONFIG, ./config.toml) and --profile NAME
 ($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status: 0 fine, 1 unhealthy or failed,
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console import __version__
 from console.config import Settings, config_path, load_settings
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 
 LAB_ACTIONS = ("up", "down", "status", "scenario")
 SCREENSHOT_PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
+TASKS = ("digest", "cost", "redis-audit", "investigate", "report")
+"""Verbs whose parser and run live in `console.tasks.<name>` (HELP, configure, run)."""
+
+
+def _task(name: str) -> Any:
+    return importlib.import_module(f"console.tasks.{name.replace('-', '_')}")
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -79,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     redis = verbs.add_parser("redis", parents=[common], help="run a read-only Redis command")
     redis.add_argument("--instance", metavar="NAME", required=True)
     redis.add_argument("command", metavar="CMD", nargs=argparse.REMAINDER)
+    for name in TASKS:
+        task = _task(name)
+        task.configure(verbs.add_parser(name, parents=[common], help=task.HELP))
     lab = verbs.add_parser("lab", parents=[common], help="the local lab of real servers")
     lab.add_argument("action", choices=LAB_ACTIONS)
     lab.add_argument("scenario", nargs="?", help="for `scenario`: the incident to inject")
@@ -100,6 +111,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     if args.verb == "lab":
         return _lab(args, path)
+    if args.verb in TASKS:
+        return int(_task(args.verb).run(args, lambda: load_settings(path, args.profile)))
     settings = load_settings(path, args.profile)
     if args.verb == "inventory":
         return asyncio.run(_inventory(settings, args.json))

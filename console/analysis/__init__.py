@@ -1,0 +1,1 @@
+"""Analysis: pure functions over models (slow-query digest, Redis TTL audit, findings)."""
