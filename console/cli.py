@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     query = verbs.add_parser("query", parents=[common], help="run a read-only statement")
     query.add_argument("--instance", metavar="NAME", required=True)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument(
+        "--heavy-ok",
+        action="store_true",
+        help="run even when production looks busy or EXPLAIN estimates a big scan",
+    )
     query.add_argument("sql", metavar="SQL")
     redis = verbs.add_parser("redis", parents=[common], help="run a read-only Redis command")
     redis.add_argument("--instance", metavar="NAME", required=True)
@@ -117,7 +122,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.verb == "inventory":
         return asyncio.run(_inventory(settings, args.json))
     check_resolvable(dict(settings.secret_keys), str(settings.path))
-    for exposed in exposed_secret_files(dict(settings.secret_keys)):
+    for exposed in exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys}):
         print(
             f"opsconsole: warning: secret file {exposed} is readable by others (chmod 600 it)",
             file=sys.stderr,
@@ -228,6 +233,13 @@ async def _guarded(settings: Settings, args: argparse.Namespace) -> int:
         if instance.kind == "redis":
             print("opsconsole: query: a Redis instance; use `opsconsole redis`", file=sys.stderr)
             return 2
+        if not args.heavy_ok:
+            warnings = await data.queries.heavy(instance, args.sql)
+            for warning in warnings:
+                print(f"opsconsole: heavy: {warning}", file=sys.stderr)
+            if warnings:
+                print("opsconsole: not run; add --heavy-ok to run it anyway", file=sys.stderr)
+                return 3
         result = await data.queries.query(instance, args.sql)
         if result.value is None:
             return _refused(result.error)

@@ -16,3 +16,11 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within_s}s")
         await pilot.pause(0.05)
+
+
+def screen_text(svg: str) -> str:
+    """The text of an SVG screenshot, entities decoded (Rich writes spaces as &#160;)."""
+    import html
+    import re
+
+    return html.unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ")

@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
+
 from console.data.models import RedisClient
 from console.formatting import human_duration
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
+from widgets.kill_request import KillRequested
 
 
 def client_cells(client: RedisClient) -> tuple[Cell, ...]:
@@ -41,9 +44,19 @@ class RedisClientTable(ReadingTable[RedisClient]):
         ("command", "last command", 16),
     )
     TITLE: ClassVar[str] = "clients"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "kill", "Kill", id="client.kill", tooltip="CLIENT KILL the client"),
+    ]
+    KillRequested = KillRequested
 
     def highlighted_client(self) -> RedisClient | None:
         return self.highlighted_item()
+
+    def action_kill(self) -> None:
+        client = self.highlighted_client()
+        if client is not None and self.reading is not None:
+            about = f"{client.addr} {client.name or ''} {client.user or ''}: {client.command or ''}"
+            self.post_message(KillRequested(self.reading.instance, client.id, about))
 
     def _ordered(self, items: Sequence[RedisClient]) -> list[RedisClient]:
         return sorted(items, key=lambda client: client.id)

@@ -18,6 +18,7 @@ from textual.widgets import DataTable
 from console.data.models import Process
 from console.formatting import first_line, human_duration
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
+from widgets.kill_request import KillRequested
 
 QUERY_WIDTH = 46
 BLOCKER_STYLE = "bold red"
@@ -97,12 +98,7 @@ class ProcessTable(ReadingTable[Process]):
         instance: str
         process_id: int
 
-    @dataclass
-    class KillRequested(Message):
-        """The user asked to kill a session (`k`); the screen confirms and runs it."""
-
-        instance: str
-        process_id: int
+    KillRequested = KillRequested
 
     sort_by: str = SORTS[0]
 
@@ -116,7 +112,8 @@ class ProcessTable(ReadingTable[Process]):
     def action_kill(self) -> None:
         process = self.highlighted_process()
         if process is not None and self.reading is not None:
-            self.post_message(self.KillRequested(self.reading.instance, process.id))
+            about = f"{process.user}@{process.host}: {process.query or process.command}"
+            self.post_message(KillRequested(self.reading.instance, process.id, about))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -34,16 +34,30 @@ class Credentials:
 
     async def password(self, instance: Instance) -> str | None:
         """The instance's password (or IAM token); raises SecretError with no secret in it."""
-        scheme, value = parse_reference(instance.secret)
+        return await self._password(instance, instance.secret, instance.user)
+
+    async def write_login(self, instance: Instance) -> tuple[str | None, str | None]:
+        """The user and password of confirmed writes; SecretError when none is configured."""
+        if instance.write_secret is None:
+            raise SecretError(
+                f"{instance.name}: no write credential is configured "
+                f"({instance.kind}.write_user / write_secret in config.toml); "
+                "the console stays read-only here"
+            )
+        user = instance.write_user
+        return user, await self._password(instance, instance.write_secret, user)
+
+    async def _password(self, instance: Instance, ref: str, user: str | None) -> str | None:
+        scheme, value = parse_reference(ref)
         if scheme == "rds-iam":
             token = await self._require_aws("rds-iam").rds_auth_token(
-                instance.host, instance.port, instance.user or ""
+                instance.host, instance.port, user or ""
             )
             register_secret(token)
             return token
-        if instance.secret not in self._cache:
-            self._cache[instance.secret] = await self._resolve(scheme, value, instance.secret)
-        cached = self._cache[instance.secret]
+        if ref not in self._cache:
+            self._cache[ref] = await self._resolve(scheme, value, ref)
+        cached = self._cache[ref]
         return None if cached is None else cached.get_secret_value()
 
     async def _resolve(self, scheme: str, value: str, ref: str) -> SecretStr | None:

@@ -373,3 +373,141 @@ class RedisReply:
 
     command: tuple[str, ...]
     lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What one confirmed change did: the text that ran (masked) and the server's answer."""
+
+    text: str
+    affected: int | None
+    """Rows affected (SQL) when the server says; None for a command or an unknown count."""
+    reply: tuple[str, ...] = ()
+    """The server's reply, masked (Redis replies, PostgreSQL status or function result)."""
+
+
+# --- Redis TTL and big-key audit (issue 6) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """How a Redis audit scans: what, how fast, for how long, and what it keeps."""
+
+    match: str = "*"
+    count: int = 100
+    """SCAN COUNT (lowered when the ops budget is small, so that no batch is a burst)."""
+    time_budget_s: float = 60.0
+    ops_budget: float = 5000.0
+    """Commands per second the server sees from the audit, pipelined ones counted one by one."""
+    sample_every: int = 10
+    """MEMORY USAGE on 1 key in N (plus the first keys of each prefix and the biggest keys)."""
+    top: int = 5
+    plan_limit: int = 10_000
+    """Keys without a TTL remembered for the remediation plan."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrefixUsage:
+    """One key prefix: the key up to its last `:`, id segments shown as `*`, masked."""
+
+    prefix: str
+    keys: int
+    no_ttl: int
+    memory_bytes: int
+    """Extrapolated from the `measured_keys` keys asked MEMORY USAGE (a sample)."""
+    measured_keys: int
+    biggest_key: str | None = None
+    """The prefix's biggest measured key by memory (masked)."""
+    biggest_memory_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BigKey:
+    """A big key: its length (bytes for a string, else elements) and, if measured, memory."""
+
+    key: str  # masked
+    type: str
+    size: int
+    unit: str
+    memory_bytes: int | None
+    ttl_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditNode:
+    """The node an audit scanned: `replica` or `primary`, and why that one."""
+
+    role: str
+    address: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RedisAudit:
+    """What a (possibly partial) TTL and big-key audit of one Redis instance found."""
+
+    instance: str
+    node: AuditNode
+    match: str
+    complete: bool
+    scanned: int
+    """Keys examined, over every run of a resumed audit."""
+    commands: int
+    """Commands this run sent (pipelined ones counted one by one)."""
+    elapsed_s: float
+    """This run."""
+    total_elapsed_s: float
+    ops_budget: float
+    runs: int
+    sample_every: int
+    prefixes: tuple[PrefixUsage, ...]
+    """Sorted by keys without TTL, then memory."""
+    biggest_by_size: tuple[BigKey, ...]
+    """The top keys of each type by length, like `redis-cli --bigkeys`."""
+    biggest_by_memory: tuple[BigKey, ...]
+    """The top keys of each type by MEMORY USAGE, like `redis-cli --memkeys`."""
+    keys_without_ttl: int
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ops_per_s(self) -> float:
+        """The rate this run's commands reached the server at."""
+        return self.commands / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RedisAuditRun:
+    """An audit plus what is needed to go on: the checkpoint (None once complete) and the keys
+    without TTL for the remediation plan. Both hold real key names: never shown, kept 0600."""
+
+    audit: RedisAudit
+    checkpoint: str | None
+    no_ttl_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemediationCommand:
+    """One command of a remediation plan, as it would run, with the Redis guard's verdict.
+
+    `command` holds the real key name (it must reach the server); show `shown`, which is masked.
+    """
+
+    command: tuple[str, ...]
+    shown: str
+    classification: str
+    confirmations: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RemediationPlan:
+    """`EXPIRE key <ttl + jitter>` for each key without TTL found; applied only after consent."""
+
+    instance: str
+    ttl_s: int
+    jitter_s: int
+    commands: tuple[RemediationCommand, ...]
+    keys_without_ttl: int
+    """Found by the scan; `commands` may cover fewer (the plan limit, or a partial scan)."""
+    complete: bool
+    dry_run: bool = True

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncmy
+from asyncmy.constants.COMMAND import COM_SET_OPTION
 
 from console.config import Timeouts
 from console.data.calls import fetch, refused
@@ -24,13 +25,16 @@ from console.data.models import (
     Health,
     LockWait,
     Process,
+    QueryResult,
     Reading,
     ServerStatus,
     Variable,
+    WriteOutcome,
 )
 from console.data.sqlrows import (
     CounterRate,
     WarnLimits,
+    catalog_result,
     explain_plan,
     health_from,
     masked_process,
@@ -97,6 +101,26 @@ WHERE DIGEST_TEXT IS NOT NULL
 ORDER BY SUM_TIMER_WAIT DESC LIMIT %s
 """
 VARIABLES_SQL = "SHOW /* opsconsole */ GLOBAL VARIABLES LIKE %s"
+TABLES_SQL = """
+SELECT /* opsconsole */ TABLE_SCHEMA AS `schema`, TABLE_NAME AS `table`, TABLE_TYPE AS type,
+       TABLE_ROWS AS rows_estimate, ROUND((DATA_LENGTH + INDEX_LENGTH) / 1048576, 1) AS size_mb
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = COALESCE(DATABASE(), TABLE_SCHEMA)
+  AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+ORDER BY TABLE_SCHEMA, TABLE_NAME LIMIT %s
+"""
+COLUMNS_SQL = """
+SELECT /* opsconsole */ COLUMN_NAME AS `column`, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
+       COLUMN_KEY AS `key`, COLUMN_DEFAULT AS `default`
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s
+ORDER BY ORDINAL_POSITION LIMIT %s
+"""
+RDS_SQL = """
+SELECT /* opsconsole */ @@basedir LIKE '/rdsdbbin/%%' OR EXISTS (
+  SELECT 1 FROM information_schema.ROUTINES
+  WHERE ROUTINE_SCHEMA = 'mysql' AND ROUTINE_NAME = 'rds_kill')
+"""
+MULTI_STATEMENTS_OFF = b"\x01\x00"  # COM_SET_OPTION MYSQL_OPTION_MULTI_STATEMENTS_OFF
 
 
 class MySQLSource:
@@ -109,6 +133,8 @@ class MySQLSource:
         self._mariadb: dict[str, bool] = {}
         self._questions = CounterRate()
         self._creating: dict[str, asyncio.Lock] = {}
+        self._single: dict[str, set[int]] = {}  # connection ids with multi-statements off
+        self._rds: dict[str, bool] = {}
 
     async def close(self) -> None:
         pools, self._pools = self._pools, {}
@@ -202,6 +228,64 @@ class MySQLSource:
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
+    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]:
+        """The instance's tables from information_schema (its database, else all), LIMITed."""
+        return await self._catalog(instance, TABLES_SQL, (limit,), limit)
+
+    async def columns(
+        self, instance: Instance, schema: str, table: str, limit: int
+    ) -> Reading[QueryResult]:
+        """One table's columns from information_schema, LIMITed."""
+        return await self._catalog(instance, COLUMNS_SQL, (schema, table, limit), limit)
+
+    async def _catalog(
+        self, instance: Instance, sql: str, args: Sequence[Any], limit: int
+    ) -> Reading[QueryResult]:
+        async def run() -> QueryResult:
+            columns, rows = await self._table(instance, sql, args)
+            return catalog_result(sql, columns, rows, limit)
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def is_rds(self, instance: Instance) -> Reading[bool]:
+        """Whether the server is Amazon RDS (kills go through `CALL mysql.rds_kill`)."""
+
+        async def run() -> bool:
+            if instance.name not in self._rds:
+                [(flag,)] = await self._rows(instance, RDS_SQL)
+                self._rds[instance.name] = bool(flag)
+            return self._rds[instance.name]
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
+    async def write(self, instance: Instance, statement: str) -> Reading[WriteOutcome]:
+        """Run one confirmed statement on the write credential, on a connection of its own.
+
+        Only QueryRunner.execute calls this, after the consent check; the connection is
+        single-statement, autocommit, and closed right after.
+        """
+
+        async def run() -> WriteOutcome:
+            user, password = await self._credentials.write_login(instance)
+            conn = await asyncmy.connect(
+                host=instance.host,
+                port=instance.port,
+                user=user,
+                password=password or "",
+                database=instance.database,
+                connect_timeout=max(1, round(self._timeouts.connect_s)),
+                autocommit=True,
+            )
+            try:
+                await _single_statements(conn)
+                async with conn.cursor() as cursor:
+                    affected = await cursor.execute(statement)
+            finally:
+                conn.close()
+            return WriteOutcome(mask_text(statement), to_int(affected))
+
+        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+
     # --- internals ---------------------------------------------------------------------------
 
     async def _status(self, instance: Instance) -> ServerStatus:
@@ -286,6 +370,7 @@ class MySQLSource:
         sql = self._with_server_limit(instance, sql)
         conn = await pool.acquire()
         try:
+            await self._single_statement_mode(instance, conn)
             async with conn.cursor() as cursor:
                 await cursor.execute(sql, tuple(args) or None)
                 columns = tuple(d[0] for d in cursor.description or ())
@@ -300,6 +385,13 @@ class MySQLSource:
             pool.release(conn)
         return columns, rows
 
+    async def _single_statement_mode(self, instance: Instance, conn: Any) -> None:
+        """Multi-statements off once per pooled connection (asyncmy always asks for them on)."""
+        seen = self._single.setdefault(instance.name, set())
+        if conn.thread_id() not in seen:
+            await _single_statements(conn)
+            seen.add(conn.thread_id())
+
     def _with_server_limit(self, instance: Instance, sql: str) -> str:
         """MariaDB stops the statement itself after the query timeout (MySQL: hint)."""
         seconds = self._timeouts.query_s
@@ -309,6 +401,16 @@ class MySQLSource:
         if stripped[:6].upper() == "SELECT":
             return f"SELECT /*+ MAX_EXECUTION_TIME({int(seconds * 1000)}) */{stripped[6:]}"
         return sql
+
+
+async def _single_statements(conn: Any) -> None:
+    """Ask the server to refuse stacked statements on this connection (COM_SET_OPTION).
+
+    asyncmy sets CLIENT_MULTI_STATEMENTS on every connection and offers no switch; the guard
+    already refuses stacked statements, and this makes the server refuse them too.
+    """
+    await conn._execute_command(COM_SET_OPTION, MULTI_STATEMENTS_OFF)
+    await conn.read_packet()  # EOF on success; an error packet raises
 
 
 def _digest(row: Row) -> Digest:

@@ -26,13 +26,16 @@ from console.data.models import (
     Health,
     LockWait,
     Process,
+    QueryResult,
     Reading,
     ServerStatus,
     Variable,
+    WriteOutcome,
 )
 from console.data.sqlrows import (
     CounterRate,
     WarnLimits,
+    catalog_result,
     explain_plan,
     health_from,
     masked_process,
@@ -125,6 +128,24 @@ class ProgrammingError(Exception):
 
 class ExtensionMissingError(ProgrammingError):
     """A view the call needs comes from an extension this database has not installed or loaded."""
+
+
+TABLES_SQL = """
+SELECT /* opsconsole */ t.table_schema AS schema, t.table_name AS table, t.table_type AS type,
+       c.reltuples::bigint AS rows_estimate,
+       round(pg_total_relation_size(c.oid) / 1048576.0, 1) AS size_mb
+FROM information_schema.tables t
+LEFT JOIN pg_namespace n ON n.nspname = t.table_schema
+LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name
+WHERE t.table_schema NOT IN ('pg_catalog', 'information_schema')
+ORDER BY t.table_schema, t.table_name LIMIT $1
+"""
+COLUMNS_SQL = """
+SELECT /* opsconsole */ column_name AS column, data_type AS type, is_nullable AS nullable,
+       column_default AS default
+FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
+ORDER BY ordinal_position LIMIT $3
+"""
 
 
 class PostgresSource:
@@ -249,6 +270,62 @@ class PostgresSource:
 
         async def run() -> tuple[tuple[str, ...], list[Row]]:
             return await self._table(instance, statement, max_rows + 1)
+
+        return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
+
+    async def write(self, instance: Instance, statement: str) -> Reading[WriteOutcome]:
+        """Run one confirmed statement on the write credential, on a connection of its own.
+
+        Only QueryRunner.execute calls this, after the consent check. A prepared statement
+        (extended protocol) holds exactly one statement: stacked ones fail on the server.
+        """
+
+        async def run() -> WriteOutcome:
+            user, password = await self._credentials.write_login(instance)
+            conn = await asyncpg.connect(
+                host=instance.host,
+                port=instance.port,
+                user=user,
+                password=password,
+                database=instance.database,
+                timeout=self._timeouts.connect_s,
+                command_timeout=self._timeouts.query_s,
+                server_settings={"application_name": APPLICATION_NAME},
+            )
+            try:
+                prepared = await conn.prepare(statement)
+                records = await prepared.fetch()
+                status = prepared.get_statusmsg() or ""
+            finally:
+                await conn.close()
+            count = status.rsplit(" ", 1)[-1]
+            reply = tuple(mask_text(" ".join(str(v) for v in r.values())) for r in records[:20])
+            return WriteOutcome(
+                mask_text(statement), int(count) if count.isdigit() else None, (status, *reply)
+            )
+
+        return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
+
+    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]:
+        """The database's tables from information_schema, with planner estimates, LIMITed."""
+        return await self._catalog(instance, TABLES_SQL, (limit,), limit)
+
+    async def columns(
+        self, instance: Instance, schema: str, table: str, limit: int
+    ) -> Reading[QueryResult]:
+        """One table's columns from information_schema, LIMITed."""
+        return await self._catalog(instance, COLUMNS_SQL, (schema, table, limit), limit)
+
+    async def _catalog(
+        self, instance: Instance, sql: str, args: Sequence[Any], limit: int
+    ) -> Reading[QueryResult]:
+        async def run() -> QueryResult:
+            pool = await self._pool(instance)
+            async with pool.acquire() as conn:
+                prepared = await conn.prepare(sql)
+                records = await prepared.fetch(*args)
+                columns = _column_names(prepared)
+            return catalog_result(sql, columns, [tuple(r) for r in records], limit)
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 

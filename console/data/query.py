@@ -7,16 +7,26 @@ session; every cell is masked before it leaves, and every attempt is audited.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Literal
 
-from console.data.calls import failed, refused
-from console.data.models import QueryResult, Reading, RedisReply, SourceError
+from console.config import ConsoleOptions
+from console.data.calls import failed, refused, utcnow
+from console.data.models import QueryResult, Reading, RedisReply, SourceError, WriteOutcome
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.redis import RedisSource
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
+from console.safety.confirm import (
+    Action,
+    Consent,
+    consent_problem,
+    kill_action,
+    redis_action,
+    sql_action,
+)
 from console.safety.masking import mask_row, mask_text
 from console.safety.redisguard import RedisPlan, plan_redis
 from console.safety.sqlguard import Plan, plan
@@ -31,13 +41,15 @@ class QueryRunner:
         postgres: PostgresSource,
         redis: RedisSource,
         audit_path: Path,
-        row_limit: int,
+        options: ConsoleOptions,
     ) -> None:
         self._mysql = mysql
         self._postgres = postgres
         self._redis = redis
         self._audit = AuditLog(audit_path)
-        self._row_limit = row_limit
+        self._row_limit = options.row_limit
+        self._heavy_rows = options.heavy_rows
+        self._heavy_sessions = options.heavy_sessions
 
     def plan(self, instance: Instance, sql: str) -> Plan:
         """The guard's verdict for `sql` on this instance; nothing is sent."""
@@ -70,6 +82,35 @@ class QueryRunner:
         await self._record(instance, verdict.statement, verdict, "ok", rows=len(result.rows))
         return Reading(instance.name, source, reading.fetched_at, reading.elapsed_s, value=result)
 
+    async def heavy(self, instance: Instance, statement: str) -> tuple[str, ...]:
+        """Production only: why running `statement` now may hurt (busy server, big estimate).
+
+        Looks at the active sessions and at EXPLAIN's row estimate (plain SELECTs only; a
+        write's plan is not taken on a read-only session). Empty when nothing is above the
+        configured thresholds, or the instance is not production.
+        """
+        if not instance.is_production or instance.kind == "redis":
+            return ()
+        source = self._postgres if instance.kind == "postgres" else self._mysql
+        sessions, explained = await asyncio.gather(
+            source.processlist(instance, max(200, 2 * self._heavy_sessions)),
+            source.explain(instance, statement),
+        )
+        warnings = []
+        if sessions.value is not None:
+            active = sum(1 for p in sessions.value if not _idle(p.command))
+            if active > self._heavy_sessions:
+                warnings.append(
+                    f"{active} sessions are active on {instance.name} "
+                    f"(warns above {self._heavy_sessions})"
+                )
+        estimate = explained.value.estimated_rows if explained.value is not None else None
+        if estimate is not None and estimate > self._heavy_rows:
+            warnings.append(
+                f"EXPLAIN estimates {estimate:,} rows (warns above {self._heavy_rows:,})"
+            )
+        return tuple(warnings)
+
     def plan_redis(self, instance: Instance, args: list[str]) -> RedisPlan:
         return plan_redis(args, production=instance.is_production)
 
@@ -86,6 +127,96 @@ class QueryRunner:
         error = None if reading.error is None else reading.error.message
         await self._record(instance, text, verdict, "failed" if error else "ok", rows, error)
         return reading
+
+    # --- confirmed changes ------------------------------------------------------------------
+
+    def action(self, instance: Instance, text: str | list[str]) -> Action | None:
+        """The change a typed statement (or Redis argv) would make; None if it is not a change.
+
+        A read runs through `query`/`redis`; a refused statement never runs at all.
+        """
+        if instance.kind == "redis":
+            args = text if isinstance(text, list) else text.split()
+            return redis_action(instance, self.plan_redis(instance, args))
+        return sql_action(instance, self.plan(instance, str(text)))
+
+    async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]:
+        """The action that ends one session (client), for the confirmation prompts."""
+        source = _source(instance)
+        rds = False
+        if instance.kind == "mysql":
+            reading = await self._mysql.is_rds(instance)
+            if reading.value is None:
+                error = reading.error or SourceError(instance.name, source, "internal", "no answer")
+                return failed(instance.name, source, error)
+            rds = reading.value
+        action = kill_action(instance, session, rds, about)
+        return Reading(instance.name, source, utcnow(), 0.0, value=action)
+
+    async def execute(self, instance: Instance, consent: Consent) -> Reading[WriteOutcome]:
+        """Run a confirmed action on the instance's write credential, and audit it.
+
+        The consent is checked here, not in the screen: too few answers, a wrong typed name, an
+        action for another instance, or a text that is no longer the change it was judged to
+        be are refused before anything is sent.
+        """
+        action = consent.action
+        source = _source(instance)
+        problem = consent_problem(consent, instance) or self._changed(instance, action)
+        if problem is not None:
+            await self._record_action(instance, consent, "refused", error=problem)
+            return refused(instance.name, source, problem)
+        if instance.kind == "redis":
+            reading = await self._redis.write(instance, [list(action.command)])
+        else:
+            runner = self._postgres if instance.kind == "postgres" else self._mysql
+            reading = await runner.write(instance, action.statement)
+        if reading.value is None:
+            message = reading.error.message if reading.error else "no answer"
+            await self._record_action(instance, consent, "failed", error=message)
+        else:
+            await self._record_action(instance, consent, "ok", rows=reading.value.affected)
+        return reading
+
+    async def cancelled(self, instance: Instance, action: Action) -> None:
+        """Audit a change the person cancelled at a prompt (nothing was sent)."""
+        await self._record_action(instance, Consent(action, ()), "cancelled")
+
+    def _changed(self, instance: Instance, action: Action) -> str | None:
+        """Why the action is not what the guard (or the kill builder) makes of its text now."""
+        if action.kill is not None:
+            built = [kill_action(instance, action.kill, rds, "") for rds in (False, True)]
+        else:
+            text = list(action.command) if action.command else action.statement
+            built = [a for a in (self.action(instance, text),) if a is not None]
+        same = [b for b in built if (b.statement, b.command) == (action.statement, action.command)]
+        if not same:
+            return "the text is no longer the change that was judged and confirmed"
+        if same[0].confirmations > action.confirmations:
+            return f"the change needs {same[0].confirmations} confirmations"
+        return None
+
+    async def _record_action(
+        self,
+        instance: Instance,
+        consent: Consent,
+        outcome: str,
+        rows: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        action = consent.action
+        text = action.statement or " ".join(action.command)
+        entry = AuditEntry(
+            instance.name,
+            instance.env,
+            text,
+            action.classification,
+            len(consent.answers),
+            outcome,
+            rows,
+            error,
+        )
+        await self._audit.arecord(entry)
 
     async def _record(
         self,
@@ -109,8 +240,16 @@ class QueryRunner:
         await self._audit.arecord(entry)
 
 
+def _source(instance: Instance) -> Literal["mysql", "postgres", "redis"]:
+    return "redis" if instance.kind == "redis" else _sql_source(instance)
+
+
 def _sql_source(instance: Instance) -> Literal["mysql", "postgres"]:
     return "postgres" if instance.kind == "postgres" else "mysql"
+
+
+def _idle(command: str) -> bool:
+    return command.lower() in ("sleep", "idle", "daemon") or command.lower().startswith("idle")
 
 
 def _text(value: object) -> str | None:

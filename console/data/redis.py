@@ -12,6 +12,7 @@ import asyncio
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ from console.data.models import (
     RedisMemory,
     RedisReply,
     SlowlogEntry,
+    WriteOutcome,
 )
 from console.data.sqlrows import WarnLimits, health_from, to_float, to_int
 from console.inventory import Instance
@@ -139,6 +141,32 @@ class RedisSource:
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
+    async def write(
+        self, instance: Instance, commands: Sequence[Sequence[str]]
+    ) -> Reading[WriteOutcome]:
+        """Run confirmed commands on the write credential, on a client of its own.
+
+        Only QueryRunner.execute calls this, after the consent check; one command, or a
+        remediation plan's batch (sent in one pipeline, no MULTI).
+        """
+
+        async def run() -> WriteOutcome:
+            user, password = await self._credentials.write_login(instance)
+            client = self._new_client(instance, user, password)
+            try:
+                async with client.pipeline(transaction=False) as pipe:
+                    for argv in commands:
+                        pipe.execute_command(*argv)
+                    replies = await pipe.execute(raise_on_error=True)
+            finally:
+                await client.aclose()
+            lines = [line for reply in replies[:20] for line in reply_lines(reply)]
+            text = " ; ".join(" ".join(argv) for argv in commands[:3])
+            more = f" ; ... {len(commands) - 3} more" if len(commands) > 3 else ""
+            return WriteOutcome(mask_text(text + more), None, tuple(mask_text(x) for x in lines))
+
+        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
+
     async def memory(self, instance: Instance) -> Reading[RedisMemory]:
         """Memory figures from INFO memory."""
 
@@ -188,21 +216,36 @@ class RedisSource:
         async with self._creating.setdefault(instance.name, asyncio.Lock()):
             client = self._clients.get(instance.name)
             if client is None:
-                client = Redis(
-                    host=instance.host,
-                    port=instance.port,
-                    username=instance.user,
-                    password=await self._credentials.password(instance),
-                    socket_connect_timeout=self._timeouts.connect_s,
-                    socket_timeout=self._timeouts.query_s,
-                    client_name=CLIENT_NAME,
-                    decode_responses=True,
-                    retry=Retry(NoBackoff(), 0),  # the poll loop retries; a call fails fast
-                    driver_info=None,  # no CLIENT SETINFO: a read-only ACL may refuse it
-                )
+                password = await self._credentials.password(instance)
+                client = self._new_client(instance, instance.user, password)
                 client.set_response_callback("INFO", _raw_text)
                 self._clients[instance.name] = client
         return client
+
+    async def client(self, instance: Instance) -> Redis:
+        """The instance's shared read-only client, for the data layer's other Redis readers."""
+        return await self._client(instance)
+
+    async def connect(self, instance: Instance, host: str, port: int) -> Redis:
+        """A new read-only client to another node of `instance` (a replica); caller closes it."""
+        password = await self._credentials.password(instance)
+        client = self._new_client(replace(instance, host=host, port=port), instance.user, password)
+        client.set_response_callback("INFO", _raw_text)
+        return client
+
+    def _new_client(self, instance: Instance, user: str | None, password: str | None) -> Redis:
+        return Redis(
+            host=instance.host,
+            port=instance.port,
+            username=user,
+            password=password,
+            socket_connect_timeout=self._timeouts.connect_s,
+            socket_timeout=self._timeouts.query_s,
+            client_name=CLIENT_NAME,
+            decode_responses=True,
+            retry=Retry(NoBackoff(), 0),  # the poll loop retries; a call fails fast
+            driver_info=None,  # no CLIENT SETINFO: a read-only ACL may refuse it
+        )
 
     async def _info(self, client: Redis, *sections: str) -> list[str]:
         """INFO text, one per section (one round trip; Redis 6 takes one section per INFO)."""
@@ -219,8 +262,13 @@ async def _scan(client: Redis, cursor: int, match: str, count: int) -> tuple[int
     return int(position), [key if isinstance(key, bytes) else key.encode() for key in keys]
 
 
-async def _describe(client: Redis, batch: Sequence[bytes], memory: bool) -> list[KeySample]:
-    """TYPE, PTTL (and MEMORY USAGE) of a SCAN batch in one pipeline; vanished keys dropped."""
+async def type_and_ttl(
+    client: Redis, batch: Sequence[bytes], memory: bool = False
+) -> list[tuple[bytes, str, int, int | None]]:
+    """(key, TYPE, PTTL, MEMORY USAGE or None) of a SCAN batch in one pipeline.
+
+    Key names stay raw bytes; keys expired or deleted since the SCAN are dropped.
+    """
     if not batch:
         return []
     async with client.pipeline(transaction=False) as pipe:
@@ -231,7 +279,7 @@ async def _describe(client: Redis, batch: Sequence[bytes], memory: bool) -> list
                 pipe.memory_usage(key)
         replies = await pipe.execute(raise_on_error=False)
     width = 3 if memory else 2
-    samples: list[KeySample] = []
+    found: list[tuple[bytes, str, int, int | None]] = []
     for index, key in enumerate(batch):
         kind, pttl, *rest = replies[index * width : (index + 1) * width]
         for reply in (kind, pttl):
@@ -240,10 +288,21 @@ async def _describe(client: Redis, batch: Sequence[bytes], memory: bool) -> list
         if kind == "none" or pttl == -2:
             continue  # expired or deleted between SCAN and TYPE
         size = rest[0] if rest and not isinstance(rest[0], Exception) else None
-        name = mask_text(key.decode("utf-8", "backslashreplace"))
-        ttl_s = None if int(pttl) < 0 else int(pttl) / 1000
-        samples.append(KeySample(name, str(kind), ttl_s, to_int(size)))
-    return samples
+        found.append((key, str(kind), int(pttl), to_int(size)))
+    return found
+
+
+async def _describe(client: Redis, batch: Sequence[bytes], memory: bool) -> list[KeySample]:
+    """TYPE, PTTL (and MEMORY USAGE) of a SCAN batch, key names masked."""
+    return [
+        KeySample(
+            mask_text(key.decode("utf-8", "backslashreplace")),
+            kind,
+            None if pttl < 0 else pttl / 1000,
+            size,
+        )
+        for key, kind, pttl, size in await type_and_ttl(client, batch, memory)
+    ]
 
 
 def parse_info(texts: Iterable[str]) -> tuple[InfoSection, ...]:

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from console.data.models import ExplainPlan, Health, HealthState, Process
-from console.safety.masking import mask_optional, mask_setting
+from console.data.models import ExplainPlan, Health, HealthState, Process, QueryResult
+from console.safety.masking import mask_optional, mask_row, mask_setting
 
 
 class WarnLimits(Protocol):
@@ -131,4 +131,17 @@ def health_from(
         used_memory_bytes=used_memory,
         max_memory_bytes=max_memory,
         reasons=tuple(reasons),
+    )
+
+
+def catalog_result(
+    sql: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], limit: int
+) -> QueryResult:
+    """A catalog query's rows as a masked QueryResult (names can hold anything)."""
+    cells = [tuple(None if v is None else str(v) for v in row) for row in rows[:limit]]
+    return QueryResult(
+        statement=" ".join(sql.split()),
+        columns=tuple(columns),
+        rows=tuple(mask_row(tuple(columns), row) for row in cells),
+        truncated=len(rows) >= limit,
     )

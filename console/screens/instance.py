@@ -19,6 +19,7 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
+from console.screens.confirm import run_confirmed
 from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
 from console.screens.process_detail import ProcessDetailScreen
@@ -26,6 +27,7 @@ from console.screens.query_pane import QueryPane
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
+from widgets.kill_request import KillRequested
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
 from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
@@ -173,10 +175,23 @@ class InstanceScreen(PollingScreen):
         if process is not None and process.id == message.process_id:
             self.app.push_screen(ProcessDetailScreen(self.data, self.instance, process))
 
-    @on(ProcessTable.KillRequested)
-    def kill_not_enabled(self) -> None:
-        self.notify(
-            "Kill is not enabled yet: it comes with the confirmation flow of the safety work.",
-            title="Kill",
-            severity="warning",
-        )
+    @on(KillRequested)
+    def kill_requested(self, message: KillRequested) -> None:
+        self.kill(message.session, message.about)
+
+    @work(group="kill", exclusive=True, exit_on_error=False)
+    async def kill(self, session: int, about: str) -> None:
+        """Prompt (twice on production), then end the session through the data layer."""
+        built = await self.data.queries.kill(self.instance, session, about)
+        if built.value is None:
+            why = built.error.message if built.error else "no answer"
+            self.notify(f"Cannot kill {session}: {why}", title="Kill", severity="error")
+            return
+        done = await run_confirmed(self.app, self.data, self.instance, built.value)
+        if done is None:
+            self.notify(f"Kill of {session} cancelled; nothing was sent.", title="Kill")
+        elif done.error is not None:
+            self.notify(f"{done.error.kind}: {done.error.message}", title="Kill", severity="error")
+        else:
+            self.notify(f"{built.value.text}: done.", title="Kill")
+        self.wake()

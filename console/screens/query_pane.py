@@ -1,14 +1,18 @@
-"""QueryPane: type SQL (or a Redis command), see the guard's verdict, run reads, see masked rows.
+"""QueryPane: type SQL (or a Redis command), see the guard's verdict, run it, see masked rows.
 
-The verdict is shown as you type, before anything runs; Enter runs a read-only statement through
-DataLayer.queries (guard, LIMIT, timeouts, masking, audit). Writes are shown with their
-confirmation level and not run from here yet. History is kept per kind in the output folder.
+The verdict is shown as you type, before anything runs. Enter runs a read through
+DataLayer.queries (guard, LIMIT, timeouts, masking, audit); on production a read that EXPLAIN
+estimates as big, or a busy server, is shown first and runs on a second Enter. A write or a
+destructive statement goes through the confirmation prompts and runs on the write credential.
+F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table shows its
+columns. History is kept per kind in the output folder (masked).
 """
 
 from __future__ import annotations
 
 import asyncio
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,8 +24,11 @@ from textual.widgets import DataTable, Input, Static
 
 from console.config import Settings
 from console.data.layer import DataLayer
+from console.data.models import QueryResult, SourceError
 from console.inventory import Instance
+from console.safety.confirm import Action
 from console.safety.masking import mask_text
+from console.screens.confirm import run_confirmed
 
 HISTORY_SIZE = 200
 
@@ -32,6 +39,8 @@ class QueryPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Previous", id="query.previous", show=False),
         Binding("down", "history(1)", "Next", id="query.next", show=False),
+        Binding("f4", "explain", "Explain", id="query.explain"),
+        Binding("f3", "tables", "Tables", id="query.tables"),
     ]
     DEFAULT_CSS = """
     QueryPane #query-input { height: 3; }
@@ -51,10 +60,15 @@ class QueryPane(Vertical):
         super().__init__(id=id)
         self.data = data
         self.instance = instance
+        self.row_limit = settings.console.row_limit
         self.history_path = settings.output_dir / f"history-{instance.kind}.txt"
         self.history = _load(self.history_path)
         self.position = len(self.history)
         self.last_ok = True
+        self.heavy_seen: str | None = None
+        """A production read whose warnings were shown: the next Enter on it runs it."""
+        self.listing: list[tuple[str, str]] = []
+        """(schema, table) of each row while the results show the table list."""
 
     def compose(self) -> ComposeResult:
         hint = "Redis command, e.g. INFO memory" if self.instance.kind == "redis" else "SQL"
@@ -62,7 +76,7 @@ class QueryPane(Vertical):
             placeholder=f"{hint} — Enter runs a read; the verdict shows below", id="query-input"
         )
         yield Static("", id="verdict")
-        yield DataTable(id="results", zebra_stripes=True)
+        yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
 
     @on(Input.Changed, "#query-input")
     def show_verdict(self, event: Input.Changed) -> None:
@@ -93,33 +107,120 @@ class QueryPane(Vertical):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
-        table = self.query_one("#results", DataTable)
-        verdict = self.query_one("#verdict", Static)
-        if self.instance.kind == "redis":
+        args: str | list[str] = _words(text) if self.instance.kind == "redis" else text
+        action = self.data.queries.action(self.instance, args)
+        if action is not None:
+            await self._change(action, text)
+        elif self.instance.kind == "redis":
             reply = await self.data.queries.redis(self.instance, _words(text))
-            columns: tuple[str, ...] = ("reply",)
-            rows: list[tuple[str, ...]] = (
-                [(line,) for line in reply.value.lines] if reply.value else []
-            )
-            error = reply.error
-        else:
+            lines = reply.value.lines if reply.value else ()
+            self._show(("reply",), [(line,) for line in lines], reply.error)
+        elif await self._heavy_first(text):
             result = await self.data.queries.query(self.instance, text)
-            columns = result.value.columns if result.value else ()
+            value = result.value
             rows = (
-                [tuple("NULL" if c is None else c for c in r) for r in result.value.rows]
-                if result.value
-                else []
+                [tuple("NULL" if c is None else c for c in r) for r in value.rows] if value else []
             )
-            error = result.error
+            self._show(value.columns if value else (), rows, result.error)
+
+    async def _heavy_first(self, text: str) -> bool:
+        """False (and the warnings shown) the first time a heavy production read is submitted."""
+        if self.heavy_seen == text:
+            self.heavy_seen = None
+            return True
+        warnings = await self.data.queries.heavy(self.instance, text)
+        if not warnings:
+            return True
+        self.heavy_seen = text
+        self._verdict("heavy: " + "; ".join(warnings) + " · Enter again to run it anyway", True)
+        return False
+
+    async def _change(self, action: Action, text: str) -> None:
+        """A write or destructive statement: the prompts, then the write credential."""
+        warnings = () if action.command else await self.data.queries.heavy(self.instance, text)
+        done = await run_confirmed(self.app, self.data, self.instance, action, warnings)
+        if done is None:
+            self._verdict("cancelled: nothing was run", True)
+        elif done.error is not None:
+            self._verdict(f"{done.error.kind}: {done.error.message}", True)
+        else:
+            outcome = done.value
+            affected = (
+                "" if outcome is None or outcome.affected is None else f"{outcome.affected} rows · "
+            )
+            self._show(("reply",), [(line,) for line in (outcome.reply if outcome else ())], None)
+            self._verdict(f"done · {affected}{action.text}", False)
+
+    def action_explain(self) -> None:
+        text = self.query_one("#query-input", Input).value.strip()
+        if text and self.instance.kind != "redis":
+            self.explain(text)
+
+    @work(exclusive=True, group="query", exit_on_error=False)
+    async def explain(self, text: str) -> None:
+        reading = await self.data.sql(self.instance).explain(self.instance, text)
+        plan = reading.value
+        self._show(plan.columns if plan else (), list(plan.rows) if plan else [], reading.error)
+        if plan is not None:
+            estimate = "-" if plan.estimated_rows is None else f"{plan.estimated_rows:,}"
+            self._verdict(f"EXPLAIN · estimated rows {estimate}", False)
+
+    def action_tables(self) -> None:
+        if self.instance.kind != "redis":
+            self.tables()
+
+    @work(exclusive=True, group="query", exit_on_error=False)
+    async def tables(self) -> None:
+        limit = self.row_limit
+        reading = await self.data.sql(self.instance).tables(self.instance, limit)
+        result = reading.value
+        self._show(result.columns if result else (), _cells(result), reading.error)
+        if result is not None:
+            self.listing = [(str(r[0]), str(r[1])) for r in result.rows]
+            more = f" (first {limit})" if result.truncated else ""
+            self._verdict(
+                f"{len(result.rows)} tables{more} · Enter on one shows its columns", False
+            )
+
+    @on(DataTable.RowSelected, "#results")
+    def table_chosen(self, event: DataTable.RowSelected) -> None:
+        if self.listing and 0 <= event.cursor_row < len(self.listing):
+            schema, table = self.listing[event.cursor_row]
+            self.columns_of(schema, table)
+
+    @work(exclusive=True, group="query", exit_on_error=False)
+    async def columns_of(self, schema: str, table: str) -> None:
+        reading = await self.data.sql(self.instance).columns(
+            self.instance, schema, table, self.row_limit
+        )
+        self._show(
+            reading.value.columns if reading.value else (), _cells(reading.value), reading.error
+        )
+        if reading.value is not None:
+            box = self.query_one("#query-input", Input)
+            name = f"{_quoted(schema, self.instance.kind)}.{_quoted(table, self.instance.kind)}"
+            # a suggestion in the input: its verdict shows as if typed; Enter runs it
+            box.value = f"SELECT * FROM {name}"  # noqa: S608
+
+    def _show(
+        self, columns: Sequence[str], rows: list[tuple[str, ...]], error: SourceError | None
+    ) -> None:
+        """The results table, or the error in the verdict line (the last table stays)."""
         self.last_ok = error is None
         if error is not None:
-            verdict.set_class(True, "-refused")
-            verdict.update(f"{error.kind}: {error.message}")
+            self._verdict(f"{error.kind}: {error.message}", True)
             return
+        self.listing = []
+        table = self.query_one("#results", DataTable)
         table.clear(columns=True)
         table.add_columns(*columns)
         table.add_rows(rows)
-        verdict.update(f"{len(rows)} rows")
+        self._verdict(f"{len(rows)} rows", False)
+
+    def _verdict(self, text: str, bad: bool) -> None:
+        verdict = self.query_one("#verdict", Static)
+        verdict.set_class(bad, "-refused")
+        verdict.update(text)
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -135,6 +236,19 @@ class QueryPane(Vertical):
             self.history = self.history[-HISTORY_SIZE:]
             await asyncio.to_thread(_save, self.history_path, list(self.history))
         self.position = len(self.history)
+
+
+def _quoted(name: str, kind: str) -> str:
+    """An identifier quoted for the engine (names from information_schema can be anything)."""
+    if kind == "postgres":
+        return '"' + name.replace('"', '""') + '"'
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _cells(result: QueryResult | None) -> list[tuple[str, ...]]:
+    if result is None:
+        return []
+    return [tuple("" if c is None else c for c in row) for row in result.rows]
 
 
 def _words(text: str) -> list[str]:

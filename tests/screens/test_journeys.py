@@ -6,53 +6,23 @@ exports from the screen a user is looking at.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import asyncmy
 import pytest
 from textual.widgets import DataTable, Input
 
-from console.app import OpsConsoleApp
 from console.config import Settings
-from console.lab import topology
 from console.screens.alerts import AlertsScreen
+from console.screens.confirm import ConfirmScreen
 from console.screens.instance import InstanceScreen
 from console.screens.process_detail import ProcessDetailScreen
 from tests.conftest import PostAlert
 from tests.helpers import wait_until
+from tests.screens.conftest import EMAIL, app_for
 from widgets.alert_list import AlertList
 from widgets.process_table import ProcessTable
 
 pytestmark = pytest.mark.lab
-EMAIL = "jane.doe@example.com"
-
-
-@pytest.fixture
-async def sleeping_session(lab_dir: Path) -> AsyncIterator[int]:
-    """A MariaDB session running a 20 s SELECT that carries an email literal."""
-    password = (lab_dir / "secrets" / "mysql-admin.pass").read_text().strip()
-    conn: Any = await asyncmy.connect(
-        host=topology.HOST,
-        port=topology.MARIADB_PORT,
-        user=topology.MYSQL_ADMIN_USER,
-        password=password,
-        database="salesorder",
-    )
-    cursor = conn.cursor()
-    task = asyncio.create_task(cursor.execute(f"SELECT SLEEP(20), '{EMAIL}' AS contact"))
-    await asyncio.sleep(0.3)
-    yield int(conn.thread_id())
-    task.cancel()
-    conn.close()
-
-
-def app_for(settings: Settings, tmp_path: Path, **options: Any) -> OpsConsoleApp:
-    console = settings.console.model_copy(update={"output_dir": str(tmp_path), "refresh_s": 0.5})
-    return OpsConsoleApp(replace(settings, console=console), **options)
 
 
 async def test_palette_to_processes_to_statement(
@@ -175,6 +145,7 @@ async def test_query_tab_shows_the_verdict_runs_reads_and_refuses_writes(
         await pilot.press(*"DELETE FROM members")
         await wait_until(pilot, lambda: "destructive" in str(verdict.render()))
         assert "2x" in str(verdict.render())
+        await pilot.press("enter")  # the prompts open, Cancel focused: Enter cancels
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "refused" in str(verdict.render()))
-        assert app.worker_errors == []
+        await wait_until(pilot, lambda: "cancelled" in str(verdict.render()))

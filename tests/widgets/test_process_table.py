@@ -173,7 +173,7 @@ async def test_k_posts_kill_requested_for_the_highlighted_process() -> None:
         await pilot.pause()
         table = app.query_one(ProcessTable)
         [kill] = posted(messages, ProcessTable.KillRequested)
-    assert (kill.instance, kill.process_id) == (factories.SQL_INSTANCE, keys(table)[1])
+    assert (kill.instance, kill.session) == (factories.SQL_INSTANCE, keys(table)[1])
 
 
 async def test_enter_posts_process_chosen() -> None:

@@ -1,0 +1,141 @@
+"""Confirmations: what a change needs before it runs, and the check that it got it.
+
+Every change the console can make (a statement, a Redis command, a kill) is first an `Action`:
+exactly what will run, where, and how many confirmations it needs (a write once; a destructive
+statement, KILL or CLIENT KILL twice on production, the second time by typing the instance name).
+The screens ask; the data layer runs an action only with a `Consent` that `consent_problem` accepts,
+so no screen can skip a prompt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from console.inventory import Instance
+from console.safety.masking import mask_text
+from console.safety.redisguard import RedisPlan
+from console.safety.sqlguard import Plan
+
+Change = Literal["write", "destructive"]
+YES = "yes"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One change, exactly as it will run (`statement` or `command`), on one instance."""
+
+    instance: str
+    env: str
+    endpoint: str
+    title: str
+    classification: Change
+    confirmations: int
+    reasons: tuple[str, ...]
+    statement: str = ""
+    """SQL sent as is (one statement); empty for Redis."""
+    command: tuple[str, ...] = ()
+    """Redis argv; empty for SQL."""
+    kill: int | None = None
+    """The session or client id when the action is a kill (the data layer rebuilds its text)."""
+
+    @property
+    def text(self) -> str:
+        """What runs, masked for the prompts, the audit log and the screen."""
+        return mask_text(self.statement or " ".join(self.command))
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The answers a person gave to an action's prompts, in order."""
+
+    action: Action
+    answers: tuple[str, ...]
+
+
+def consent_problem(consent: Consent, instance: Instance) -> str | None:
+    """None when `consent` covers its action on `instance`; else why it does not."""
+    action = consent.action
+    if action.instance != instance.name:
+        return f"the action was confirmed for {action.instance}, not {instance.name}"
+    given = len(consent.answers)
+    if given < action.confirmations:
+        return f"needs {action.confirmations} confirmations, got {given}"
+    if action.confirmations >= 1 and consent.answers[0] != YES:
+        return "the first confirmation was not given"
+    if action.confirmations >= 2 and consent.answers[1] != instance.name:
+        return "the second confirmation must be the instance name, typed exactly"
+    return None
+
+
+def needed(classification: Change, production: bool) -> int:
+    """A write asks once; a destructive change asks twice on production."""
+    return 2 if classification == "destructive" and production else 1
+
+
+def sql_action(instance: Instance, verdict: Plan) -> Action | None:
+    """The action of a write or destructive plan; None for a read or a refusal (never run)."""
+    if verdict.classification not in ("write", "destructive"):
+        return None
+    change: Change = "write" if verdict.classification == "write" else "destructive"
+    return Action(
+        instance=instance.name,
+        env=instance.env,
+        endpoint=instance.endpoint,
+        title="Run a destructive statement" if change == "destructive" else "Run a write",
+        classification=change,
+        confirmations=needed(change, instance.is_production),
+        reasons=verdict.reasons,
+        statement=verdict.statement,
+    )
+
+
+def redis_action(instance: Instance, verdict: RedisPlan) -> Action | None:
+    """The action of a write or destructive Redis command; None for a read or a refusal."""
+    if verdict.classification not in ("write", "destructive"):
+        return None
+    change: Change = "write" if verdict.classification == "write" else "destructive"
+    return Action(
+        instance=instance.name,
+        env=instance.env,
+        endpoint=instance.endpoint,
+        title="Run a destructive command" if change == "destructive" else "Run a write command",
+        classification=change,
+        confirmations=needed(change, instance.is_production),
+        reasons=verdict.reasons,
+        command=verdict.command,
+    )
+
+
+def kill_statement(instance: Instance, session: int, rds: bool) -> tuple[str, tuple[str, ...]]:
+    """The statement (SQL) or command (Redis) that ends one session.
+
+    MySQL on RDS has no KILL privilege for the master user: `CALL mysql.rds_kill(id)` there.
+    """
+    if instance.kind == "redis":
+        return "", ("CLIENT", "KILL", "ID", str(session))
+    if instance.kind == "postgres":
+        return f"SELECT pg_terminate_backend({session})", ()
+    return (f"CALL mysql.rds_kill({session})" if rds else f"KILL {session}"), ()
+
+
+def kill_action(instance: Instance, session: int, rds: bool, about: str) -> Action:
+    """Ending a session or client: destructive, twice on production. `about` describes it."""
+    statement, command = kill_statement(instance, session, rds)
+    noun = "client" if instance.kind == "redis" else "session"
+    return Action(
+        instance=instance.name,
+        env=instance.env,
+        endpoint=instance.endpoint,
+        title=f"Kill {noun} {session}",
+        classification="destructive",
+        confirmations=needed("destructive", instance.is_production),
+        reasons=(mask_text(about),) if about else (),
+        statement=statement,
+        command=command,
+        kill=session,
+    )

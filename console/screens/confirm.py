@@ -1,0 +1,128 @@
+"""ConfirmScreen: the prompts of a change, and `run_confirmed`, the one way screens make one.
+
+The first prompt shows exactly what will run (masked), where, and why it is a change; Cancel has
+the focus, so Enter or Escape cancels. A change that needs two confirmations (destructive on
+production: DROP, DELETE, KILL, CLIENT KILL...) then asks for the instance name, typed exactly.
+The screen only collects the answers; the data layer checks them before it sends anything.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from console.data.layer import DataLayer
+from console.data.models import Reading, WriteOutcome
+from console.inventory import Instance
+from console.safety.confirm import YES, Action, Consent
+
+
+class ConfirmScreen(ModalScreen[Consent | None]):
+    """Ask for a change's confirmations; dismiss with the answers, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmScreen.-destructive > Vertical { border: thick $error; }
+    ConfirmScreen #where.-prod { background: $error 30%; text-style: bold; }
+    ConfirmScreen #statement {
+        height: auto; max-height: 10; background: $boost; padding: 0 1; margin: 1 0;
+    }
+    ConfirmScreen #warnings { color: $warning; height: auto; }
+    ConfirmScreen #buttons { height: 3; align-horizontal: right; }
+    ConfirmScreen #buttons Button { margin-left: 2; }
+    ConfirmScreen #typed { display: none; }
+    ConfirmScreen #mismatch { color: $error; height: auto; }
+    """
+
+    def __init__(self, action: Action, warnings: tuple[str, ...] = ()) -> None:
+        super().__init__(classes=f"-{action.classification}")
+        self.action = action
+        self.warnings = warnings
+
+    def compose(self) -> ComposeResult:
+        a = self.action
+        asks = "asks twice" if a.confirmations >= 2 else "asks once"
+        with Vertical() as box:
+            box.border_title = a.title
+            box.border_subtitle = f"{a.classification} · {asks}"
+            env = "PRODUCTION" if a.is_production else a.env
+            yield Static(
+                f"on {a.instance}  ({env})  {a.endpoint}",
+                id="where",
+                classes="-prod" if a.is_production else "",
+                markup=False,
+            )
+            yield Static("will run, exactly:", id="will-run")
+            yield Static(a.text, id="statement", markup=False)
+            reasons = "\n".join(f"· {reason}" for reason in a.reasons)
+            yield Static(reasons, id="reasons", markup=False)
+            yield Static("\n".join(f"! {w}" for w in self.warnings), id="warnings", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel", variant="primary")
+                yield Button(self._verb(), id="go", variant="error")
+            yield Input(placeholder=f"type {a.instance} to confirm", id="typed")
+            yield Static("", id="mismatch")
+
+    def _verb(self) -> str:
+        word = "Kill" if self.action.kill is not None else "Run"
+        return f"{word}…" if self.action.confirmations >= 2 else word
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#go")
+    def first_confirmation(self) -> None:
+        if self.action.confirmations < 2:
+            self.dismiss(Consent(self.action, (YES,)))
+            return
+        self.query_one("#buttons").display = False
+        self.query_one("#will-run", Static).update(
+            f"second confirmation: type the instance name ({self.action.instance}) and Enter"
+        )
+        typed = self.query_one("#typed", Input)
+        typed.display = True
+        typed.focus()
+
+    @on(Input.Submitted, "#typed")
+    def second_confirmation(self, event: Input.Submitted) -> None:
+        if event.value != self.action.instance:
+            self.query_one("#mismatch", Static).update(
+                "that is not the instance name; nothing was run (Escape cancels)"
+            )
+            return
+        self.dismiss(Consent(self.action, (YES, event.value)))
+
+
+async def run_confirmed(
+    app: App[object],
+    data: DataLayer,
+    instance: Instance,
+    action: Action,
+    warnings: tuple[str, ...] = (),
+) -> Reading[WriteOutcome] | None:
+    """Prompt for the action; run it if confirmed (None when cancelled). Call from a worker."""
+    consent = await app.push_screen_wait(ConfirmScreen(action, warnings))
+    if consent is None:
+        await data.queries.cancelled(instance, action)
+        return None
+    return await data.queries.execute(instance, consent)

@@ -1,0 +1,143 @@
+"""Changes pressed through real keys on the lab: kill a session from the process list, write
+from the Query tab, and the prompts that stand in the way (Cancel first, the typed name)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Button, DataTable, Input
+
+from console.config import Settings
+from console.screens.confirm import ConfirmScreen
+from tests.helpers import screen_text, wait_until
+from tests.screens.conftest import EMAIL, app_for, audit_of
+from widgets.process_table import ProcessTable
+
+pytestmark = pytest.mark.lab
+SALESORDER = "aws-luckyus-salesorder-rw"
+
+
+def keys(table: DataTable[Any]) -> set[str | None]:
+    return {key.value for key in table.rows}
+
+
+def audit(tmp_path: Path) -> list[dict[str, object]]:
+    log = audit_of(tmp_path)
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+async def test_kill_asks_twice_on_production_and_ends_the_session(
+    settings: Settings, tmp_path: Path, sleeping_session: int
+) -> None:
+    app = app_for(settings, tmp_path, instance=SALESORDER, pane="processes")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
+        table = app.screen.query_one(ProcessTable)
+        await wait_until(pilot, lambda: str(sleeping_session) in keys(table))
+        table.move_cursor(row=table.get_row_index(str(sleeping_session)))
+        table.focus()
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        prompt = app.screen
+        shown = screen_text(app.export_screenshot())
+        assert f"KILL {sleeping_session}" in shown and SALESORDER in shown
+        assert "PRODUCTION" in shown and EMAIL not in shown
+        assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+        await pilot.press("tab", "enter")  # the Kill… button: the second prompt
+        typed = prompt.query_one("#typed", Input)
+        await wait_until(pilot, lambda: typed.has_focus)
+        await pilot.press(*"aws-luckyus-salesorder", "enter")  # not the whole name
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "not the instance name" in str(prompt.query_one("#mismatch").render())
+        typed.value = ""
+        await pilot.press(*SALESORDER, "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        await wait_until(pilot, lambda: str(sleeping_session) not in keys(table))
+        assert app.worker_errors == []
+    [entry] = audit(tmp_path)
+    assert entry["statement"] == f"KILL {sleeping_session}"
+    assert entry["outcome"] == "ok" and entry["confirmations"] == 2
+
+
+async def test_escape_cancels_a_kill_and_nothing_is_sent(
+    settings: Settings, tmp_path: Path, sleeping_session: int
+) -> None:
+    app = app_for(settings, tmp_path, instance=SALESORDER, pane="processes")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
+        table = app.screen.query_one(ProcessTable)
+        await wait_until(pilot, lambda: str(sleeping_session) in keys(table))
+        table.move_cursor(row=table.get_row_index(str(sleeping_session)))
+        table.focus()
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        await pilot.pause(1.2)  # two refreshes: the session is still there
+        assert str(sleeping_session) in keys(table)
+    [entry] = audit(tmp_path)
+    assert entry["outcome"] == "cancelled" and entry["confirmations"] == 0
+
+
+async def test_a_write_from_the_query_tab_asks_once_and_runs(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = app_for(settings, tmp_path, instance=SALESORDER, pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        verdict = app.screen.query_one("#verdict")
+        app.screen.query_one("#query-input").focus()
+        await pilot.press(*"UPDATE orders SET status = status WHERE id = 1", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "asks once" in screen_text(app.export_screenshot())
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: "done" in str(verdict.render()))
+    [entry] = audit(tmp_path)
+    assert entry["classification"] == "write" and entry["outcome"] == "ok"
+
+
+async def test_tables_then_columns_then_explain(settings: Settings, tmp_path: Path) -> None:
+    app = app_for(settings, tmp_path, instance=SALESORDER, pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        verdict = app.screen.query_one("#verdict")
+        results = app.screen.query_one("#results", DataTable)
+        box = app.screen.query_one("#query-input", Input)
+        box.focus()
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: "tables" in str(verdict.render()))
+        names = [str(results.get_row_at(i)[1]) for i in range(results.row_count)]
+        assert "orders" in names
+        results.focus()
+        results.move_cursor(row=names.index("orders"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: box.value == "SELECT * FROM `salesorder`.`orders`")
+        await wait_until(pilot, lambda: "read_only" in str(verdict.render()))
+        columns = {str(results.get_row_at(i)[0]) for i in range(results.row_count)}
+        assert {"id", "member_id", "status"} <= columns
+        box.focus()
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: "EXPLAIN" in str(verdict.render()))
+        assert "estimated rows" in str(verdict.render()) and results.row_count >= 1
+
+
+async def test_a_heavy_production_read_waits_for_a_second_enter(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The lab's orders table is small: a threshold of 1 row makes any scan 'heavy'."""
+    console = settings.console.model_copy(update={"heavy_rows": 1})
+    app = app_for(replace(settings, console=console), tmp_path, instance=SALESORDER, pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        verdict = app.screen.query_one("#verdict")
+        results = app.screen.query_one("#results", DataTable)
+        app.screen.query_one("#query-input").focus()
+        await pilot.press(*"SELECT * FROM orders", "enter")
+        await wait_until(pilot, lambda: "heavy" in str(verdict.render()))
+        assert "EXPLAIN estimates" in str(verdict.render()) and results.row_count == 0
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: results.row_count > 0)
