@@ -34,6 +34,8 @@ class ConsoleOptions(_Strict):
     audit_log: str = "output/audit.jsonl"
     refresh_s: float = Field(2.0, gt=0)
     fleet_refresh_s: float = Field(15.0, gt=0)
+    heavy_rows: int = Field(1_000_000, ge=1)
+    heavy_sessions: int = Field(50, ge=1)
 
 
 class Timeouts(_Strict):
@@ -76,13 +78,17 @@ class _Connection(_Strict):
     port: int = Field(ge=1, le=65535)
     user: str | None = None
     secret: str
+    write_user: str | None = None
+    write_secret: str | None = None
+    """The credential of confirmed writes and kills; none configured: the kind is read-only."""
     env: str = "production"
     database: str | None = None
 
-    @field_validator("secret")
+    @field_validator("secret", "write_secret")
     @classmethod
-    def _secret_ref(cls, value: str) -> str:
-        check_reference(value)
+    def _secret_ref(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_reference(value)
         return value
 
 
@@ -114,14 +120,32 @@ class InstanceBlock(_Strict):
     port: int | None = Field(None, ge=1, le=65535)
     user: str | None = None
     secret: str | None = None
+    write_user: str | None = None
+    write_secret: str | None = None
     database: str | None = None
 
-    @field_validator("secret")
+    @field_validator("secret", "write_secret")
     @classmethod
     def _secret_ref(cls, value: str | None) -> str | None:
         if value is not None:
             check_reference(value)
         return value
+
+
+class AwsOptions(_Strict):
+    """[aws]: discovery, the paid Cost Explorer cache and budget, and the slow-log read bounds."""
+
+    discovery: bool = True
+    test_credentials: bool = False  # moto only: static dummy keys instead of the chain
+    call_timeout_s: float = Field(30.0, gt=0, le=600)
+    cache_dir: str = "~/.cache/opsconsole"
+    cost_cache_ttl_s: float = Field(21600.0, ge=0)
+    cost_daily_budget_usd: float = Field(0.50, ge=0)
+    cost_per_call_usd: float = Field(0.01, ge=0)
+    slow_log_max_events: int = Field(20_000, ge=1)
+    slow_log_max_bytes: int = Field(8 * 2**20, ge=1)
+    slow_log_page_events: int = Field(1_000, ge=1, le=10_000)
+    metric_period_s: int = Field(60, ge=1)
 
 
 class MetricQuery(_Strict):
@@ -147,6 +171,7 @@ class RawConfig(_Strict):
     instances: tuple[InstanceBlock, ...] = ()
     keymap: dict[str, str] = {}
     metrics: dict[Literal["mysql", "postgres", "redis"], tuple[MetricQuery, ...]] = {}
+    aws: AwsOptions = AwsOptions()
     profiles: dict[str, dict[str, Any]] = {}
 
 
@@ -166,11 +191,20 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, tuple[MetricQuery, ...]] = field(default_factory=dict)
     secret_keys: Mapping[str, str] = field(default_factory=dict)  # secret ref -> config key
+    write_secret_keys: Mapping[str, str] = field(default_factory=dict)
+    """Write credentials: resolved only when a confirmed change runs, never at start-up."""
+    aws: AwsOptions = field(default_factory=AwsOptions)
+    sql_defaults: Mapping[str, SqlKind] = field(default_factory=dict)  # kind -> [mysql] etc.
 
     @property
     def redis_secret(self) -> str:
         """The secret reference of discovered Redis clusters (file: made absolute)."""
         return _absolute(self.redis_defaults.secret, self.path.parent)
+
+    @property
+    def redis_write_secret(self) -> str | None:
+        """The write secret reference of discovered Redis clusters (None: read-only)."""
+        return _absolute_or_none(self.redis_defaults.write_secret, self.path.parent)
 
     @property
     def audit_path(self) -> Path:
@@ -180,6 +214,11 @@ class Settings:
     @property
     def output_dir(self) -> Path:
         return (self.path.parent / self.console.output_dir).resolve()
+
+    @property
+    def aws_cache_dir(self) -> Path:
+        """The paid-call cache and counter ([aws] cache_dir; relative to the config file)."""
+        return (self.path.parent / Path(self.aws.cache_dir).expanduser()).resolve()
 
 
 def config_path(cli_value: str | None) -> Path:
@@ -285,19 +324,24 @@ def _describe(error: Any) -> tuple[str, str]:
 def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
     base_dir = path.parent.resolve()
     secret_keys: dict[str, str] = {}
+    write_keys: dict[str, str] = {}
     instances: list[Instance] = []
     for kind in ("mysql", "postgres"):
         section: SqlKind = getattr(raw, kind)
         for domain, names in section.domains.items():
             instances += [_from_kind(kind, section, domain, n, base_dir) for n in names]
         secret_keys.setdefault(_absolute(section.secret, base_dir), _key(profile, raw, kind))
+        _add_write_key(write_keys, section, base_dir, _key(profile, raw, kind, "write_secret"))
     for group, names in raw.redis.clusters.items():
         instances += [_from_kind("redis", raw.redis, group, n, base_dir) for n in names]
     secret_keys.setdefault(_absolute(raw.redis.secret, base_dir), _key(profile, raw, "redis"))
+    _add_write_key(write_keys, raw.redis, base_dir, _key(profile, raw, "redis", "write_secret"))
     for index, block in enumerate(raw.instances):
         instance = _from_block(block, raw, base_dir)
         instances.append(instance)
         secret_keys.setdefault(instance.secret, f"instances[{index}].secret")
+        if instance.write_secret is not None:
+            write_keys.setdefault(instance.write_secret, f"instances[{index}].write_secret")
     _reject_duplicates(path, instances)
     rules = tuple(GroupRule(g.name, g.expected, g.match) for g in raw.redis.groups)
     return Settings(
@@ -313,13 +357,26 @@ def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
         keymap=dict(raw.keymap),
         metrics={str(kind): queries for kind, queries in raw.metrics.items()},
         secret_keys=secret_keys,
+        aws=raw.aws,
+        sql_defaults={"mysql": raw.mysql, "postgres": raw.postgres},
     )
 
 
-def _key(profile: str, raw: RawConfig, kind: str) -> str:
+def _key(profile: str, raw: RawConfig, kind: str, field_name: str = "secret") -> str:
     overlay = raw.profiles.get(profile, {}).get(kind, {})
-    prefix = f"profiles.{profile}." if isinstance(overlay, dict) and "secret" in overlay else ""
-    return f"{prefix}{kind}.secret"
+    prefix = f"profiles.{profile}." if isinstance(overlay, dict) and field_name in overlay else ""
+    return f"{prefix}{kind}.{field_name}"
+
+
+def _add_write_key(
+    keys: dict[str, str], section: SqlKind | RedisKind, base_dir: Path, key: str
+) -> None:
+    if section.write_secret is not None:
+        keys.setdefault(_absolute(section.write_secret, base_dir), key)
+
+
+def _absolute_or_none(ref: str | None, base_dir: Path) -> str | None:
+    return None if ref is None else _absolute(ref, base_dir)
 
 
 def _absolute(ref: str, base_dir: Path) -> str:
@@ -350,6 +407,8 @@ def _from_kind(
         user=section.user,
         secret=_absolute(section.secret, base_dir),
         database=_fill(section.database, section.name_pattern, short),
+        write_user=section.write_user,
+        write_secret=_absolute_or_none(section.write_secret, base_dir),
     )
 
 
@@ -365,6 +424,8 @@ def _from_block(block: InstanceBlock, raw: RawConfig, base_dir: Path) -> Instanc
         user=block.user if block.user is not None else defaults.user,
         secret=_absolute(block.secret or defaults.secret, base_dir),
         database=block.database,
+        write_user=block.write_user if block.write_user is not None else defaults.write_user,
+        write_secret=_absolute_or_none(block.write_secret or defaults.write_secret, base_dir),
     )
 
 

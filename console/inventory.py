@@ -32,7 +32,10 @@ class Instance:
     user: str | None
     secret: str
     database: str | None = None
-    origin: str = "config"  # "config" or "prometheus"
+    origin: str = "config"  # "config", "prometheus" or "aws"
+    write_user: str | None = None
+    write_secret: str | None = None
+    """The credential of confirmed writes and kills (a reference); None: read-only instance."""
 
     @property
     def endpoint(self) -> str:
@@ -112,10 +115,11 @@ def merge_discovered(
     discovered: Iterable[Instance],
     rules: Sequence[GroupRule],
 ) -> Fleet:
-    """Add discovered Redis clusters, grouped by `rules`; a configured name keeps its config."""
+    """Add discovered instances; a known name keeps its entry (config first, then earlier
+    discovery). One without a group (Redis) is placed by `rules`, else "ungrouped"."""
     known = {instance.name for instance in fleet.instances}
     added = [
-        replace(instance, group=group_for(instance.name, rules))
+        replace(instance, group=instance.group or group_for(instance.name, rules))
         for instance in discovered
         if instance.name not in known
     ]
@@ -124,4 +128,6 @@ def merge_discovered(
 
 
 def with_discovery_error(fleet: Fleet, message: str) -> Fleet:
-    return Fleet(fleet.instances, message)
+    """`fleet` with `message` added to its discovery error (several discoveries may fail)."""
+    joined = f"{fleet.discovery_error}; {message}" if fleet.discovery_error else message
+    return Fleet(fleet.instances, joined)

@@ -1,39 +1,139 @@
-"""AWS through aioboto3: secrets for the credential resolver (more services come with issue 6).
+"""AWS through aioboto3: the lazy session, client settings, secrets, and AWS error readings.
 
-aioboto3 costs ~0.4 s to import, so it is imported on the first AWS call only. The lab points
-`endpoint_url` at moto's server; production uses the standard credential chain and region.
+aioboto3 (and botocore) cost ~0.4 s to import, so they are imported on the first AWS call only.
+The lab points `endpoint_url` at moto's server (with static test keys); production uses the
+standard credential chain and the configured region. The AWS sources (`aws_discovery`,
+`aws_cloudwatch`, `aws_logs`, `aws_cost`) open their clients here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from console.data.calls import fetch
+from console.data.errors import classify
+from console.data.models import ErrorKind, Reading, SourceError
+
+T = TypeVar("T")
+
+_AUTH_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "AuthFailure",
+    }
+)
+_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
+_BUSY_CODES = frozenset({"Throttling", "ThrottlingException", "LimitExceededException"})
 
 
 class AwsClients:
-    """Lazily created aioboto3 session; one client per call (calls are rare)."""
+    """Lazily created aioboto3 session; one client per call (AWS calls are rare)."""
 
-    def __init__(self, region: str, endpoint_url: str | None) -> None:
-        self._region = region
-        self._endpoint_url = endpoint_url
+    def __init__(
+        self,
+        region: str,
+        endpoint_url: str | None,
+        *,
+        connect_timeout_s: float = 3.0,
+        read_timeout_s: float = 10.0,
+        test_credentials: bool = False,
+    ) -> None:
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self._connect_timeout_s = connect_timeout_s
+        self._read_timeout_s = read_timeout_s
+        self._test_credentials = test_credentials
         self._session: Any = None
+        self._config: Any = None
 
-    def _client(self, service: str) -> Any:
+    def client(self, service: str) -> Any:
+        """An async client context manager (`async with aws.client("rds") as rds:`)."""
         if self._session is None:
             import aioboto3
+            from botocore.config import Config  # type: ignore[import-untyped]
 
-            self._session = aioboto3.Session(region_name=self._region)
-        return self._session.client(service, endpoint_url=self._endpoint_url)
+            keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+            self._session = aioboto3.Session(
+                region_name=self.region, **(keys if self._test_credentials else {})
+            )
+            self._config = Config(
+                connect_timeout=self._connect_timeout_s,
+                read_timeout=self._read_timeout_s,
+                retries={"total_max_attempts": 2, "mode": "standard"},
+            )
+        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)
 
     async def secret_value(self, secret_id: str) -> str:
         """A Secrets Manager secret's string value."""
-        async with self._client("secretsmanager") as client:
+        async with self.client("secretsmanager") as client:
             answer = await client.get_secret_value(SecretId=secret_id)
         return str(answer["SecretString"])
 
     async def rds_auth_token(self, host: str, port: int, user: str) -> str:
         """An RDS IAM authentication token (signed locally, valid 15 minutes)."""
-        async with self._client("rds") as client:
-            token = client.generate_db_auth_token(host, port, user, Region=self._region)
+        async with self.client("rds") as client:
+            token = client.generate_db_auth_token(host, port, user, Region=self.region)
             if hasattr(token, "__await__"):
                 token = await token
         return str(token)
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError (None for anything else)."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def _aws_kind(exc: BaseException) -> ErrorKind | None:
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "BudgetExceededError" in names:
+        return "refused"
+    if names & {"NoCredentialsError", "PartialCredentialsError", "NoRegionError"}:
+        return "auth"
+    code = error_code(exc)
+    if code in _AUTH_CODES:
+        return "auth"
+    if code in _DENIED_CODES:
+        return "denied"
+    if code in _BUSY_CODES:
+        return "timeout"
+    return None
+
+
+def aws_error(exc: BaseException, instance: str) -> SourceError:
+    """A redacted SourceError for an AWS failure, with the AWS-specific kind where known."""
+    error = classify(exc, instance, "aws")
+    kind = _aws_kind(exc)
+    if kind == "auth" and error_code(exc) is None:
+        message = f"no AWS credentials ({error.message}); set up the standard credential chain"
+        return replace(error, kind=kind, message=message)
+    return replace(error, kind=kind) if kind is not None else error
+
+
+async def aws_fetch(
+    instance: str, timeout_s: float, call: Callable[[], Awaitable[T]]
+) -> Reading[T]:
+    """fetch() for AWS calls: the same timeout and boundary, with AWS error kinds."""
+    seen: list[BaseException] = []
+
+    async def watched() -> T:
+        try:
+            return await call()
+        except Exception as exc:
+            seen.append(exc)
+            raise
+
+    reading = await fetch(instance, "aws", timeout_s, watched)
+    if reading.error is not None and seen:
+        return replace(reading, error=aws_error(seen[0], instance))
+    return reading

@@ -7,22 +7,38 @@ failure. Pools are created lazily on the running loop and closed by `close()`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Protocol
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
+from console.data import redis_audit
 from console.data.alertmanager import AlertmanagerSource
 from console.data.aws import AwsClients
+from console.data.aws_models import (
+    AwsMetric,
+    AwsResource,
+    CloudWatchAlarm,
+    CostReport,
+    LogChunk,
+    PaidCalls,
+)
+from console.data.aws_source import AwsSource
 from console.data.credentials import Credentials
 from console.data.models import (
+    AuditOptions,
     Digest,
     ExplainPlan,
     FleetHealth,
     Health,
     LockWait,
     Process,
+    QueryResult,
     Reading,
+    RedisAuditRun,
+    Series,
     ServerStatus,
 )
 from console.data.mysql import MySQLSource
@@ -47,6 +63,12 @@ class SqlSource(Protocol):
 
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]: ...
 
+    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]: ...
+
+    async def columns(
+        self, instance: Instance, schema: str, table: str, limit: int
+    ) -> Reading[QueryResult]: ...
+
 
 class DataLayer:
     """Every source behind one facade; the UI holds this and nothing else."""
@@ -54,7 +76,14 @@ class DataLayer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         monitoring = settings.monitoring
-        self.aws = AwsClients(monitoring.cloudwatch_region, monitoring.aws_endpoint)
+        self.aws = AwsClients(
+            monitoring.cloudwatch_region,
+            monitoring.aws_endpoint,
+            connect_timeout_s=settings.timeouts.connect_s,
+            read_timeout_s=settings.aws.call_timeout_s,
+            test_credentials=settings.aws.test_credentials,
+        )
+        self.cloud = AwsSource(settings, self.aws)
         credentials = Credentials(self.aws)
         self.mysql = MySQLSource(settings.timeouts, credentials)
         self.postgres = PostgresSource(settings.timeouts, credentials)
@@ -62,7 +91,7 @@ class DataLayer:
         self.prometheus = PrometheusSource(monitoring.prometheus, settings.timeouts)
         self.alertmanager = AlertmanagerSource(monitoring.alertmanager, settings.timeouts)
         self.queries = QueryRunner(
-            self.mysql, self.postgres, self.redis, settings.audit_path, settings.console.row_limit
+            self.mysql, self.postgres, self.redis, settings.audit_path, settings.console
         )
 
     async def close(self) -> None:
@@ -74,11 +103,28 @@ class DataLayer:
         """The source of a MySQL or PostgreSQL instance."""
         return self.postgres if instance.kind == "postgres" else self.mysql
 
-    async def fleet(self) -> Fleet:
-        """The configured fleet plus the Redis clusters Prometheus knows of.
+    async def redis_audit(
+        self, instance: Instance, options: AuditOptions, checkpoint: str | None = None
+    ) -> Reading[RedisAuditRun]:
+        """The TTL and big-key audit of a Redis instance (on its replica if it has one), within
+        the options' time and ops budgets; pass the last run's checkpoint to resume it."""
+        return await redis_audit.audit(
+            self.redis, self.settings.timeouts, instance, options, checkpoint
+        )
 
-        When discovery fails, the configured fleet is returned with the reason attached.
+    async def fleet(self) -> Fleet:
+        """The configured fleet plus the Redis clusters Prometheus knows of and, with [aws]
+        discovery on, the RDS instances and ElastiCache clusters AWS lists (both asked at once).
+
+        A server only AWS lists is kept (origin "aws"; SQL ones in "ungrouped", Redis ones by
+        the group rules). When a discovery fails, the rest is returned with the reason attached.
         """
+        if not self.settings.aws.discovery:
+            return await self._prometheus_fleet()
+        fleet, found = await asyncio.gather(self._prometheus_fleet(), self.cloud.resources())
+        return self.cloud.merge(fleet, found)
+
+    async def _prometheus_fleet(self) -> Fleet:
         configured = self.settings.fleet
         discovery = self.settings.monitoring.redis_discovery
         if not discovery.enabled:
@@ -104,6 +150,8 @@ class DataLayer:
                 user=defaults.user,
                 secret=self.settings.redis_secret,
                 origin="prometheus",
+                write_user=defaults.write_user,
+                write_secret=self.settings.redis_write_secret,
             )
             for cluster in reading.value
         ]
@@ -149,3 +197,48 @@ class DataLayer:
     async def sequential(self, instances: Sequence[Instance]) -> tuple[FleetHealth, ...]:
         """The same probes one after another: the benchmark's baseline."""
         return await fleet_sweep.sequential(instances, self.health)
+
+    # --- AWS (aioboto3 is imported on the first of these calls) ------------------------------
+
+    async def aws_resources(self) -> Reading[tuple[AwsResource, ...]]:
+        """Every RDS instance and ElastiCache Redis cluster/replication group of the region."""
+        return await self.cloud.resources()
+
+    async def cloudwatch_alarms(
+        self, state: str | None = None
+    ) -> Reading[tuple[CloudWatchAlarm, ...]]:
+        """CloudWatch metric alarms (all, or only `state` "ALARM"/"OK"/"INSUFFICIENT_DATA"),
+        firing first; each names the instance its dimensions point at (`alarm.instance`)."""
+        return await self.cloud.alarms(state)
+
+    async def aws_metrics(
+        self,
+        instance: Instance,
+        start: datetime,
+        end: datetime,
+        metrics: Sequence[AwsMetric] | None = None,
+        period_s: int | None = None,
+    ) -> Reading[tuple[Series, ...]]:
+        """CloudWatch metrics of an RDS instance or ElastiCache cluster over [start, end], one
+        Series per metric (labels `__name__`, `instance`, `unit`), ready for MetricChart.
+
+        Default metrics: `aws_cloudwatch.RDS_METRICS` / `ELASTICACHE_METRICS`; period
+        `[aws] metric_period_s`."""
+        return await self.cloud.metrics(instance, start, end, metrics, period_s)
+
+    async def slow_log(
+        self, instance: Instance, since: datetime, until: datetime
+    ) -> Reading[LogChunk]:
+        """The instance's RDS slow-query log (`/aws/rds/instance/{name}/slowquery`) between
+        `since` and `until`, bounded by `[aws] slow_log_max_events/_bytes` (then truncated)."""
+        return await self.cloud.slow_log(instance, since, until)
+
+    async def cost_report(self, days: int, today: date | None = None) -> Reading[CostReport]:
+        """Cost Explorer: month-to-date and the last `days` complete days by service, usage type
+        and day. Paid ($0.01 a request): cached on disk, shared in flight, counted, and refused
+        (error kind "refused") past `[aws] cost_daily_budget_usd`."""
+        return await self.cloud.cost(days, today)
+
+    async def paid_calls(self) -> PaidCalls:
+        """The paid-call counter (this session and today, all processes) for the status bar."""
+        return await self.cloud.cost_cache.snapshot()

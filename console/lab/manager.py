@@ -23,6 +23,7 @@ from console.lab import (
     layout,
     procs,
     scenarios,
+    seed_aws,
     seed_mysql,
     seed_postgres,
     seed_redis,
@@ -116,9 +117,11 @@ def _wait(lab: Layout, part: Part, probe: Callable[[], health.Probe]) -> health.
 
 
 def _after_start(lab: Layout, part: Part, started: bool, emit: Emit) -> str | None:
-    """Accounts and seed data: databases once (marker file), Redis on every start."""
+    """Accounts and seed data: databases once (marker file), Redis and moto on every start."""
     if part.redis is not None:
         return seed_redis.seed(lab, part.redis) if started else None
+    if part.name == "moto":
+        return _seed_aws(lab, emit)
     steps: dict[str, tuple[SeedStep, SeedStep]] = {
         "mariadb": (seed_mysql.bootstrap, seed_mysql.seed),
         "postgres": (seed_postgres.bootstrap, seed_postgres.seed),
@@ -134,6 +137,17 @@ def _after_start(lab: Layout, part: Part, started: bool, emit: Emit) -> str | No
         if error is None:
             marker.write_text("seeded\n", encoding="utf-8")
             emit(f"{part.name}: seeded in {time.monotonic() - began:.1f}s")
+    return error
+
+
+def _seed_aws(lab: Layout, emit: Emit) -> str | None:
+    """Seed moto unless it holds the lab's AWS already (one request when it does)."""
+    if seed_aws.seeded():
+        return None
+    began = time.monotonic()
+    error = seed_aws.seed(lab)
+    if error is None:
+        emit(f"moto: seeded in {time.monotonic() - began:.1f}s")
     return error
 
 
@@ -187,6 +201,10 @@ def _up(lab: Layout, emit: Emit) -> bool:
         _reload_prometheus()
     todo = tuple(s for s in _statuses(lab, ALL) if not s.healthy)
     if not todo:
+        error = _seed_aws(lab, emit)  # moto keeps state in memory: re-seed one that lost it
+        if error is not None:
+            emit(error)
+            return False
         emit(f"lab: all {len(ALL)} parts healthy ({time.monotonic() - began:.1f}s)")
         return True
     safe = _locked(emit)

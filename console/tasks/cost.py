@@ -1,18 +1,56 @@
-"""Placeholder while the task is built (issue 6)."""
+"""`opsconsole cost [--days N] [--json]`: AWS spend, month to date and the last N days.
+
+One Cost Explorer request per run at most ($0.01): answers are cached on disk ([aws]
+cost_cache_ttl_s, 6 h) and a daily budget ([aws] cost_daily_budget_usd) refuses calls past it.
+Exit 0 with the report, 1 when Cost Explorer failed or refused, 2 for a usage or config error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-HELP = "(being built)"
+if TYPE_CHECKING:
+    from console.config import Settings
+
+HELP = "AWS cost: month to date, last N days by service and usage type, daily trend"
+MAX_DAYS = 365
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    parser.add_argument(
+        "--days", type=int, default=7, metavar="N", help="the last N complete days (default 7)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object")
 
 
-def run(args: argparse.Namespace, load_settings: Callable[[], Any]) -> int:
-    print("opsconsole: not built yet")
-    return 2
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    if not 1 <= args.days <= MAX_DAYS:
+        print(f"opsconsole: cost: --days must be 1 to {MAX_DAYS}", file=sys.stderr)
+        return 2
+    return asyncio.run(_report(load_settings(), args.days, args.json))
+
+
+async def _report(settings: Settings, days: int, as_json: bool) -> int:
+    from console.data.layer import DataLayer
+    from console.verbs import cost as cost_verb
+
+    data = DataLayer(settings)
+    try:
+        reading = await data.cost_report(days)
+        calls = await data.paid_calls()
+    finally:
+        await data.close()
+    if reading.value is None:
+        error = reading.error
+        what = f"{error.kind}: {error.message}" if error else "no answer"
+        print(f"opsconsole: cost: Cost Explorer {what}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(cost_verb.render_json(reading.value, calls))
+    else:
+        print("\n".join(cost_verb.render_text(reading.value, calls)))
+    return 0

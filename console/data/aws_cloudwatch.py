@@ -1,0 +1,151 @@
+"""CloudWatch: metric alarms (describe_alarms) and RDS/ElastiCache metrics (get_metric_data).
+
+Alarms become `CloudWatchAlarm` with the team name their dimensions point at; metrics become
+the same `Series` the Prometheus charts draw, so the Metrics tab's chart widget takes them as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from console.data.aws import AwsClients
+from console.data.aws_models import AwsMetric, CloudWatchAlarm
+from console.data.models import Series
+from console.inventory import Instance
+from console.safety.masking import mask_text
+
+# Dimensions that name the instance, most specific first; an ElastiCache node id
+# (`luckyus-x-002`) names its replication group (`luckyus-x`).
+_NAME_DIMENSIONS = (
+    "DBInstanceIdentifier",
+    "ReplicationGroupId",
+    "CacheClusterId",
+    "DBClusterIdentifier",
+)
+_MEMBER = re.compile(r"-\d{3}$")
+
+RDS_METRICS: tuple[AwsMetric, ...] = (
+    AwsMetric("AWS/RDS", "CPUUtilization", unit="%"),
+    AwsMetric("AWS/RDS", "DatabaseConnections"),
+    AwsMetric("AWS/RDS", "FreeableMemory", unit="bytes"),
+    AwsMetric("AWS/RDS", "ReadLatency", unit="s"),
+    AwsMetric("AWS/RDS", "WriteLatency", unit="s"),
+    AwsMetric("AWS/RDS", "ReadIOPS", unit="ops/s"),
+    AwsMetric("AWS/RDS", "WriteIOPS", unit="ops/s"),
+)
+ELASTICACHE_METRICS: tuple[AwsMetric, ...] = (
+    AwsMetric("AWS/ElastiCache", "CPUUtilization", unit="%"),
+    AwsMetric("AWS/ElastiCache", "CurrConnections"),
+    AwsMetric("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", unit="%"),
+    AwsMetric("AWS/ElastiCache", "Evictions", stat="Sum"),
+)
+
+
+def default_metrics(instance: Instance) -> tuple[AwsMetric, ...]:
+    """The metrics an instance's AWS chart shows by default (RDS or ElastiCache)."""
+    return ELASTICACHE_METRICS if instance.kind == "redis" else RDS_METRICS
+
+
+async def alarms(aws: AwsClients, state: str | None = None) -> tuple[CloudWatchAlarm, ...]:
+    """Every metric alarm (all pages), firing first, then by name."""
+    params: dict[str, Any] = {"AlarmTypes": ["MetricAlarm"]}
+    if state is not None:
+        params["StateValue"] = state
+    found: list[CloudWatchAlarm] = []
+    async with aws.client("cloudwatch") as client:
+        async for page in client.get_paginator("describe_alarms").paginate(**params):
+            found.extend(_alarm(item) for item in page.get("MetricAlarms", []))
+    return tuple(sorted(found, key=lambda a: (not a.firing, a.name)))
+
+
+def _alarm(item: Mapping[str, Any]) -> CloudWatchAlarm:
+    dimensions = tuple(
+        (str(d.get("Name", "")), str(d.get("Value", ""))) for d in item.get("Dimensions", [])
+    )
+    since = item.get("StateUpdatedTimestamp")
+    return CloudWatchAlarm(
+        name=str(item.get("AlarmName", "")),
+        state=str(item.get("StateValue", "")),
+        reason=mask_text(str(item.get("StateReason", ""))),
+        since=since.astimezone(UTC) if isinstance(since, datetime) else None,
+        metric=_text(item.get("MetricName")),
+        namespace=_text(item.get("Namespace")),
+        dimensions=dimensions,
+        instance=instance_of(dimensions),
+    )
+
+
+def instance_of(dimensions: Sequence[tuple[str, str]]) -> str | None:
+    """The team name an alarm's dimensions point at (`luckyus-x-001` -> `luckyus-x`)."""
+    by_name = dict(dimensions)
+    for key in _NAME_DIMENSIONS:
+        value = by_name.get(key)
+        if value:
+            return _MEMBER.sub("", value) if key == "CacheClusterId" else value
+    return None
+
+
+async def metric_series(
+    aws: AwsClients,
+    instance: Instance,
+    metrics: Sequence[AwsMetric],
+    start: datetime,
+    end: datetime,
+    period_s: int,
+) -> tuple[Series, ...]:
+    """One Series per metric over [start, end] (all pages), labelled like Prometheus series."""
+    queries = [_query(index, metric, instance, period_s) for index, metric in enumerate(metrics)]
+    points: dict[str, list[tuple[datetime, float]]] = {q["Id"]: [] for q in queries}
+    async with aws.client("cloudwatch") as client:
+        paginator = client.get_paginator("get_metric_data")
+        pages = paginator.paginate(
+            MetricDataQueries=queries, StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+        )
+        async for page in pages:
+            for result in page.get("MetricDataResults", []):
+                pairs = zip(result.get("Timestamps", []), result.get("Values", []), strict=False)
+                points[str(result["Id"])].extend((t, float(v)) for t, v in pairs)
+    return tuple(
+        Series(_labels(metric, instance), tuple(sorted(points[query["Id"]])))
+        for metric, query in zip(metrics, queries, strict=True)
+    )
+
+
+def _dimension(instance: Instance, namespace: str) -> dict[str, str]:
+    if namespace == "AWS/ElastiCache":
+        # a replication group reports per node; its primary is `<group>-001`
+        return {"Name": "CacheClusterId", "Value": f"{instance.name}-001"}
+    return {"Name": "DBInstanceIdentifier", "Value": instance.name}
+
+
+def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> dict[str, Any]:
+    return {
+        "Id": f"m{index}",
+        "MetricStat": {
+            "Metric": {
+                "Namespace": metric.namespace,
+                "MetricName": metric.name,
+                "Dimensions": [_dimension(instance, metric.namespace)],
+            },
+            "Period": period_s,
+            "Stat": metric.stat,
+        },
+        "ReturnData": True,
+    }
+
+
+def _labels(metric: AwsMetric, instance: Instance) -> tuple[tuple[str, str], ...]:
+    return (
+        ("__name__", metric.name),
+        ("instance", instance.name),
+        ("namespace", metric.namespace),
+        ("stat", metric.stat),
+        ("unit", metric.unit),
+    )
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None

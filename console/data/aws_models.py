@@ -1,0 +1,122 @@
+"""Typed AWS answers: discovered resources, CloudWatch alarms, slow-log chunks, Cost Explorer.
+
+Every AWS call of the data layer returns one of these frozen values (wrapped in a Reading), so
+no boto dict crosses the data layer; like `models.py`, this module imports no driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+ResourceKind = Literal["mysql", "postgres", "redis"]
+
+
+@dataclass(frozen=True, slots=True)
+class AwsResource:
+    """One database server AWS lists: an RDS instance or an ElastiCache cluster/group."""
+
+    name: str  # DBInstanceIdentifier, ReplicationGroupId or CacheClusterId
+    kind: ResourceKind
+    service: Literal["rds", "elasticache"]
+    engine: str
+    status: str
+    host: str | None  # the endpoint AWS reports (None while creating)
+    port: int | None
+    node_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CloudWatchAlarm:
+    """One CloudWatch metric alarm; `instance` is the team name its dimensions point at."""
+
+    name: str
+    state: str  # "OK", "ALARM" or "INSUFFICIENT_DATA"
+    reason: str
+    since: datetime | None
+    metric: str | None
+    namespace: str | None
+    dimensions: tuple[tuple[str, str], ...]
+    instance: str | None
+
+    @property
+    def firing(self) -> bool:
+        return self.state == "ALARM"
+
+
+@dataclass(frozen=True, slots=True)
+class AwsMetric:
+    """A CloudWatch metric to chart: namespace, name, statistic and its display unit."""
+
+    namespace: str
+    name: str
+    stat: str = "Average"
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LogChunk:
+    """A bounded read of one CloudWatch log group (e.g. an RDS slow-query log).
+
+    `lines` are the events' messages split into lines, statement text masked; `truncated` is
+    True when the configured bound (events or bytes) stopped the read before the log ended.
+    """
+
+    group: str
+    lines: tuple[str, ...]
+    events: int
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One service's (or usage type's) cost over the window, in `unit` (USD)."""
+
+    key: str
+    amount: float
+
+
+@dataclass(frozen=True, slots=True)
+class CostDay:
+    """One day's total cost."""
+
+    day: date
+    amount: float
+    estimated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CostReport:
+    """Month-to-date and last-N-days cost: totals, by service, by usage type, daily trend."""
+
+    start: date  # first day of the last-N-days window
+    end: date  # exclusive
+    month_start: date
+    month_to_date: float
+    window_total: float
+    by_service: tuple[CostLine, ...]  # largest first, over the last N days
+    by_usage_type: tuple[CostLine, ...]  # largest first, over the last N days
+    daily: tuple[CostDay, ...]  # the last N days, oldest first
+    unit: str = "USD"
+    from_cache: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PaidCalls:
+    """The paid-call counter (Cost Explorer: $0.01 a request) for the status bar and verbs."""
+
+    session_calls: int
+    session_cached: int
+    session_usd: float
+    today_calls: int
+    today_usd: float
+    budget_usd: float
+
+    @property
+    def remaining_usd(self) -> float:
+        return max(0.0, self.budget_usd - self.today_usd)
+
+    def label(self) -> str:
+        """`CE 3 calls $0.03 today / $0.50` — short enough for a status bar."""
+        return f"CE {self.today_calls} calls ${self.today_usd:.2f} today / ${self.budget_usd:.2f}"

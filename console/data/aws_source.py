@@ -1,0 +1,130 @@
+"""The AWS source behind the DataLayer: discovery, alarms, metrics, slow logs and cost, as Readings.
+
+Each method wraps one AWS module in `aws_fetch` (timeout, typed error, never a raise for a
+source failure); Cost Explorer goes through the paid-call cache and its daily budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from console.config import Settings
+from console.data import aws_cloudwatch, aws_cost, aws_discovery, aws_logs
+from console.data.aws import AwsClients, aws_fetch
+from console.data.aws_models import AwsMetric, AwsResource, CloudWatchAlarm, CostReport, LogChunk
+from console.data.costcache import PaidCallCache
+from console.data.models import Reading, Series
+from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
+from console.secrets import parse_reference
+
+REGION_NAME = "aws"  # the Reading.instance of region-wide calls
+COST_NAME = "cost-explorer"
+
+
+class AwsSource:
+    """RDS/ElastiCache discovery, CloudWatch, CloudWatch Logs and Cost Explorer for one region."""
+
+    def __init__(self, settings: Settings, clients: AwsClients) -> None:
+        self.settings = settings
+        self.options = settings.aws
+        self.clients = clients
+        self.cost_cache = PaidCallCache(
+            settings.aws_cache_dir,
+            ttl_s=self.options.cost_cache_ttl_s,
+            budget_usd=self.options.cost_daily_budget_usd,
+            price_usd=self.options.cost_per_call_usd,
+        )
+
+    @property
+    def _timeout_s(self) -> float:
+        return self.options.call_timeout_s
+
+    async def resources(self) -> Reading[tuple[AwsResource, ...]]:
+        return await aws_fetch(
+            REGION_NAME, self._timeout_s, lambda: aws_discovery.resources(self.clients)
+        )
+
+    def instances(self, found: Sequence[AwsResource]) -> list[Instance]:
+        """Inventory instances for discovered resources, with their kind's user and secret."""
+        result = []
+        for resource in found:
+            if resource.kind == "redis":
+                redis = self.settings.redis_defaults
+                defaults = aws_discovery.Defaults(
+                    redis.user, self.settings.redis_secret, redis.env, redis.port
+                )
+                pattern = redis.name_pattern
+            else:
+                sql = self.settings.sql_defaults[resource.kind]
+                secret = _absolute(sql.secret, self.settings.path.parent)
+                defaults = aws_discovery.Defaults(sql.user, secret, sql.env, sql.port, sql.database)
+                pattern = sql.name_pattern
+            result.append(aws_discovery.to_instance(resource, defaults, pattern))
+        return result
+
+    def merge(self, fleet: Fleet, reading: Reading[tuple[AwsResource, ...]]) -> Fleet:
+        """`fleet` plus what AWS lists and it lacks; on failure, `fleet` with the reason."""
+        if reading.value is None:
+            error = reading.error
+            reason = f"{error.kind}: {error.message}" if error else "no answer"
+            return with_discovery_error(
+                fleet, f"AWS discovery failed ({reason}); showing the inventory without it"
+            )
+        found = self.instances(reading.value)
+        return merge_discovered(fleet, found, self.settings.redis_rules)
+
+    async def alarms(self, state: str | None = None) -> Reading[tuple[CloudWatchAlarm, ...]]:
+        return await aws_fetch(
+            REGION_NAME, self._timeout_s, lambda: aws_cloudwatch.alarms(self.clients, state)
+        )
+
+    async def metrics(
+        self,
+        instance: Instance,
+        start: datetime,
+        end: datetime,
+        metrics: Sequence[AwsMetric] | None = None,
+        period_s: int | None = None,
+    ) -> Reading[tuple[Series, ...]]:
+        chosen = tuple(metrics or aws_cloudwatch.default_metrics(instance))
+        period = period_s or self.options.metric_period_s
+        return await aws_fetch(
+            instance.name,
+            self._timeout_s,
+            lambda: aws_cloudwatch.metric_series(
+                self.clients, instance, chosen, start, end, period
+            ),
+        )
+
+    async def slow_log(
+        self, instance: Instance, since: datetime, until: datetime
+    ) -> Reading[LogChunk]:
+        bounds = aws_logs.LogBounds(
+            self.options.slow_log_max_events,
+            self.options.slow_log_max_bytes,
+            self.options.slow_log_page_events,
+        )
+        group = aws_logs.slow_log_group(instance.name)
+        return await aws_fetch(
+            instance.name,
+            self._timeout_s,
+            lambda: aws_logs.read_group(self.clients, group, since, until, bounds),
+        )
+
+    async def cost(self, days: int, today: date | None = None) -> Reading[CostReport]:
+        day = today or datetime.now(UTC).date()
+        return await aws_fetch(
+            COST_NAME,
+            self._timeout_s,
+            lambda: aws_cost.cost_report(self.clients, self.cost_cache, day, days),
+        )
+
+
+def _absolute(ref: str, base_dir: Path) -> str:
+    """A file: reference made absolute against the config file's folder, as config.py does."""
+    scheme, value = parse_reference(ref)
+    if scheme == "file" and not Path(value).is_absolute():
+        return f"file:{base_dir / value}"
+    return ref

@@ -1,0 +1,83 @@
+"""AWS discovery on the lab's moto: merged by name, AWS-only servers kept, failures explained."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from console.config import Settings
+from console.data.layer import DataLayer
+from console.lab import seed_aws, topology
+from tests.aws.conftest import with_aws
+
+pytestmark = pytest.mark.lab
+
+
+async def test_rds_and_elasticache_are_listed_as_typed_resources(aws_data: DataLayer) -> None:
+    reading = await aws_data.aws_resources()
+    assert reading.error is None and reading.value is not None
+    by_name = {r.name: r for r in reading.value}
+    salesorder = by_name["aws-luckyus-salesorder-rw"]
+    assert (salesorder.kind, salesorder.service) == ("mysql", "rds")
+    assert salesorder.host is not None and salesorder.port == 3306
+    assert by_name["aws-luckyus-dify-rw"].kind == "postgres"
+    market = by_name["luckyus-isales-market"]
+    assert (market.kind, market.service) == ("redis", "elasticache")
+    assert not any(name.endswith("-001") for name in by_name)  # group members fold into groups
+
+
+async def test_aws_only_servers_are_kept_and_configured_ones_keep_their_config(
+    aws_data: DataLayer,
+) -> None:
+    fleet = await aws_data.fleet()
+    assert fleet.discovery_error is None
+    configured = aws_data.settings.fleet
+    assert len(fleet) == len(configured) + 78 + 3  # Prometheus' Redis + AWS-only servers
+    for short in seed_aws.AWS_ONLY_RDS:
+        found = fleet.by_name(f"aws-luckyus-{short}-rw")
+        assert found is not None
+        assert (found.kind, found.origin, found.group) == ("mysql", "aws", "ungrouped")
+        assert found.endpoint.endswith(".rds.amazonaws.com:3306")
+        assert found.database == topology.mysql_database(short)
+    cache = fleet.by_name(seed_aws.AWS_ONLY_CACHE)
+    assert cache is not None and (cache.kind, cache.origin) == ("redis", "aws")
+    salesorder = fleet.by_name("aws-luckyus-salesorder-rw")
+    assert salesorder is not None and salesorder.origin == "config"
+    assert salesorder.endpoint == configured.by_name("aws-luckyus-salesorder-rw").endpoint  # type: ignore[union-attr]
+    market = fleet.by_name("luckyus-isales-market")
+    assert market is not None and market.origin == "prometheus"  # listed by both: first wins
+
+
+async def test_discovery_failure_keeps_the_fleet_and_says_why(
+    settings: Settings, tmp_path: Path, closed_port: int
+) -> None:
+    monitoring = settings.monitoring.model_copy(
+        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    )
+    dead = replace(with_aws(settings, tmp_path), monitoring=monitoring)
+    data = DataLayer(dead)
+    try:
+        started = time.monotonic()
+        fleet = await data.fleet()
+        elapsed = time.monotonic() - started
+    finally:
+        await data.close()
+    assert len(fleet) == len(settings.fleet) + 78
+    assert all(i.origin != "aws" for i in fleet.instances)
+    assert fleet.discovery_error is not None
+    assert fleet.discovery_error.startswith("AWS discovery failed (unreachable")
+    assert "showing the inventory without it" in fleet.discovery_error
+    assert elapsed < dead.aws.call_timeout_s
+
+
+async def test_discovery_off_asks_aws_nothing(settings: Settings) -> None:
+    assert settings.aws.discovery is False  # the lab profile: its fleet tests count 142
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    assert all(i.origin != "aws" for i in fleet.instances)
