@@ -96,6 +96,8 @@ class InstanceScreen(PollingScreen):
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
         self.query_one("#filter", Input).display = False
+        if self.initial_pane == "query":
+            self.query_one("#query-input").focus()
         self.poll()
 
     @property
@@ -150,6 +152,8 @@ class InstanceScreen(PollingScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        if self.pane == "query":
+            self.query_one("#query-input").focus()
         self.wake()
 
     def action_filter(self) -> None:

@@ -33,6 +33,17 @@ from console.screens.confirm import run_confirmed
 HISTORY_SIZE = 200
 
 
+class QueryInput(Input):
+    """The statement line; Escape leaves it for the results (then 1-5 switch tabs again)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave input", id="query.leave"),
+    ]
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()
+
+
 class QueryPane(Vertical):
     """An input line with history, the guard's verdict, and the result table."""
 
@@ -72,8 +83,9 @@ class QueryPane(Vertical):
 
     def compose(self) -> ComposeResult:
         hint = "Redis command, e.g. INFO memory" if self.instance.kind == "redis" else "SQL"
-        yield Input(
-            placeholder=f"{hint} — Enter runs a read; the verdict shows below", id="query-input"
+        yield QueryInput(
+            placeholder=f"{hint} — Enter runs it (a change asks first); Esc leaves the line",
+            id="query-input",
         )
         yield Static("", id="verdict")
         yield DataTable(id="results", zebra_stripes=True, cursor_type="row")

@@ -141,3 +141,59 @@ async def test_a_heavy_production_read_waits_for_a_second_enter(
         assert "EXPLAIN estimates" in str(verdict.render()) and results.row_count == 0
         await pilot.press("enter")
         await wait_until(pilot, lambda: results.row_count > 0)
+
+
+async def lab_pii(lab_dir: Path) -> list[str]:
+    """The raw emails, phones and card numbers of the first rows, read as the admin (setup)."""
+    import asyncmy
+
+    from console.lab import topology
+
+    conn = await asyncmy.connect(
+        host=topology.HOST,
+        port=topology.MARIADB_PORT,
+        user=topology.MYSQL_ADMIN_USER,
+        password=(lab_dir / "secrets" / "mysql-admin.pass").read_text().strip(),
+    )
+    try:
+        async with conn.cursor() as cursor:
+            await cursor.execute(
+                "SELECT email, phone FROM isalesmembermarketing.members ORDER BY id LIMIT 30"
+            )
+            values = [str(v) for row in await cursor.fetchall() for v in row if v]
+            await cursor.execute(
+                "SELECT card_number FROM salespayment.payments ORDER BY id LIMIT 30"
+            )
+            values += [str(row[0]) for row in await cursor.fetchall()]
+    finally:
+        conn.close()
+    return values
+
+
+@pytest.mark.parametrize(
+    ("instance", "statement"),
+    [
+        ("aws-luckyus-isalesmembermarketing-rw", "SELECT * FROM members ORDER BY id"),
+        ("aws-luckyus-salespayment-rw", "SELECT * FROM payments ORDER BY id"),
+    ],
+)
+async def test_a_screenshot_of_a_table_full_of_pii_shows_none_of_it(
+    settings: Settings, tmp_path: Path, lab_dir: Path, instance: str, statement: str
+) -> None:
+    raw = await lab_pii(lab_dir)
+    digits = [v for v in raw if v.replace("-", "").replace(" ", "").isdigit()]
+    assert len(raw) >= 60 and digits  # the check below has something to find
+    app = app_for(settings, tmp_path, instance=instance, pane="query")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        results = app.screen.query_one("#results", DataTable)
+        app.screen.query_one("#query-input").focus()
+        await pilot.press(*statement, "enter")
+        await wait_until(pilot, lambda: results.row_count >= 30)
+        await pilot.press("ctrl+s")  # the app's screenshot key: the SVG file a user shares
+        await wait_until(pilot, lambda: any(tmp_path.glob("*.svg")))
+    for svg in tmp_path.glob("*.svg"):  # noqa: ASYNC240
+        shown = screen_text(svg.read_text())
+        assert "***" in shown
+        leaked = [value for value in raw if value in shown]
+        assert leaked == []
