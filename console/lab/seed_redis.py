@@ -18,6 +18,11 @@ from console.lab.layout import Layout
 
 DAY = 86400
 MARKET = "isales:market"
+# The runbook's known no-TTL set, for the TTL audit: AUDIT_KEYS per-member coupon limits under
+# AUDIT_PREFIX, of which exactly AUDIT_NO_TTL (indexes 0-2 of every 10) never expire.
+AUDIT_PREFIX = f"{MARKET}:couponlimit"
+AUDIT_KEYS = 400
+AUDIT_NO_TTL = 120
 
 
 def _ttl(rng: random.Random, share_without: float) -> int | None:
@@ -90,7 +95,17 @@ def market_keys(rng: random.Random) -> bytes:
         out.append(resp("SADD", f"{MARKET}:member:{member}:coupons",
                         *[880000 + rng.randint(1, 3000) for _ in range(6)]))  # fmt: skip
     out.append(big_keys(f"{MARKET}:activity", 10))
+    out.append(audit_keys())
     return b"".join(out)
+
+
+def audit_keys() -> bytes:
+    """AUDIT_KEYS string keys under AUDIT_PREFIX, AUDIT_NO_TTL of them without a TTL."""
+    return b"".join(
+        resp("SET", f"{AUDIT_PREFIX}:{700000 + n}", n % 5 + 1)
+        + (b"" if n % 10 < 3 else resp("EXPIRE", f"{AUDIT_PREFIX}:{700000 + n}", 3 * DAY + n))
+        for n in range(AUDIT_KEYS)
+    )
 
 
 def server_payload(server: topology.RedisServer) -> bytes:
