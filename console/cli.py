@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opsconsole {__version__}")
     _global_options(parser, suppress=False)
     parser.add_argument("--instance", metavar="NAME", help="open straight on this instance")
-    parser.add_argument("--pane", metavar="PANE", help="overview, processes, queries, metrics")
+    parser.add_argument(
+        "--pane", metavar="PANE", help="overview, processes, queries, metrics, query, keys (Redis)"
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)

@@ -8,12 +8,20 @@ session; every cell is masked before it leaves, and every attempt is audited.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from console.config import ConsoleOptions
 from console.data.calls import failed, refused, utcnow
-from console.data.models import QueryResult, Reading, RedisReply, SourceError, WriteOutcome
+from console.data.models import (
+    QueryResult,
+    Reading,
+    RedisReply,
+    RemediationPlan,
+    SourceError,
+    WriteOutcome,
+)
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.redis import RedisSource
@@ -22,6 +30,7 @@ from console.safety.audit import AuditEntry, AuditLog
 from console.safety.confirm import (
     Action,
     Consent,
+    batch_action,
     consent_problem,
     kill_action,
     redis_action,
@@ -167,7 +176,8 @@ class QueryRunner:
             await self._record_action(instance, consent, "refused", error=problem)
             return refused(instance.name, source, problem)
         if instance.kind == "redis":
-            reading = await self._redis.write(instance, [list(action.command)])
+            commands = action.batch or (action.command,)
+            reading = await self._redis.write(instance, [list(argv) for argv in commands])
         else:
             runner = self._postgres if instance.kind == "postgres" else self._mysql
             reading = await runner.write(instance, action.statement)
@@ -178,13 +188,32 @@ class QueryRunner:
             await self._record_action(instance, consent, "ok", rows=reading.value.affected)
         return reading
 
+    def remediation(self, instance: Instance, plan: RemediationPlan) -> Action | None:
+        """The confirmable action of a Redis audit's TTL plan (None if a command is not allowed)."""
+        verdicts = [self.plan_redis(instance, list(c.command)) for c in plan.commands]
+        why = (
+            f"EXPIRE after {plan.ttl_s}s plus 0..{plan.jitter_s}s of jitter per key, for "
+            f"{len(verdicts):,} of the {plan.keys_without_ttl:,} keys the audit found without TTL"
+        )
+        return batch_action(instance, f"Set a TTL on {len(verdicts):,} keys", verdicts, why)
+
     async def cancelled(self, instance: Instance, action: Action) -> None:
         """Audit a change the person cancelled at a prompt (nothing was sent)."""
         await self._record_action(instance, Consent(action, ()), "cancelled")
 
     def _changed(self, instance: Instance, action: Action) -> str | None:
         """Why the action is not what the guard (or the kill builder) makes of its text now."""
-        if action.kill is not None:
+        if action.batch:
+            again = batch_action(
+                instance,
+                action.title,
+                [self.plan_redis(instance, list(a)) for a in action.batch],
+                "",
+            )
+            if again is None or again.batch != action.batch:
+                return "a command of the batch is not a change the guard allows"
+            built = [replace(action, confirmations=again.confirmations)]
+        elif action.kill is not None:
             built = [kill_action(instance, action.kill, rds, "") for rds in (False, True)]
         else:
             text = list(action.command) if action.command else action.statement
@@ -206,6 +235,8 @@ class QueryRunner:
     ) -> None:
         action = consent.action
         text = action.statement or " ".join(action.command)
+        if action.batch:
+            text = f"{action.title}: {len(action.batch)} commands, e.g. {' '.join(action.batch[0])}"
         entry = AuditEntry(
             instance.name,
             instance.env,

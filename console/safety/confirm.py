@@ -9,6 +9,7 @@ so no screen can skip a prompt.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +20,7 @@ from console.safety.sqlguard import Plan
 
 Change = Literal["write", "destructive"]
 YES = "yes"
+BATCH_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,16 @@ class Action:
     """Redis argv; empty for SQL."""
     kill: int | None = None
     """The session or client id when the action is a kill (the data layer rebuilds its text)."""
+    batch: tuple[tuple[str, ...], ...] = ()
+    """Redis commands applied together (a remediation plan); `command` is then empty."""
 
     @property
     def text(self) -> str:
         """What runs, masked for the prompts, the audit log and the screen."""
+        if self.batch:
+            shown = "\n".join(" ".join(argv) for argv in self.batch[:BATCH_SHOWN])
+            more = len(self.batch) - BATCH_SHOWN
+            return mask_text(shown + (f"\n... and {more} more like these" if more > 0 else ""))
         return mask_text(self.statement or " ".join(self.command))
 
     @property
@@ -138,4 +146,29 @@ def kill_action(instance: Instance, session: int, rds: bool, about: str) -> Acti
         statement=statement,
         command=command,
         kill=session,
+    )
+
+
+def batch_action(
+    instance: Instance, title: str, verdicts: Sequence[RedisPlan], why: str
+) -> Action | None:
+    """Redis commands confirmed and applied together (e.g. EXPIRE for keys without a TTL).
+
+    The batch asks as often as its most demanding command; None if it is empty or if any
+    command is a read or a refusal (a plan is all changes or it is not run).
+    """
+    if not verdicts or any(v.classification not in ("write", "destructive") for v in verdicts):
+        return None
+    change: Change = (
+        "destructive" if any(v.classification == "destructive" for v in verdicts) else "write"
+    )
+    return Action(
+        instance=instance.name,
+        env=instance.env,
+        endpoint=instance.endpoint,
+        title=title,
+        classification=change,
+        confirmations=needed(change, instance.is_production),
+        reasons=(why, *verdicts[0].reasons),
+        batch=tuple(v.command for v in verdicts),
     )

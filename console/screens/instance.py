@@ -20,10 +20,12 @@ from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
+from console.screens.keys_pane import KeysPane
 from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
 from console.screens.process_detail import ProcessDetailScreen
 from console.screens.query_pane import QueryPane
+from console.screens.slow_pane import SlowPane
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
@@ -32,12 +34,13 @@ from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
 from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
 
-PANES = ("overview", "processes", "queries", "metrics", "query")
+PANES = ("overview", "processes", "queries", "metrics", "query", "keys", "slow")
 PANE_WIDGETS = {
     "overview": "info",
     "processes": "processes-table",
     "queries": "queries-table",
     "metrics": "metrics-pane",
+    "slow": "slow-pane",
 }
 
 
@@ -51,6 +54,8 @@ class InstanceScreen(PollingScreen):
         Binding("3", "show('queries')", "Top queries", id="instance.queries"),
         Binding("4", "show('metrics')", "Metrics", id="instance.metrics"),
         Binding("5", "show('query')", "Query", id="instance.query"),
+        Binding("6", "show('keys')", "Keys", id="instance.keys"),
+        Binding("7", "show('slow')", "Slow log", id="instance.slow"),
         Binding("slash", "filter", "Filter", id="instance.filter"),
         Binding("r", "refresh", "Refresh", id="instance.refresh"),
         Binding("p", "pause", "Pause", id="instance.pause"),
@@ -63,8 +68,18 @@ class InstanceScreen(PollingScreen):
         self.data = data
         self.settings = settings
         self.instance = instance
-        self.initial_pane = pane if pane in PANES else "overview"
+        self.initial_pane = pane if pane in self.panes else "overview"
         self.loaded: set[str] = set()
+
+    @property
+    def panes(self) -> tuple[str, ...]:
+        """The tabs this instance has (Keys: Redis only; Slow log: MySQL only)."""
+        only = {"keys": "redis", "slow": "mysql"}
+        return tuple(p for p in PANES if only.get(p, self.instance.kind) == self.instance.kind)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a tab this instance lacks: the key is hidden and does nothing
+        return not (action == "show" and parameters and parameters[0] not in self.panes)
 
     def compose(self) -> ComposeResult:
         i = self.instance
@@ -90,14 +105,19 @@ class InstanceScreen(PollingScreen):
                 yield MetricsPane(self.data, self.settings, i, id="metrics-pane")
             with TabPane("Query", id="query"):
                 yield QueryPane(self.data, self.settings, i, id="query-pane")
+            if redis:
+                with TabPane("Keys", id="keys"):
+                    yield KeysPane(self.data, i, id="keys-pane")
+            if i.kind == "mysql":
+                with TabPane("Slow log", id="slow"):
+                    yield SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
         self.query_one("#filter", Input).display = False
-        if self.initial_pane == "query":
-            self.query_one("#query-input").focus()
+        self._focus_pane()
         self.poll()
 
     @property
@@ -139,6 +159,8 @@ class InstanceScreen(PollingScreen):
             widget.reading = await data.sql(i).digests(i, limit)
         elif isinstance(widget, MetricsPane):
             return await widget.refresh_charts()
+        elif isinstance(widget, SlowPane):
+            return await widget.refresh_digest()
         reading = getattr(widget, "reading", None)
         error = getattr(reading, "error", None)
         return [error] if isinstance(error, SourceError) else []
@@ -152,9 +174,15 @@ class InstanceScreen(PollingScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        self._focus_pane()
+        self.wake()
+
+    def _focus_pane(self) -> None:
+        """The tabs whose keys act inside them get the focus: the query line, the key tables."""
         if self.pane == "query":
             self.query_one("#query-input").focus()
-        self.wake()
+        elif self.pane == "keys":
+            self.query_one("#prefixes").focus()
 
     def action_filter(self) -> None:
         self.action_show("processes")

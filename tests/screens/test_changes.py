@@ -197,3 +197,27 @@ async def test_a_screenshot_of_a_table_full_of_pii_shows_none_of_it(
         assert "***" in shown
         leaked = [value for value in raw if value in shown]
         assert leaked == []
+
+
+async def test_keys_tab_audits_and_asks_before_setting_ttls(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = app_for(settings, tmp_path, instance="luckyus-isales-market", pane="keys")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#keys-pane")))
+        summary = app.screen.query_one("#audit-summary")
+        prefixes = app.screen.query_one("#prefixes", DataTable)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "keys scanned" in str(summary.render()))
+        assert "without TTL" in str(summary.render()) and prefixes.row_count > 0
+        shown = screen_text(app.export_screenshot())
+        assert "isales:market:couponlimit" in shown
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        prompt = screen_text(app.export_screenshot())
+        assert "EXPIRE" in prompt and "Set a TTL on" in prompt
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: "cancelled" in str(summary.render()))
+        assert app.worker_errors == []
+    [entry] = audit(tmp_path)
+    assert entry["outcome"] == "cancelled"

@@ -1,0 +1,130 @@
+"""KeysPane: the TTL and big-key audit of one Redis instance, and its remediation.
+
+`s` scans within a time budget (on a replica when there is one, under the ops budget) and shows
+the key prefixes with their keys without a TTL, and the biggest keys; `s` again continues a
+partial scan where it stopped. `x` proposes EXPIRE with jitter for the keys without TTL found,
+through the confirmation prompts, and applies it on the write credential. Nothing runs on a timer.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from console.analysis.ttl_audit import remediation_plan
+from console.data.calls import utcnow
+from console.data.layer import DataLayer
+from console.data.models import AuditOptions, Reading, RedisAuditRun
+from console.formatting import human_number
+from console.inventory import Instance
+from console.screens.confirm import run_confirmed
+from widgets.key_audit_tables import BigKeyTable, PrefixTable
+
+TIME_BUDGET_S = 15.0
+TTL_S = 7 * 86400
+JITTER_S = 3600
+
+
+class KeysPane(Vertical):
+    """The audit's summary line, its prefix table and its biggest keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "audit", "Scan keys", id="keys.audit"),
+        Binding("x", "remediate", "Set TTLs", id="keys.remediate"),
+    ]
+    DEFAULT_CSS = """
+    KeysPane #audit-summary { height: auto; padding: 0 1; }
+    KeysPane PrefixTable { height: 2fr; }
+    KeysPane BigKeyTable { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        data: DataLayer,
+        instance: Instance,
+        *,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
+        super().__init__(id=id)
+        self.data = data
+        self.instance = instance
+        self.last: RedisAuditRun | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            f"s: scan the keyspace ({TIME_BUDGET_S:g}s a press, SCAN only, on a replica when "
+            "there is one) · x: set a TTL on the keys without one (asks first)",
+            id="audit-summary",
+            markup=False,
+        )
+        yield PrefixTable(id="prefixes")
+        yield BigKeyTable(id="bigkeys")
+
+    def action_audit(self) -> None:
+        self.audit()
+
+    @work(exclusive=True, group="keys", exit_on_error=False)
+    async def audit(self) -> None:
+        summary = self.query_one("#audit-summary", Static)
+        checkpoint = self.last.checkpoint if self.last is not None else None
+        summary.update("scanning… (SCAN with COUNT, under the ops budget)")
+        options = AuditOptions(time_budget_s=TIME_BUDGET_S)
+        reading = await self.data.redis_audit(self.instance, options, checkpoint)
+        run = reading.value
+        if run is None:
+            error = reading.error
+            summary.update(f"audit failed: {error.kind}: {error.message}" if error else "no answer")
+            return
+        self.last = run
+        audit = run.audit
+        state = "complete" if audit.complete else "partial: press s to continue"
+        summary.update(
+            f"{human_number(audit.scanned)} keys scanned on the {audit.node.role} "
+            f"{audit.node.address} · {human_number(audit.keys_without_ttl)} without TTL · "
+            f"{audit.ops_per_s:,.0f} ops/s (budget {audit.ops_budget:,.0f}) · {state}"
+            + ("" if not audit.keys_without_ttl else " · x sets their TTL")
+        )
+        now = utcnow()
+        self.query_one(PrefixTable).reading = Reading(
+            self.instance.name, "redis", now, audit.elapsed_s, value=audit.prefixes
+        )
+        biggest = audit.biggest_by_memory or audit.biggest_by_size
+        self.query_one(BigKeyTable).reading = Reading(
+            self.instance.name, "redis", now, audit.elapsed_s, value=biggest
+        )
+
+    def action_remediate(self) -> None:
+        self.remediate()
+
+    @work(exclusive=True, group="keys", exit_on_error=False)
+    async def remediate(self) -> None:
+        run, summary = self.last, self.query_one("#audit-summary", Static)
+        if run is None or not run.no_ttl_keys:
+            summary.update("nothing to set: scan (s) and find keys without TTL first")
+            return
+        plan = remediation_plan(
+            self.instance.name,
+            run.no_ttl_keys,
+            keys_without_ttl=run.audit.keys_without_ttl,
+            ttl_s=TTL_S,
+            jitter_s=JITTER_S,
+            production=self.instance.is_production,
+            complete=run.audit.complete,
+        )
+        action = self.data.queries.remediation(self.instance, plan)
+        if action is None:
+            summary.update("the plan holds a command the Redis guard does not allow: not run")
+            return
+        done = await run_confirmed(self.app, self.data, self.instance, action)
+        if done is None:
+            summary.update("TTL plan cancelled: nothing was sent")
+        elif done.error is not None:
+            summary.update(f"TTL plan failed: {done.error.kind}: {done.error.message}")
+        else:
+            summary.update(f"TTL set on {len(plan.commands):,} keys · s scans again")
+            self.last = None
