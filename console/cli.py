@@ -22,7 +22,7 @@ from console.config import Settings, config_path, load_settings
 from console.data.models import FleetHealth, SourceError
 from console.errors import ConsoleError
 from console.formatting import text_table
-from console.secrets import check_resolvable, exposed_secret_files
+from console.secrets import check_resolvable, exposed_secret_files, readable_by_others
 from console.verbs import check as check_verb
 from console.verbs import inventory as inventory_verb
 
@@ -124,11 +124,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.verb == "inventory":
         return asyncio.run(_inventory(settings, args.json))
     check_resolvable(dict(settings.secret_keys), str(settings.path))
-    for exposed in exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys}):
-        print(
-            f"opsconsole: warning: secret file {exposed} is readable by others (chmod 600 it)",
-            file=sys.stderr,
-        )
+    _warn_exposed(settings)
     if args.verb == "check":
         return asyncio.run(_check(settings, args.json))
     if args.verb == "screenshot":
@@ -138,6 +134,23 @@ def _dispatch(args: argparse.Namespace) -> int:
     from console.app import run_app  # deferred: the headless verbs never load Textual
 
     return run_app(settings, instance=args.instance, pane=args.pane)
+
+
+def _warn_exposed(settings: Settings) -> None:
+    """One warning per file others may read: the config (it maps every production host and
+    names each secret) and every file: secret."""
+    exposed = exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys})
+    if readable_by_others(settings.path):
+        print(
+            f"opsconsole: warning: config file {settings.path} is readable by others "
+            "(chmod 600 it: it maps every production host and names each secret)",
+            file=sys.stderr,
+        )
+    for path in exposed:
+        print(
+            f"opsconsole: warning: secret file {path} is readable by others (chmod 600 it)",
+            file=sys.stderr,
+        )
 
 
 async def _inventory(settings: Settings, as_json: bool) -> int:

@@ -116,3 +116,20 @@ def test_a_secret_file_readable_by_others_is_warned_about(tmp_path: Path) -> Non
         "SELECT 1",
     )
     assert f"secret file {secret} is readable by others" in result.stderr
+
+
+@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o600, False)])
+def test_a_config_file_readable_by_others_is_warned_about(
+    tmp_path: Path, mode: int, warned: bool
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (ROOT / "config.toml").read_text().replace("file:.lab/", f"file:{ROOT}/.lab/")
+    )
+    config.chmod(mode)
+    result = opsconsole(
+        "--config", str(config), "--profile", "lab", "plan", "--instance",
+        "aws-luckyus-fitax-rw", "SELECT 1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (f"config file {config} is readable by others" in result.stderr) is warned
