@@ -152,6 +152,8 @@ class ExplainPlan:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     estimated_rows: int | None
+    note: str = ""
+    """Set when the plan is of a stand-in (a write's SELECT equivalent)."""
 
 
 # --- Redis --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import asyncmy
@@ -42,8 +43,9 @@ from console.data.sqlrows import (
     to_int,
 )
 from console.inventory import Instance
+from console.safety.explainable import explain_target
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import explain_refusal, plan
+from console.safety.sqlguard import plan
 
 Row = tuple[Any, ...]
 
@@ -205,15 +207,16 @@ class MySQLSource:
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
-        """EXPLAIN of one plain SELECT; anything else is refused before it is sent."""
-        refusal = explain_refusal(statement, "mysql")
-        if refusal is not None:
-            return refused(instance.name, "mysql", refusal)
-        statement = plan(statement, "mysql", allow_larger=True).statement  # as guarded
+        """EXPLAIN of one plain SELECT, or of a single-table UPDATE/DELETE's SELECT equivalent;
+        anything else is refused before it is sent."""
+        target, note = explain_target(statement, "mysql")
+        if target is None:
+            return refused(instance.name, "mysql", note)
+        guarded = plan(target, "mysql", allow_larger=True).statement
 
         async def run() -> ExplainPlan:
-            columns, rows = await self._table(instance, f"EXPLAIN {TAG} {statement}")
-            return explain_plan(columns, rows, "rows")
+            columns, rows = await self._table(instance, f"EXPLAIN {TAG} {guarded}")
+            return replace(explain_plan(columns, rows, "rows"), note=note)
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 

@@ -43,8 +43,9 @@ from console.data.sqlrows import (
     to_int,
 )
 from console.inventory import Instance
+from console.safety.explainable import explain_target
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import explain_refusal, plan
+from console.safety.sqlguard import plan
 
 Row = tuple[Any, ...]
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -248,18 +249,22 @@ class PostgresSource:
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
-        """Plain EXPLAIN (never ANALYZE) of one plain SELECT; anything else is refused."""
-        refusal = explain_refusal(statement, "postgres")
-        if refusal is not None:
-            return refused(instance.name, "postgres", refusal)
-        statement = plan(statement, "postgres", allow_larger=True).statement  # as guarded
+        """Plain EXPLAIN (never ANALYZE) of one plain SELECT, or of a single-table
+        UPDATE/DELETE's SELECT equivalent; anything else is refused.
+
+        The estimate is the largest node's: a Limit on top would hide the scan below it.
+        """
+        target, note = explain_target(statement, "postgres")
+        if target is None:
+            return refused(instance.name, "postgres", note)
+        guarded = plan(target, "postgres", allow_larger=True).statement
 
         async def run() -> ExplainPlan:
-            sql = EXPLAIN_SQL + statement.strip().rstrip(";")
+            sql = EXPLAIN_SQL + guarded.strip().rstrip(";")
             rows = await self._rows(instance, sql)
             plan = explain_plan(("QUERY PLAN",), rows, "rows")
-            top = _PLAN_ROWS.search(str(rows[0][0])) if rows else None
-            return replace(plan, estimated_rows=int(top.group(1)) if top else None)
+            nodes = [int(m) for row in rows for m in _PLAN_ROWS.findall(str(row[0]))]
+            return replace(plan, estimated_rows=max(nodes) if nodes else None, note=note)
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 

@@ -73,4 +73,5 @@ class ProcessDetailScreen(ModalScreen[None]):
         table.add_columns(*plan.columns)
         table.add_rows(plan.rows)
         estimate = "-" if plan.estimated_rows is None else str(plan.estimated_rows)
-        title.update(f"EXPLAIN (estimated rows: {estimate})")
+        about = f" — {plan.note}" if plan.note else ""
+        title.update(f"EXPLAIN (estimated rows: {estimate}){about}")

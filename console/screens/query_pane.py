@@ -175,7 +175,8 @@ class QueryPane(Vertical):
         self._show(plan.columns if plan else (), list(plan.rows) if plan else [], reading.error)
         if plan is not None:
             estimate = "-" if plan.estimated_rows is None else f"{plan.estimated_rows:,}"
-            self._verdict(f"EXPLAIN · estimated rows {estimate}", False)
+            about = f" · {plan.note}" if plan.note else ""
+            self._verdict(f"EXPLAIN · estimated rows {estimate}{about}", False)
 
     def action_tables(self) -> None:
         if self.instance.kind != "redis":

@@ -163,9 +163,31 @@ async def test_numeric_settings_are_not_mistaken_for_phones(
     assert reading.value[0].value == "1073741824"
 
 
-async def test_explain_of_a_write_is_refused_before_sending(
+async def test_explain_of_a_write_is_the_plan_of_its_select_and_deletes_nothing(
     data: DataLayer, settings: Settings
 ) -> None:
-    reading = await data.mysql.explain(salesorder(settings), "DELETE FROM orders")
+    """MariaDB refuses EXPLAIN DELETE in a read-only session: its SELECT equivalent is planned."""
+    before = await data.queries.query(salesorder(settings), "SELECT COUNT(*) FROM orders")
+    reading = await data.mysql.explain(salesorder(settings), "DELETE FROM orders WHERE id > 10")
+    assert reading.value is not None, reading.error
+    assert "SELECT" in reading.value.note and (reading.value.estimated_rows or 0) > 0
+    after = await data.queries.query(salesorder(settings), "SELECT COUNT(*) FROM orders")
+    assert before.value is not None and after.value is not None
+    assert after.value.rows == before.value.rows
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "EXPLAIN ANALYZE DELETE FROM orders",
+        "DELETE o FROM orders o JOIN orders r ON r.id = o.id",
+        "UPDATE orders SET status = 'x' WHERE id = 1; DROP TABLE orders",
+        "DROP TABLE orders",
+    ],
+)
+async def test_explain_of_anything_else_is_refused_before_sending(
+    data: DataLayer, settings: Settings, statement: str
+) -> None:
+    reading = await data.mysql.explain(salesorder(settings), statement)
     assert reading.error is not None
     assert reading.error.kind == "refused"

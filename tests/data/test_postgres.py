@@ -257,3 +257,15 @@ async def test_silent_port_times_out_within_the_timeout(
     reading = await data.postgres.status(silent)
     assert reading.error is not None and reading.error.kind == "timeout", reading.error
     assert time.monotonic() - started <= settings.timeouts.query_s + 1
+
+
+async def test_explain_of_an_update_plans_its_select_with_the_largest_node(
+    data: DataLayer, settings: Settings
+) -> None:
+    reading = await data.postgres.explain(
+        dify(settings), "UPDATE conversations SET name = 'x' WHERE id IS NOT NULL"
+    )
+    assert reading.value is not None, reading.error
+    assert reading.value.note  # a stand-in's plan says so
+    # the guard's LIMIT 100 tops the plan; the scan below it is what the estimate reports
+    assert (reading.value.estimated_rows or 0) > 100
