@@ -33,6 +33,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.data.sqlrows import (
+    CatalogQueries,
     CounterRate,
     WarnLimits,
     catalog_result,
@@ -125,8 +126,11 @@ SELECT /* opsconsole */ @@basedir LIKE '/rdsdbbin/%%' OR EXISTS (
 MULTI_STATEMENTS_OFF = b"\x01\x00"  # COM_SET_OPTION MYSQL_OPTION_MULTI_STATEMENTS_OFF
 
 
-class MySQLSource:
+class MySQLSource(CatalogQueries):
     """asyncmy access to every MySQL/MariaDB instance: one lazily created pool each."""
+
+    TABLES_SQL = TABLES_SQL
+    COLUMNS_SQL = COLUMNS_SQL
 
     def __init__(self, timeouts: Timeouts, credentials: Credentials) -> None:
         self._timeouts = timeouts
@@ -230,16 +234,6 @@ class MySQLSource:
             return columns, rows
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
-
-    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]:
-        """The instance's tables from information_schema (its database, else all), LIMITed."""
-        return await self._catalog(instance, TABLES_SQL, (limit,), limit)
-
-    async def columns(
-        self, instance: Instance, schema: str, table: str, limit: int
-    ) -> Reading[QueryResult]:
-        """One table's columns from information_schema, LIMITed."""
-        return await self._catalog(instance, COLUMNS_SQL, (schema, table, limit), limit)
 
     async def _catalog(
         self, instance: Instance, sql: str, args: Sequence[Any], limit: int

@@ -33,6 +33,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.data.sqlrows import (
+    CatalogQueries,
     CounterRate,
     WarnLimits,
     catalog_result,
@@ -149,8 +150,11 @@ ORDER BY ordinal_position LIMIT $3
 """
 
 
-class PostgresSource:
+class PostgresSource(CatalogQueries):
     """asyncpg access to every PostgreSQL instance: one lazily created pool each."""
+
+    TABLES_SQL = TABLES_SQL
+    COLUMNS_SQL = COLUMNS_SQL
 
     def __init__(self, timeouts: Timeouts, credentials: Credentials) -> None:
         self._timeouts = timeouts
@@ -310,16 +314,6 @@ class PostgresSource:
             )
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
-
-    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]:
-        """The database's tables from information_schema, with planner estimates, LIMITed."""
-        return await self._catalog(instance, TABLES_SQL, (limit,), limit)
-
-    async def columns(
-        self, instance: Instance, schema: str, table: str, limit: int
-    ) -> Reading[QueryResult]:
-        """One table's columns from information_schema, LIMITed."""
-        return await self._catalog(instance, COLUMNS_SQL, (schema, table, limit), limit)
 
     async def _catalog(
         self, instance: Instance, sql: str, args: Sequence[Any], limit: int

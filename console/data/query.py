@@ -31,10 +31,9 @@ from console.safety.confirm import (
     Action,
     Consent,
     batch_action,
+    change_action,
     consent_problem,
     kill_action,
-    redis_action,
-    sql_action,
 )
 from console.safety.masking import mask_row, mask_text
 from console.safety.redisguard import RedisPlan, plan_redis
@@ -146,8 +145,8 @@ class QueryRunner:
         """
         if instance.kind == "redis":
             args = text if isinstance(text, list) else text.split()
-            return redis_action(instance, self.plan_redis(instance, args))
-        return sql_action(instance, self.plan(instance, str(text)))
+            return change_action(instance, self.plan_redis(instance, args))
+        return change_action(instance, self.plan(instance, str(text)))
 
     async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]:
         """The action that ends one session (client), for the confirmation prompts."""

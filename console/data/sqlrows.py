@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
-from console.data.models import ExplainPlan, Health, HealthState, Process, QueryResult
+from console.data.models import ExplainPlan, Health, HealthState, Process, QueryResult, Reading
+from console.inventory import Instance
 from console.safety.masking import mask_optional, mask_row, mask_setting
 
 
@@ -145,3 +146,28 @@ def catalog_result(
         rows=tuple(mask_row(tuple(columns), row) for row in cells),
         truncated=len(rows) >= limit,
     )
+
+
+class CatalogQueries:
+    """Schema browsing through information_schema, LIMITed: one shape for both SQL sources.
+
+    A source sets its TABLES_SQL / COLUMNS_SQL and runs them in `_catalog`.
+    """
+
+    TABLES_SQL: ClassVar[str]
+    COLUMNS_SQL: ClassVar[str]
+
+    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]:
+        """The instance's tables (its database, else all but the system schemas)."""
+        return await self._catalog(instance, self.TABLES_SQL, (limit,), limit)
+
+    async def columns(
+        self, instance: Instance, schema: str, table: str, limit: int
+    ) -> Reading[QueryResult]:
+        """One table's columns, in their order."""
+        return await self._catalog(instance, self.COLUMNS_SQL, (schema, table, limit), limit)
+
+    async def _catalog(
+        self, instance: Instance, sql: str, args: Sequence[Any], limit: int
+    ) -> Reading[QueryResult]:
+        raise NotImplementedError

@@ -85,37 +85,23 @@ def needed(classification: Change, production: bool) -> int:
     return 2 if classification == "destructive" and production else 1
 
 
-def sql_action(instance: Instance, verdict: Plan) -> Action | None:
-    """The action of a write or destructive plan; None for a read or a refusal (never run)."""
+def change_action(instance: Instance, verdict: Plan | RedisPlan) -> Action | None:
+    """The action of a write or destructive SQL statement or Redis command; None for a read
+    or a refusal (those never run as a change)."""
     if verdict.classification not in ("write", "destructive"):
         return None
     change: Change = "write" if verdict.classification == "write" else "destructive"
+    what = "command" if isinstance(verdict, RedisPlan) else "statement"
     return Action(
         instance=instance.name,
         env=instance.env,
         endpoint=instance.endpoint,
-        title="Run a destructive statement" if change == "destructive" else "Run a write",
+        title=f"Run a destructive {what}" if change == "destructive" else f"Run a write {what}",
         classification=change,
         confirmations=needed(change, instance.is_production),
         reasons=verdict.reasons,
-        statement=verdict.statement,
-    )
-
-
-def redis_action(instance: Instance, verdict: RedisPlan) -> Action | None:
-    """The action of a write or destructive Redis command; None for a read or a refusal."""
-    if verdict.classification not in ("write", "destructive"):
-        return None
-    change: Change = "write" if verdict.classification == "write" else "destructive"
-    return Action(
-        instance=instance.name,
-        env=instance.env,
-        endpoint=instance.endpoint,
-        title="Run a destructive command" if change == "destructive" else "Run a write command",
-        classification=change,
-        confirmations=needed(change, instance.is_production),
-        reasons=verdict.reasons,
-        command=verdict.command,
+        statement="" if isinstance(verdict, RedisPlan) else verdict.statement,
+        command=verdict.command if isinstance(verdict, RedisPlan) else (),
     )
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
 
+from console.app import OpsConsoleApp
 from console.config import Settings
 from console.screens.confirm import ConfirmScreen
 from tests.helpers import screen_text, wait_until
@@ -30,18 +32,24 @@ def audit(tmp_path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+async def kill_prompt(pilot: Pilot[None], app: OpsConsoleApp, session: int) -> ProcessTable:
+    """Highlight the session in Processes, press k, wait for the prompt; the table."""
+    await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
+    table = app.screen.query_one(ProcessTable)
+    await wait_until(pilot, lambda: str(session) in keys(table))
+    table.move_cursor(row=table.get_row_index(str(session)))
+    table.focus()
+    await pilot.press("k")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    return table
+
+
 async def test_kill_asks_twice_on_production_and_ends_the_session(
     settings: Settings, tmp_path: Path, sleeping_session: int
 ) -> None:
     app = app_for(settings, tmp_path, instance=SALESORDER, pane="processes")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
-        await wait_until(pilot, lambda: str(sleeping_session) in keys(table))
-        table.move_cursor(row=table.get_row_index(str(sleeping_session)))
-        table.focus()
-        await pilot.press("k")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        table = await kill_prompt(pilot, app, sleeping_session)
         prompt = app.screen
         shown = screen_text(app.export_screenshot())
         assert f"KILL {sleeping_session}" in shown and SALESORDER in shown
@@ -68,13 +76,7 @@ async def test_escape_cancels_a_kill_and_nothing_is_sent(
 ) -> None:
     app = app_for(settings, tmp_path, instance=SALESORDER, pane="processes")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
-        await wait_until(pilot, lambda: str(sleeping_session) in keys(table))
-        table.move_cursor(row=table.get_row_index(str(sleeping_session)))
-        table.focus()
-        await pilot.press("k")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        table = await kill_prompt(pilot, app, sleeping_session)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
         await pilot.pause(1.2)  # two refreshes: the session is still there
