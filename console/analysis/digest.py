@@ -1,0 +1,290 @@
+"""The slow-query digest: slow-log entries grouped by fingerprint, ranked by total time.
+
+Memory is bounded per fingerprint whatever the size of the log: counters, sums, the worst
+sample and a histogram of at most 1,000 buckets, each 5 % wider than the one before, which is
+how pt-query-digest computes its 95th percentile (`EventAggregator`); ours is computed the same
+way, so the two agree. Samples are kept as logged and masked (`mask_text`) when the report is
+built: no statement text leaves this module unmasked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import chain, islice
+
+from console.analysis.fingerprint import class_key, fingerprint
+from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
+from console.data.aws_models import LogChunk
+from console.data.models import Digest, Reading, SourceError
+from console.safety.masking import mask_text
+
+SAMPLE_KEEP = 8192
+"""Characters of the worst statement kept per fingerprint (masked, then cut for display)."""
+SAMPLE_SHOW = 2000
+_BUCKET_SIZE = 1.05
+_BUCKETS = 1000
+_MIN_BUCKET = 0.000001
+_BASE_LOG = math.log(_BUCKET_SIZE)
+_BASE_OFFSET = abs(1 - math.log(_MIN_BUCKET) / _BASE_LOG)
+_FINGERPRINT_CACHE = 20_000
+_SNIFF_LINES = 5000
+_MARKERS = ("# Time:", "# User@Host:", "# Query_time:")
+
+
+def bucket_index(value: float) -> int:
+    """pt-query-digest's histogram bucket of a value (0 below 1 µs)."""
+    if value < _MIN_BUCKET:
+        return 0
+    return min(_BUCKETS - 1, int(_BASE_OFFSET + math.log(value) / _BASE_LOG))
+
+
+def bucket_value(bucket: int) -> float:
+    return 0.0 if bucket == 0 else (_BUCKET_SIZE ** (bucket - 1)) * _MIN_BUCKET
+
+
+def percentile_95(histogram: dict[int, int], count: int, low: float, high: float) -> float:
+    """The 95th percentile as pt-query-digest reports it: the lower edge of the bucket holding
+    it; with one or two values, or all equal, the maximum."""
+    if count <= 2 or low == high:
+        return high
+    top = count - (int(count * 0.95) if count >= 10 else count)
+    seen = 0
+    for bucket in sorted(histogram, reverse=True):
+        seen += histogram[bucket]
+        if seen > top:
+            return bucket_value(bucket)
+    return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    """One fingerprint's totals; `sample` is the slowest statement of the class, masked."""
+
+    fingerprint: str
+    query_id: str  # pt-query-digest's checksum (MD5 of the fingerprint, upper-case hex)
+    count: int
+    total_time_s: float
+    avg_time_s: float
+    p95_time_s: float
+    max_time_s: float
+    lock_time_s: float
+    rows_sent: int
+    rows_examined: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    share: float  # of the total query time of the log, 0..1
+    db: str | None
+    sample: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    """A whole digest: every class, ranked by total time (then count, then fingerprint)."""
+
+    rows: tuple[DigestRow, ...]
+    events: int
+    total_time_s: float
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+    def top(self, limit: int | None) -> tuple[DigestRow, ...]:
+        return self.rows if limit is None else self.rows[:limit]
+
+
+class _Class:
+    """The running totals of one fingerprint (bounded: the histogram has at most 1,000 keys)."""
+
+    __slots__ = (
+        "count",
+        "db",
+        "examined",
+        "first",
+        "high",
+        "histogram",
+        "last",
+        "lock",
+        "low",
+        "sample",
+        "sent",
+        "total",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = self.high = self.lock = 0.0
+        self.low = math.inf
+        self.sent = self.examined = 0
+        self.first = self.last = math.nan
+        self.histogram: dict[int, int] = {}
+        self.sample = ""
+        self.db: str | None = None
+
+
+class Digester:
+    """Feed events (`add`), then `report()`; state stays bounded per fingerprint."""
+
+    def __init__(self) -> None:
+        self.classes: dict[str, _Class] = {}
+        self._fingerprints: dict[str, str] = {}
+        self.events = 0
+
+    def _fingerprint(self, query: str) -> str:
+        key = class_key(query)
+        if key is None:
+            return fingerprint(query)
+        found = self._fingerprints.get(key)
+        if found is None:
+            if len(self._fingerprints) >= _FINGERPRINT_CACHE:
+                self._fingerprints.clear()
+            found = self._fingerprints[key] = fingerprint(query)
+        return found
+
+    def add(self, event: SlowEvent) -> None:
+        key = self._fingerprint(event.query)
+        group = self.classes.get(key)
+        if group is None:
+            group = self.classes[key] = _Class()
+        seconds = event.query_time_s
+        group.count += 1
+        group.total += seconds
+        if seconds > group.high or group.count == 1:
+            group.high = seconds
+            group.sample = event.query[:SAMPLE_KEEP]
+            group.db = event.db
+        if seconds < group.low:
+            group.low = seconds
+        group.lock += event.lock_time_s
+        group.sent += event.rows_sent
+        group.examined += event.rows_examined
+        stamp = event.timestamp_s
+        if stamp is not None:
+            if not stamp >= group.first:  # NaN until the first timestamp
+                group.first = stamp
+            if not stamp <= group.last:
+                group.last = stamp
+        bucket = bucket_index(seconds)
+        group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
+        self.events += 1
+
+    def report(self) -> DigestReport:
+        overall = sum(group.total for group in self.classes.values())
+        rows = sorted(
+            (_row(key, group, overall) for key, group in self.classes.items()),
+            key=lambda row: (-row.total_time_s, -row.count, row.fingerprint),
+        )
+        firsts = [row.first_seen for row in rows if row.first_seen is not None]
+        lasts = [row.last_seen for row in rows if row.last_seen is not None]
+        return DigestReport(
+            rows=tuple(rows),
+            events=self.events,
+            total_time_s=overall,
+            first_seen=min(firsts, default=None),
+            last_seen=max(lasts, default=None),
+        )
+
+
+def _moment(stamp: float) -> datetime | None:
+    return None if math.isnan(stamp) else datetime.fromtimestamp(stamp, UTC)
+
+
+def _sample(text: str) -> str:
+    masked = mask_text(text.strip())
+    return masked if len(masked) <= SAMPLE_SHOW else masked[: SAMPLE_SHOW - 1] + "…"
+
+
+def _row(key: str, group: _Class, overall: float) -> DigestRow:
+    return DigestRow(
+        fingerprint=mask_text(key),
+        query_id=hashlib.md5(key.encode(), usedforsecurity=False).hexdigest().upper(),
+        count=group.count,
+        total_time_s=group.total,
+        avg_time_s=group.total / group.count,
+        p95_time_s=percentile_95(group.histogram, group.count, group.low, group.high),
+        max_time_s=group.high,
+        lock_time_s=group.lock,
+        rows_sent=group.sent,
+        rows_examined=group.examined,
+        first_seen=_moment(group.first),
+        last_seen=_moment(group.last),
+        share=group.total / overall if overall > 0 else 0.0,
+        db=group.db,
+        sample=_sample(group.sample),
+    )
+
+
+def _looks_like_slow_log(head: list[str]) -> bool:
+    return any(line.startswith(_MARKERS) or is_preamble(line) for line in head)
+
+
+def sniffed(lines: Iterable[str]) -> Iterator[str]:
+    """`lines`, after checking that the first few thousand look like a slow log.
+
+    Raises NotASlowLogError when they have text but no entry header and no server preamble.
+    """
+    source = iter(lines)
+    head = [line if line.endswith("\n") else line + "\n" for line in islice(source, _SNIFF_LINES)]
+    if any(line.strip() for line in head) and not _looks_like_slow_log(head):
+        raise NotASlowLogError("no slow-log entry (`# Query_time:`) in the first lines")
+    return chain(head, source)
+
+
+def digest_lines(lines: Iterable[str], *, terminated: bool | None = None) -> DigestReport:
+    """Parse and digest a slow log given as lines (a file object, CloudWatch events...).
+
+    `terminated`: the lines keep their newlines (default: when `lines` is a text file).
+    """
+    if terminated is None:
+        terminated = isinstance(lines, io.TextIOBase)
+    digester = Digester()
+    add = digester.add
+    for event in parse(sniffed(lines), terminated=terminated):
+        add(event)
+    return digester.report()
+
+
+def as_digests(rows: Iterable[DigestRow]) -> tuple[Digest, ...]:
+    """Digest rows as the console's `Digest` model (what DigestTable shows)."""
+    return tuple(
+        Digest(
+            digest=row.query_id,
+            text=row.fingerprint,
+            schema=row.db,
+            calls=row.count,
+            total_time_s=row.total_time_s,
+            avg_time_s=row.avg_time_s,
+            max_time_s=row.max_time_s,
+            rows_sent=row.rows_sent,
+            rows_examined=row.rows_examined,
+        )
+        for row in rows
+    )
+
+
+def digest_chunk(
+    reading: Reading[LogChunk], limit: int
+) -> tuple[Reading[tuple[Digest, ...]], DigestReport | None]:
+    """A slow-log reading digested: the top `limit` as a reading of Digests, and the report.
+
+    A failed read stays that error; a log that is not a slow log becomes a `query` error.
+    """
+    chunk, error, report = reading.value, reading.error, None
+    if chunk is not None:
+        try:
+            report = digest_lines(chunk.lines)
+        except NotASlowLogError as exc:
+            error = SourceError(reading.instance, reading.source, "query", f"{chunk.group}: {exc}")
+    digests = as_digests(report.top(limit)) if report is not None else None
+    value_reading = Reading(
+        instance=reading.instance,
+        source=reading.source,
+        fetched_at=reading.fetched_at,
+        elapsed_s=reading.elapsed_s,
+        value=digests,
+        error=None if digests is not None else error,
+    )
+    return value_reading, report

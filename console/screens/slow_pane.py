@@ -1,0 +1,107 @@
+"""SlowPane: a MySQL (RDS) instance's slow-query log over a window, digested by fingerprint.
+
+The log comes from CloudWatch Logs (`DataLayer.slow_log`, bounded), the digest is the one
+`opsconsole digest` prints (pt-query-digest fingerprints, ranked by total time), shown in the
+console's DigestTable. `t` cycles the window 1h/6h/24h. A CloudWatch read is not free, so the
+tab re-reads at most once a minute however often the screen polls, and at once on a new window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from console.analysis.digest import DigestReport, digest_chunk
+from console.data.layer import DataLayer
+from console.data.models import SourceError
+from console.inventory import Instance
+from widgets.digest_table import DigestTable
+
+WINDOWS: tuple[tuple[str, timedelta], ...] = (
+    ("1h", timedelta(hours=1)),
+    ("6h", timedelta(hours=6)),
+    ("24h", timedelta(hours=24)),
+)
+REREAD_S = 60.0
+
+
+class SlowPane(Vertical):
+    """The slow-log digest of one instance; the screen calls refresh_digest() while visible."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "t", "next_window", "Window", id="slow.window",
+            tooltip="Digest the last 1h, 6h or 24h of the slow log",
+        ),
+    ]  # fmt: skip
+    DEFAULT_CSS = """
+    SlowPane #slow-window { height: 1; }
+    SlowPane DigestTable { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        data: DataLayer,
+        instance: Instance,
+        limit: int,
+        *,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
+        super().__init__(id=id)
+        self.data = data
+        self.instance = instance
+        self.limit = limit
+        self.window_index = 0
+        self.read_at: datetime | None = None
+        self.report: DigestReport | None = None
+        self.truncated = False
+        self._errors: list[SourceError] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), id="slow-window")
+        yield DigestTable(id="slow-table")
+
+    def _header(self) -> str:
+        names = "  ".join(
+            f"[{name}]" if i == self.window_index else name for i, (name, _) in enumerate(WINDOWS)
+        )
+        line = f"window: {names}   (t: next window)"
+        if self.report is not None:
+            report = self.report
+            line += f"   {report.events} slow queries, {len(report.rows)} fingerprints"
+            line += f", {report.total_time_s:.1f} s"
+        return line + ("   · read stopped at the configured bound" if self.truncated else "")
+
+    async def refresh_digest(self, *, force: bool = False) -> list[SourceError]:
+        """Read and digest the window (at most once a minute unless `force`)."""
+        now = datetime.now(UTC)
+        if not force and self.read_at and (now - self.read_at).total_seconds() < REREAD_S:
+            return self._errors
+        span = WINDOWS[self.window_index][1]
+        reading = await self.data.slow_log(self.instance, now - span, now)
+        digests, report = await asyncio.to_thread(digest_chunk, reading, self.limit)
+        self.query_one(DigestTable).reading = digests
+        self.read_at = now
+        if report is not None:
+            self.report = report
+            self.truncated = reading.value is not None and reading.value.truncated
+        self.query_one("#slow-window", Static).update(self._header())
+        self._errors = [digests.error] if digests.error is not None else []
+        return self._errors
+
+    def action_next_window(self) -> None:
+        self.window_index = (self.window_index + 1) % len(WINDOWS)
+        self.report = None
+        self.query_one("#slow-window", Static).update(self._header())
+        self.run_worker(
+            self.refresh_digest(force=True),
+            group="slow-window",
+            exclusive=True,
+            exit_on_error=False,
+        )
