@@ -1,0 +1,149 @@
+"""Benchmark: gathering an investigation's evidence at once against the same calls in sequence.
+
+On the running lab, for one MySQL and one Redis instance: `gather_evidence` (every source under
+asyncio.gather) against a baseline measured in the same run, the same DataLayer calls awaited one
+after another. Target: the concurrent gathering costs about its slowest source, not the sum.
+Also the whole verb (`opsconsole investigate`, with and without screenshots) and `report health`.
+Run: `.venv/bin/python bench/investigate.py` while the lab is up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from console.config import Settings, load_settings
+from console.data.evidence import Gatherer, gather_evidence
+from console.data.layer import DataLayer
+from console.inventory import Instance
+
+ROOT = Path(__file__).resolve().parents[1]
+WINDOW = timedelta(hours=1)
+ROUNDS = 5
+DELAY_MS = 20
+
+
+async def sequential(data: DataLayer, instance: Instance, end: datetime) -> float:
+    """The baseline: every source of gather_evidence awaited one after another."""
+    gatherer = Gatherer(data, instance, WINDOW, end)
+    started = time.perf_counter()
+    calls: list[Callable[[], Awaitable[Any]]] = [lambda: data.health(instance)]
+    queries = data.settings.metrics.get(instance.kind, ())
+    step_s = max(WINDOW.total_seconds() / 120, 5.0)
+    for query in queries:
+        text = query.for_instance(instance.name, instance.endpoint)
+        calls.append(lambda t=text: data.prometheus.query_range(t, end - WINDOW, end, step_s))  # type: ignore[misc]
+    if instance.kind == "redis":
+        redis = data.redis
+        calls += [
+            lambda: redis.info(instance),
+            lambda: redis.memory(instance),
+            lambda: redis.slowlog(instance, 50),
+            lambda: redis.clients(instance, 500),
+            lambda: redis.sample_keys(instance, limit=1000, memory=True),
+            gatherer.ttl_audit,
+        ]
+    else:
+        sql = data.sql(instance)
+        calls += [
+            lambda: sql.status(instance),
+            lambda: sql.processlist(instance, 500),
+            lambda: sql.lock_waits(instance, 500),
+            lambda: sql.digests(instance, 20),
+            gatherer.slow_log,
+        ]
+    for call in calls:
+        await call()
+    return time.perf_counter() - started
+
+
+async def concurrent(data: DataLayer, instance: Instance, end: datetime) -> tuple[float, float]:
+    """gather_evidence's wall time, and its slowest single source."""
+    started = time.perf_counter()
+    evidence = await gather_evidence(data, instance, WINDOW, end)
+    slowest = max(reading.elapsed_s for _, reading in evidence.sources())
+    return time.perf_counter() - started, slowest
+
+
+def verb(*args: str) -> float:
+    started = time.perf_counter()
+    argv = [sys.executable, "-m", "console", *args, "--config", str(ROOT / "config.toml")]
+    subprocess.run([*argv, "--profile", "lab"], capture_output=True, check=False)
+    return time.perf_counter() - started
+
+
+def proxied(instances: list[Instance]) -> tuple[subprocess.Popen[str], list[Instance]]:
+    """Each instance behind bench/delay_proxy.py, DELAY_MS added per chunk each way."""
+    proxy = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("delay_proxy.py"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proxy.stdin is not None
+    assert proxy.stdout is not None
+    proxy.stdin.write(json.dumps([[i.host, i.port, DELAY_MS] for i in instances]) + "\n")
+    proxy.stdin.flush()
+    ports = json.loads(proxy.stdout.readline())
+    return proxy, [
+        replace(i, host="127.0.0.1", port=p) for i, p in zip(instances, ports, strict=True)
+    ]
+
+
+async def gathering() -> None:
+    settings = load_settings(ROOT / "config.toml", "lab")
+    data = DataLayer(settings)
+    fleet = await data.fleet()
+    await data.close()
+    names = ("aws-luckyus-salesorder-rw", "luckyus-isales-market")
+    direct = [i for n in names if (i := fleet.by_name(n)) is not None]
+    proxy, slow = proxied(direct)
+    try:
+        for instance, delayed in zip(direct, slow, strict=True):
+            await measure(settings, instance, instance.name)
+            await measure(settings, delayed, f"{instance.name} +{DELAY_MS} ms/chunk")
+    finally:
+        proxy.terminate()
+        proxy.wait()
+
+
+async def measure(settings: Settings, instance: Instance, name: str) -> None:
+    """Median of ROUNDS of each, on a fresh DataLayer (pools are per instance name)."""
+    data = DataLayer(settings)
+    try:
+        end = datetime.now(UTC)
+        await concurrent(data, instance, end)  # warm the pools
+        base = statistics.median([await sequential(data, instance, end) for _ in range(ROUNDS)])
+        ours = [await concurrent(data, instance, end) for _ in range(ROUNDS)]
+        wall = statistics.median(o[0] for o in ours)
+        slowest = statistics.median(o[1] for o in ours)
+    finally:
+        await data.close()
+    print(
+        f"{name}: sequential {base:.3f} s; gather_evidence {wall:.3f} s "
+        f"(slowest source {slowest:.3f} s); speed-up {base / wall:.1f}x"
+    )
+
+
+def main() -> None:
+    asyncio.run(gathering())
+    with tempfile.TemporaryDirectory() as out:
+        for name in ("aws-luckyus-salesorder-rw", "luckyus-isales-market"):
+            bare = verb("investigate", "--instance", name, "--no-screens", "--output", out)
+            full = verb("investigate", "--instance", name, "--output", out)
+            print(f"opsconsole investigate {name}: {bare:.1f} s without screens, {full:.1f} s with")
+        print(f"opsconsole report health: {verb('report', 'health', '--output', out):.1f} s")
+
+
+if __name__ == "__main__":
+    main()
