@@ -1,34 +1,35 @@
 """OpsConsoleApp: owns Settings and the DataLayer, navigation, global keys and exports.
 
 Screens post intents (OpenInstance, FleetLoaded); the App decides what to push. The firing
-alert count is polled here, once, so every screen's status bar shows it.
+count (Alertmanager alerts plus CloudWatch alarms in ALARM), the alarms and the paid AWS call
+counter are polled here, once (screens/shared_polls.py), so every screen's status bar shows them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from console.commands import FleetProvider
+from console.commands import FleetProvider, ScreensProvider
 from console.config import Settings
+from console.data.aws_models import CloudWatchAlarm, PaidCalls
 from console.data.layer import DataLayer
+from console.data.models import Reading
 from console.exports import save_screenshot, save_table, table_text
 from console.inventory import Fleet
 from console.safety.redact import redact
 from console.screens.alerts import AlertsScreen
+from console.screens.cost import CostScreen, PaidCallsChanged
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance
-
-ALERT_POLL_S = 15.0
+from console.screens.shared_polls import SharedPolls
 
 
 class OpsConsoleApp(App[None]):
@@ -36,10 +37,11 @@ class OpsConsoleApp(App[None]):
 
     TITLE = "opsconsole"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {FleetProvider}
+    COMMANDS = App.COMMANDS | {FleetProvider, ScreensProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("a", "alerts", "Alerts", id="app.alerts"),
+        Binding("dollar_sign", "cost", "AWS cost", id="app.cost"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("ctrl+s", "save_screenshot", "Screenshot", id="app.screenshot"),
         Binding("ctrl+e", "export_table", "Export table", id="app.export"),
@@ -47,7 +49,11 @@ class OpsConsoleApp(App[None]):
     ]
 
     firing: reactive[int] = reactive(0)
-    """Alerts firing and not silenced, per Alertmanager (0 when it does not answer)."""
+    """Alerts firing and not silenced (Alertmanager) plus CloudWatch alarms in ALARM."""
+    alarms: reactive[Reading[tuple[CloudWatchAlarm, ...]] | None] = reactive(None)
+    """The latest CloudWatch alarms (every fleet_refresh_s); None until AWS answers once."""
+    paid: reactive[PaidCalls | None] = reactive(None)
+    """The paid AWS call counter (today, every process), for every status bar."""
 
     def __init__(
         self, settings: Settings, instance: str | None = None, pane: str | None = None
@@ -58,12 +64,14 @@ class OpsConsoleApp(App[None]):
         self.data = DataLayer(settings)
         self.fleet: Fleet = settings.fleet
         self.worker_errors: list[str] = []
+        self.polls = SharedPolls(self, self.data, settings)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.push_screen(FleetScreen(self.data, self.settings))
-        self.poll_alerts()
+        for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.aws, "app-aws")):
+            self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
@@ -71,15 +79,6 @@ class OpsConsoleApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.data.close()
-
-    @work(exclusive=True, group="app-alerts", exit_on_error=False)
-    async def poll_alerts(self) -> None:
-        while True:
-            reading = await self.data.alertmanager.alerts(include_silenced=False)
-            if reading.value is not None:
-                self.firing = sum(1 for alert in reading.value if alert.state == "active")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.sleep(ALERT_POLL_S)
 
     @on(FleetLoaded)
     def keep_fleet(self, message: FleetLoaded) -> None:
@@ -104,6 +103,14 @@ class OpsConsoleApp(App[None]):
     def action_alerts(self) -> None:
         if not isinstance(self.screen, AlertsScreen):
             self.push_screen(AlertsScreen(self.data, self.settings, self.fleet))
+
+    def action_cost(self) -> None:
+        if not isinstance(self.screen, CostScreen):
+            self.push_screen(CostScreen(self.data, self.settings))
+
+    @on(PaidCallsChanged)
+    def count_paid(self, message: PaidCallsChanged) -> None:
+        self.paid = message.calls
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -1,11 +1,11 @@
-"""Command-palette providers: jump to any instance by fuzzy name (ctrl+p)."""
+"""Command-palette providers (ctrl+p): jump to any instance by fuzzy name; open a screen."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
     from console.app import OpsConsoleApp
@@ -25,4 +25,28 @@ class FleetProvider(Provider):
                     matcher.highlight(instance.name),
                     partial(app.open_instance, instance.name),
                     help=f"{instance.kind} · {instance.group} · {instance.env}",
+                )
+
+
+class ScreensProvider(Provider):
+    """The screens one key away from everywhere: alerts (`a`) and AWS cost (`$`)."""
+
+    SCREENS = (
+        ("Alerts", "alerts", "Alertmanager alerts and CloudWatch alarms (a)"),
+        ("AWS cost", "cost", "Cost Explorer: month to date, by service, daily trend ($)"),
+    )
+
+    async def discover(self) -> Hits:
+        app = cast("OpsConsoleApp", self.app)
+        for title, action, help_text in self.SCREENS:
+            yield DiscoveryHit(title, partial(app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app = cast("OpsConsoleApp", self.app)
+        matcher = self.matcher(query)
+        for title, action, help_text in self.SCREENS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(title), partial(app.run_action, action), help=help_text
                 )

@@ -1,8 +1,11 @@
-"""AlertList: Alertmanager alerts grouped by severity and alert name, silenced ones marked.
+"""AlertList: Alertmanager alerts by severity and name, then CloudWatch alarms by state.
 
-Group headings are disabled options, so the cursor moves from alert to alert only. The
-highlight follows its alert (by fingerprint) across polls, and an unchanged list is not rebuilt,
-which keeps redraws over SSH cheap. Nothing is fetched here: the screen assigns `reading`.
+Every row carries its source (`AM` Alertmanager, `CW` CloudWatch). Group headings are disabled
+options, so the cursor moves from alert to alert only. The highlight follows its alert (by
+fingerprint, or alarm name) across polls, and an unchanged list is not rebuilt, which keeps
+redraws over SSH cheap. The two sources fail apart: a failing CloudWatch call marks its own
+section stale in place and leaves Alertmanager's untouched. Nothing is fetched here: the
+screen assigns `reading` (Alertmanager) and `alarms` (CloudWatch).
 """
 
 from __future__ import annotations
@@ -18,13 +21,25 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from console.data.aws_models import CloudWatchAlarm
 from console.data.models import Alert, AlertGroup, Reading
-from console.formatting import human_age
+from console.formatting import human_age, human_duration
+from widgets.alarm_lines import (
+    alarm_heading,
+    alarm_instance,
+    alarm_line,
+    alarms_problem,
+    by_state,
+    source_tag,
+)
 from widgets.reading_view import Clock, show_reading_state, utcnow
+
+Entry = Alert | CloudWatchAlarm
+AlarmsReading = Reading[tuple[CloudWatchAlarm, ...]]
 
 SEVERITY_STYLES = {"critical": "bold red", "error": "red", "warning": "yellow", "info": "cyan"}
 INSTANCE_WIDTH_MAX = 32
-LINE_FIXED = 13  # marker, age and the gaps around the instance column
+LINE_FIXED = 13  # marker, source, age and the gaps around the instance column
 
 
 def is_silenced(alert: Alert) -> bool:
@@ -64,8 +79,9 @@ def alert_line(alert: Alert, now: datetime, instance_width: int) -> Text:
         instance = instance[: instance_width - 1] + "…"
     text = Text(no_wrap=True, overflow="ellipsis", style="dim" if silenced else "")
     marker_style = "" if silenced else severity_style(alert.severity)
-    text.append("  ○ " if silenced else "  ● ", style=marker_style)
-    text.append(f"{alert_age(alert, now):>3}  {instance.ljust(instance_width)}  ")
+    text.append(" ○ " if silenced else " ● ", style=marker_style)
+    text.append_text(source_tag("AM"))
+    text.append(f" {alert_age(alert, now):>3} {instance.ljust(instance_width)}  ")
     if silenced:
         text.append("silenced ", style="italic")
     text.append(alert.summary)
@@ -85,11 +101,14 @@ def instance_width(instances: list[str], content_width: int) -> int:
 
 
 class AlertList(OptionList):
-    """Alerts under "SEVERITY · name (count)" headings; Enter posts AlertChosen."""
+    """Alerts under "SEVERITY · name (count)" headings, then CloudWatch alarms by state.
+
+    Enter posts AlertChosen (Alertmanager) or AlarmChosen (CloudWatch).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "select", "Details", id="alert.open", tooltip="Show the highlighted alert"
+            "enter", "select", "Open", id="alert.open", tooltip="Open the instance it concerns"
         ),
     ]
     DEFAULT_CSS = """
@@ -108,6 +127,9 @@ class AlertList(OptionList):
     )
     """The latest Alertmanager groups; an error reading keeps the last good list, marked stale."""
 
+    alarms: reactive[AlarmsReading | None] = reactive(None, init=False, repaint=False)
+    """The latest CloudWatch alarms (None: not asked yet); an error keeps the last good ones."""
+
     @dataclass
     class AlertHighlighted(Message):
         """The cursor is on a different alert (or the highlighted alert changed)."""
@@ -120,6 +142,18 @@ class AlertList(OptionList):
 
         alert: Alert
 
+    @dataclass
+    class AlarmHighlighted(Message):
+        """The cursor is on a CloudWatch alarm."""
+
+        alarm: CloudWatchAlarm
+
+    @dataclass
+    class AlarmChosen(Message):
+        """The user chose a CloudWatch alarm (Enter or click)."""
+
+        alarm: CloudWatchAlarm
+
     def __init__(
         self,
         *,
@@ -130,10 +164,12 @@ class AlertList(OptionList):
         super().__init__(id=id, classes=classes)
         self._clock = clock
         self._groups: tuple[AlertGroup, ...] = ()
-        self._alerts: list[Alert | None] = []  # one per option; None for headings and notes
+        self._alarms: tuple[CloudWatchAlarm, ...] = ()
+        self._entries: list[Entry | None] = []  # one per option; None for headings and notes
         self._keys: list[tuple[str, str, tuple[Span, ...]]] = []  # what is drawn, to skip redraws
-        self._good_at: datetime | None = None  # when the list on screen was fetched
-        self._announced: Alert | None = None  # the last alert sent in AlertHighlighted
+        self._good_at: datetime | None = None  # when the alerts on screen were fetched
+        self._alarms_good_at: datetime | None = None  # when the alarms on screen were fetched
+        self._announced: Entry | None = None  # the last entry sent in a Highlighted message
 
     @property
     def groups(self) -> tuple[AlertGroup, ...]:
@@ -141,83 +177,136 @@ class AlertList(OptionList):
         return self._groups
 
     @property
+    def shown_alarms(self) -> tuple[CloudWatchAlarm, ...]:
+        """The CloudWatch alarms on screen (the last good reading's)."""
+        return self._alarms
+
+    @property
     def firing_count(self) -> int:
-        """Alerts on screen that are not silenced or inhibited."""
-        return sum(not is_silenced(alert) for group in self._groups for alert in group.alerts)
+        """Alerts on screen that are not silenced or inhibited, plus alarms in ALARM."""
+        alerts = sum(not is_silenced(alert) for group in self._groups for alert in group.alerts)
+        return alerts + sum(alarm.firing for alarm in self._alarms)
+
+    def highlighted_entry(self) -> Entry | None:
+        index = self.highlighted
+        if index is None or index >= len(self._entries):
+            return None
+        return self._entries[index]
 
     def highlighted_alert(self) -> Alert | None:
-        index = self.highlighted
-        if index is None or index >= len(self._alerts):
-            return None
-        return self._alerts[index]
+        entry = self.highlighted_entry()
+        return entry if isinstance(entry, Alert) else None
+
+    def highlighted_alarm(self) -> CloudWatchAlarm | None:
+        entry = self.highlighted_entry()
+        return entry if isinstance(entry, CloudWatchAlarm) else None
 
     def on_mount(self) -> None:
         self.border_title = self.TITLE
         show_reading_state(self, self.reading, last_good_at=self._good_at, now=self._clock())
 
     def on_resize(self) -> None:
-        if self._groups:
-            self._show(self._groups)  # the instance column follows the width
+        if self._groups or self._alarms:
+            self._rebuild()  # the instance column follows the width
 
     def watch_reading(self, reading: Reading[tuple[AlertGroup, ...]] | None) -> None:
         if reading is not None and reading.value is not None:
             self._good_at = reading.fetched_at
-            self._show(reading.value)
-        elif reading is not None and reading.error is not None and self._good_at is None:
-            self._replace([None], [Text(str(reading.error), style="red")])
+            self._groups = reading.value
+        self._rebuild()
         show_reading_state(self, reading, last_good_at=self._good_at, now=self._clock())
-        title = f"{self.TITLE} · {self.firing_count} firing" if self._good_at else self.TITLE
+        self._retitle()
+
+    def watch_alarms(self, reading: AlarmsReading | None) -> None:
+        if reading is not None and reading.value is not None:
+            self._alarms_good_at = reading.fetched_at
+            self._alarms = reading.value
+        self._rebuild()
+        self._retitle()
+
+    def _retitle(self) -> None:
+        known = self._good_at is not None or self._alarms_good_at is not None
+        title = f"{self.TITLE} · {self.firing_count} firing" if known else self.TITLE
         if self.border_title != title:
             self.border_title = title
 
-    def _show(self, groups: tuple[AlertGroup, ...]) -> None:
-        self._groups = groups
-        if not groups:
-            self._replace([None], [Text("No active alerts.", style="dim")])
-            return
+    def _rebuild(self) -> None:
+        """Alertmanager's section, then CloudWatch's, swapped in as one list."""
         now = self._clock()
-        instances = [alert_instance(alert) for group in groups for alert in group.alerts]
-        width = instance_width(instances, self.scrollable_content_region.width)
-        alerts: list[Alert | None] = []
+        names = [alert_instance(a) for g in self._groups for a in g.alerts]
+        names += [alarm_instance(alarm) for alarm in self._alarms]
+        width = instance_width(names, self.scrollable_content_region.width)
+        entries: list[Entry | None] = []
         prompts: list[Text] = []
-        for group in groups:
-            alerts.append(None)
-            prompts.append(heading(group))
-            for alert in group.alerts:
-                alerts.append(alert)
-                prompts.append(alert_line(alert, now, width))
-        self._replace(alerts, prompts)
+        for entry, prompt in [*self._alert_rows(now, width), *self._alarm_rows(now, width)]:
+            entries.append(entry)
+            prompts.append(prompt)
+        self._replace(entries, prompts)
 
-    def _replace(self, alerts: list[Alert | None], prompts: list[Text]) -> None:
-        """Swap in new lines, keeping the highlighted alert; identical lines are not redrawn."""
-        kept, previous = self.highlighted_alert(), self.highlighted
+    def _alert_rows(self, now: datetime, width: int) -> list[tuple[Entry | None, Text]]:
+        reading = self.reading
+        if not self._groups:
+            if reading is not None and reading.error is not None and self._good_at is None:
+                return [(None, Text(str(reading.error), style="red"))]
+            if self._good_at is not None:
+                return [(None, Text("No active alerts.", style="dim"))]
+            return []
+        rows: list[tuple[Entry | None, Text]] = []
+        for group in self._groups:
+            rows.append((None, heading(group)))
+            rows.extend((alert, alert_line(alert, now, width)) for alert in group.alerts)
+        return rows
+
+    def _alarm_rows(self, now: datetime, width: int) -> list[tuple[Entry | None, Text]]:
+        rows: list[tuple[Entry | None, Text]] = []
+        reading = self.alarms
+        if reading is not None and reading.error is not None:
+            why = f"{reading.error.kind}: {reading.error.message}"
+            good_at = self._alarms_good_at  # stale for: from the good answer to the failure
+            age_s = None if good_at is None else (reading.fetched_at - good_at).total_seconds()
+            age = None if age_s is None else human_duration(max(1.0, age_s))
+            rows.append((None, alarms_problem(why, age)))
+        elif reading is not None and not self._alarms:
+            rows.append((None, Text("CLOUDWATCH · no metric alarms", style="dim")))
+        for state, members in by_state(self._alarms):
+            rows.append((None, alarm_heading(state, len(members))))
+            rows.extend((alarm, alarm_line(alarm, now, width)) for alarm in members)
+        return rows
+
+    def _replace(self, entries: list[Entry | None], prompts: list[Text]) -> None:
+        """Swap in new lines, keeping the highlighted entry; identical lines are not redrawn."""
+        kept, previous = self.highlighted_entry(), self.highlighted
         keys = [(str(p.style), p.plain, tuple(p.spans)) for p in prompts]
         if keys == self._keys:
-            self._alerts = alerts
+            self._entries = entries
             self._announce()
             return
-        self._alerts, self._keys = alerts, keys
-        options = [Option(p, disabled=a is None) for a, p in zip(alerts, prompts, strict=True)]
+        self._entries, self._keys = entries, keys
+        options = [Option(p, disabled=e is None) for e, p in zip(entries, prompts, strict=True)]
         self.set_options(options)
         self.highlighted = self._index_for(kept, previous)
 
-    def _index_for(self, kept: Alert | None, previous: int | None) -> int | None:
-        """The kept alert's new line; else the alert line nearest the old cursor; else first."""
-        lines = [index for index, alert in enumerate(self._alerts) if alert is not None]
+    def _index_for(self, kept: Entry | None, previous: int | None) -> int | None:
+        """The kept entry's new line; else the entry line nearest the old cursor; else first."""
+        lines = [index for index, entry in enumerate(self._entries) if entry is not None]
         if kept is not None:
             for index in lines:
-                alert = self._alerts[index]
-                if alert is not None and alert.fingerprint == kept.fingerprint:
+                entry = self._entries[index]
+                if entry is not None and entry_key(entry) == entry_key(kept):
                     return index
         if not lines:
             return None
         return min(lines, key=lambda index: abs(index - (previous or 0)))
 
     def _announce(self) -> None:
-        alert = self.highlighted_alert()
-        if alert is not None and alert != self._announced:
-            self._announced = alert
-            self.post_message(self.AlertHighlighted(alert))
+        entry = self.highlighted_entry()
+        if entry is None or entry == self._announced:
+            return
+        self._announced = entry
+        if isinstance(entry, Alert):
+            self.post_message(self.AlertHighlighted(entry))
+        else:
+            self.post_message(self.AlarmHighlighted(entry))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -226,6 +315,13 @@ class AlertList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         index = event.option_index
-        alert = self._alerts[index] if index < len(self._alerts) else None
-        if alert is not None:
-            self.post_message(self.AlertChosen(alert))
+        entry = self._entries[index] if index < len(self._entries) else None
+        if isinstance(entry, Alert):
+            self.post_message(self.AlertChosen(entry))
+        elif isinstance(entry, CloudWatchAlarm):
+            self.post_message(self.AlarmChosen(entry))
+
+
+def entry_key(entry: Entry) -> str:
+    """What identifies a row across polls: the alert's fingerprint, or the alarm's name."""
+    return entry.fingerprint if isinstance(entry, Alert) else f"cloudwatch:{entry.name}"

@@ -22,7 +22,7 @@ from widgets.reading_view import STATE_CLASSES, Clock, show_reading_state, utcno
 
 MAX_SERIES = 6
 COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "red")
-HIDDEN_LABELS = ("__name__",)
+HIDDEN_LABELS = ("__name__", "unit")  # the unit shows in the figures
 
 
 def same_series(old: tuple[Series, ...] | None, new: tuple[Series, ...]) -> bool:
@@ -43,7 +43,7 @@ def _same_points(old: Series, new: Series) -> bool:
 
 def series_label(series: Series) -> str:
     """The series' label values, 'db1:9104 · mysql'; '{}' for an aggregate without labels."""
-    values = [value for name, value in series.labels if name not in HIDDEN_LABELS]
+    values = [value for name, value in series.labels if name not in HIDDEN_LABELS and value]
     return " · ".join(values) if values else "{}"
 
 
@@ -83,6 +83,7 @@ class MetricChart(Widget):
         title: str = "",
         *,
         unit: str = "",
+        time_format: str = "%H:%M",
         clock: Clock = utcnow,
         id: str | None = None,  # noqa: A002 - Textual's name
         classes: str | None = None,
@@ -92,9 +93,10 @@ class MetricChart(Widget):
             self.border_title = title
         self.set_reactive(MetricChart.unit, unit)
         self._clock = clock
+        self._time_format = time_format  # the x axis' ends ("%a %m-%d" for a daily chart)
         self._series: tuple[Series, ...] | None = None  # drawn; None until a good reading
         self._good_at: datetime | None = None
-        self._note = Text("waiting for Prometheus…", style="dim")  # shown without series
+        self._note = Text("waiting for data…", style="dim")  # shown without series
 
     def on_mount(self) -> None:
         show_reading_state(self, self.reading, last_good_at=self._good_at, now=self._clock())
@@ -177,7 +179,7 @@ class MetricChart(Widget):
         return sparkline(columns, low, high)
 
     def _axis(self, span: tuple[datetime, datetime], width: int) -> Text:
-        start = f"{span[0].astimezone(UTC):%H:%M}"
-        end = f"{span[1].astimezone(UTC):%H:%M} UTC"
+        start = span[0].astimezone(UTC).strftime(self._time_format)
+        end = span[1].astimezone(UTC).strftime(self._time_format) + " UTC"
         gap = max(1, width - len(start) - len(end))
         return Text(f"{start}{' ' * gap}{end}", style="dim")

@@ -1,12 +1,36 @@
-"""StatusBar: profile, refresh state, last update and the sources that are failing."""
+"""StatusBar: profile, refresh state, firing count, paid AWS calls, and failing sources.
+
+One line at the bottom of every screen. When the terminal is too narrow for everything, the
+least useful parts go first (the update time, then the counts), never the profile, the
+firing count, the failing sources or the paid-call counter.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
+
+from console.data.aws_models import PaidCalls
+
+Part = tuple[int, str, str]
+"""(priority: lower is dropped first, text, style) of one piece of the bar."""
+
+
+def paid_label(paid: PaidCalls) -> str:
+    """`AWS $0.02 · 2 calls`: today's paid Cost Explorer calls (every console process)."""
+    calls = "call" if paid.today_calls == 1 else "calls"
+    return f"AWS ${paid.today_usd:.2f} · {paid.today_calls} {calls}"
+
+
+def paid_style(paid: PaidCalls) -> str:
+    """Plain under 80% of the daily budget, yellow above, red once it refuses."""
+    if paid.budget_usd <= 0 or paid.remaining_usd <= 0:
+        return "bold red"
+    return "yellow" if paid.today_usd >= 0.8 * paid.budget_usd else ""
 
 
 class StatusBar(Static):
@@ -22,24 +46,41 @@ class StatusBar(Static):
     counts: reactive[str] = reactive("")
     failing: reactive[tuple[str, ...]] = reactive(())
     firing: reactive[int] = reactive(0)
+    paid: reactive[PaidCalls | None] = reactive(None)
+    """The paid AWS call counter (None until it is first read)."""
 
     def touch(self) -> None:
         """Mark the data as updated now."""
         self.updated_at = datetime.now(UTC).astimezone()
 
-    def render(self) -> Text:
-        text = Text()
+    def parts(self) -> list[Part]:
+        """Every piece of the bar, in display order, with its priority."""
         style = "bold white on red" if self.profile == "production" else "bold black on cyan"
-        text.append(f" {self.profile} ", style=style)
-        text.append(
-            "  paused" if self.paused else "  live", style="yellow" if self.paused else "green"
+        parts: list[Part] = [(9, f" {self.profile} ", style)]
+        parts.append(
+            (8, "  paused", "yellow") if self.paused else (8, "  live", "green"),
         )
         if self.updated_at is not None:
-            text.append(f"  updated {self.updated_at:%H:%M:%S}")
+            parts.append((1, f"  updated {self.updated_at:%H:%M:%S}", ""))
         if self.firing:
-            text.append(f"  ▲ {self.firing} firing (a)", style="bold red")
+            parts.append((7, f"  ▲ {self.firing} firing (a)", "bold red"))
+        if self.paid is not None:
+            parts.append((5, f"  {paid_label(self.paid)} ($)", paid_style(self.paid)))
         if self.counts:
-            text.append(f"  {self.counts}")
+            parts.append((2, f"  {self.counts}", ""))
         if self.failing:
-            text.append("  failing: " + ", ".join(self.failing), style="bold red")
+            parts.append((6, "  failing: " + ", ".join(self.failing), "bold red"))
+        return parts
+
+    def render(self) -> Text:
+        parts = self.parts()
+        room = self.content_region.width or 10_000  # not laid out yet: everything
+        for priority in sorted({p for p, _, _ in parts}):
+            if sum(cell_len(text) for _, text, _ in parts) <= room:
+                break
+            if priority < 5:
+                parts = [part for part in parts if part[0] != priority]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for _, piece, style in parts:
+            text.append(piece, style=style)
         return text

@@ -1,8 +1,12 @@
-"""AlertsScreen: Alertmanager's alerts by severity and name; Enter jumps to the instance.
+"""AlertsScreen: Alertmanager's alerts and CloudWatch's alarms; Enter jumps to the instance.
 
 The alert's labels are matched to the inventory (by name, else by endpoint) and the instance
 opens on the tab that shows the alert's cause: processes for connections, long queries and
-locks; top queries for slow statements; the overview otherwise.
+locks; top queries for slow statements; the overview otherwise. A CloudWatch alarm opens the
+instance its dimensions name on the Metrics tab (its CloudWatch charts).
+
+Alertmanager is polled here every refresh_s; the alarms are the App's (asked every
+fleet_refresh_s, since each is an AWS request), followed as they change; `r` asks both now.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from textual.containers import Horizontal
 from textual.widgets import Footer
 
 from console.config import Settings
+from console.data.aws_models import CloudWatchAlarm
 from console.data.layer import DataLayer
-from console.data.models import Alert
+from console.data.models import Alert, Reading
 from console.inventory import Fleet
 from console.screens.messages import OpenInstance
 from console.screens.polling import PollingScreen
+from console.screens.shared_polls import SharedPolls
 from console.screens.status import bind_status_bar
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
@@ -66,8 +72,21 @@ class AlertsScreen(PollingScreen):
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
-        self.query_one(AlertList).focus()
+        alerts = self.query_one(AlertList)
+        alerts.focus()
+
+        def follow(reading: Reading[tuple[CloudWatchAlarm, ...]] | None) -> None:
+            if reading is not None:
+                alerts.alarms = reading
+
+        self.watch(self.app, "alarms", follow)
         self.poll()
+
+    def action_refresh(self) -> None:
+        super().action_refresh()
+        polls = getattr(self.app, "polls", None)
+        if isinstance(polls, SharedPolls):
+            polls.wake_aws()
 
     @work(exclusive=True, group="alerts", exit_on_error=False)
     async def poll(self) -> None:
@@ -87,6 +106,20 @@ class AlertsScreen(PollingScreen):
     @on(AlertList.AlertHighlighted)
     def show_alert(self, message: AlertList.AlertHighlighted) -> None:
         self.query_one(AlertDetail).alert = message.alert
+
+    @on(AlertList.AlarmHighlighted)
+    def show_alarm(self, message: AlertList.AlarmHighlighted) -> None:
+        self.query_one(AlertDetail).alert = message.alarm
+
+    @on(AlertList.AlarmChosen)
+    def jump_to_alarm(self, message: AlertList.AlarmChosen) -> None:
+        alarm = message.alarm
+        instance = self.fleet.by_name(alarm.instance) if alarm.instance else None
+        if instance is None:
+            where = alarm.instance or ", ".join(f"{k}={v}" for k, v in alarm.dimensions)
+            self.notify(f"no inventory instance matches {where or alarm.name}", severity="warning")
+            return
+        self.post_message(OpenInstance(instance, "metrics"))
 
     @on(AlertList.AlertChosen)
     def jump(self, message: AlertList.AlertChosen) -> None:

@@ -53,7 +53,8 @@ def render_json(report: CostReport, calls: PaidCalls) -> str:
     return json.dumps(record(report, calls), indent=2)
 
 
-def _share_rows(lines: tuple[CostLine, ...], total: float) -> list[list[str]]:
+def share_rows(lines: tuple[CostLine, ...], total: float) -> list[list[str]]:
+    """[key, cost, share of `total`] per line (the cost screen's tables use these too)."""
     return [
         [line.key, money(line.amount), f"{line.amount / total:.0%}" if total else "-"]
         for line in lines
@@ -83,12 +84,12 @@ def render_text(report: CostReport, calls: PaidCalls) -> list[str]:
         f"   trend {sparkline(amounts, min(amounts, default=0), max(amounts, default=0))}",
         "",
         *text_table(
-            ["SERVICE", "COST", "SHARE"], _share_rows(report.by_service, report.window_total)
+            ["SERVICE", "COST", "SHARE"], share_rows(report.by_service, report.window_total)
         ),
         "",
         *text_table(
             [f"USAGE TYPE (top {TOP_USAGE_TYPES})", "COST", "SHARE"],
-            _share_rows(report.by_usage_type[:TOP_USAGE_TYPES], report.window_total),
+            share_rows(report.by_usage_type[:TOP_USAGE_TYPES], report.window_total),
         ),
         "",
         "Daily:",

@@ -44,13 +44,13 @@ async def test_alert_lines_show_marker_age_instance_and_summary() -> None:
     async with app.run_test(size=(160, 40)):
         shown = lines(app.query_one(AlertList))
         firing, silenced = shown[1], shown[2]
-        assert firing.startswith("  ● 12m  luckyus-dify:6379  ")
+        assert firing.startswith(" ● AM 12m luckyus-dify:6379  ")
         assert firing.endswith("  luckyus-dify has not answered for 12 minutes")
         assert "silenced" not in firing
-        assert silenced.startswith("  ○  3h  aws-luckyus-devops-rw:3306  ")
+        assert silenced.startswith(" ○ AM  3h aws-luckyus-devops-rw:3306  ")
         assert silenced.endswith("  silenced devops primary unreachable")
-        assert shown[4].startswith("  ● 45s  aws-luckyus-salesorder-ro:3306  ")
-        assert shown[-1].startswith("  ●  2d  aws-luckyus-dify-rw:5432  ")
+        assert shown[4].startswith(" ● AM 45s aws-luckyus-salesorder-ro:3306  ")
+        assert shown[-1].startswith(" ● AM  2d aws-luckyus-dify-rw:5432  ")
 
 
 async def test_a_narrow_list_cuts_the_summary_before_the_instance() -> None:

@@ -1,0 +1,117 @@
+"""CostScreen (`$` from anywhere): AWS spend from Cost Explorer, one paid call at most per window.
+
+Nothing here runs on a timer: Cost Explorer costs $0.01 a request. The report is asked on
+open, on `r` and when the window changes (`-`/`+` step through DAY_STEPS, debounced so a few
+presses make one request); each goes through the data layer's disk cache, so the screen says
+whether it was answered "from cache" or cost "1 paid call", and the App's status bar counter
+follows. Past the daily budget the data layer refuses, and the screen says so in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from console.config import Settings
+from console.data.aws_models import PaidCalls
+from console.data.layer import DataLayer
+from console.screens.status import bind_status_bar
+from widgets.cost_view import CostView
+from widgets.status_bar import StatusBar
+
+DAY_STEPS = (1, 3, 7, 14, 30, 60, 90)
+DEFAULT_DAYS = 7
+DEBOUNCE_S = 0.6  # the window keys wait this long for another press before asking
+
+
+@dataclass
+class PaidCallsChanged(Message):
+    """The paid-call counter after a Cost Explorer request (for every status bar)."""
+
+    calls: PaidCalls
+
+
+def outcome_of(before: PaidCalls | None, after: PaidCalls, answered: bool, cached: bool) -> str:
+    """What one refresh cost, in words: "from cache", "1 paid call", "refused"…"""
+    made = after.session_calls - (before.session_calls if before else 0)
+    if not answered:
+        return f"failed after {made} paid call(s)" if made else "refused or failed, no call"
+    if cached and made == 0:
+        return "from cache"
+    return "1 paid call" if made == 1 else f"{made} paid calls"
+
+
+def next_days(days: int, step: int) -> int:
+    """The window after pressing `+` (step 1) or `-` (step -1)."""
+    index = min(range(len(DAY_STEPS)), key=lambda i: abs(DAY_STEPS[i] - days))
+    return DAY_STEPS[max(0, min(len(DAY_STEPS) - 1, index + step))]
+
+
+class CostScreen(Screen[None]):
+    """Month to date, the last N days by service and usage type, the daily trend, the counter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="cost.back"),
+        Binding("r", "refresh", "Refresh (cached)", id="cost.refresh"),
+        Binding("minus", "days(-1)", "Fewer days", id="cost.fewer"),
+        Binding("plus,equals_sign", "days(1)", "More days", id="cost.more"),
+    ]
+
+    def __init__(self, data: DataLayer, settings: Settings, days: int = DEFAULT_DAYS) -> None:
+        super().__init__()
+        self.data = data
+        self.settings = settings
+        self.days = days
+        self.answers = 0  # refreshes completed (answered, refused or failed)
+
+    def compose(self) -> ComposeResult:
+        yield CostView(id="cost")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        bind_status_bar(self, self.settings)
+        self.query_one(CostView).days = self.days
+        self.query_one("#by-service", DataTable).focus()
+        self.fetch()
+
+    @work(exclusive=True, group="cost", exit_on_error=False)
+    async def fetch(self, delay_s: float = 0.0) -> None:
+        """Ask for the report (through the cache), after `delay_s` unless another key comes."""
+        if delay_s:
+            await asyncio.sleep(delay_s)
+        view = self.query_one(CostView)
+        before = view.paid or await self.data.paid_calls()
+        reading = await self.data.cost_report(self.days)
+        after = await self.data.paid_calls()
+        cached = reading.value is not None and reading.value.from_cache
+        view.outcome = outcome_of(before, after, reading.value is not None, cached)
+        view.reading = reading
+        view.paid = after
+        self.answers += 1
+        self.post_message(PaidCallsChanged(after))
+        status = self.query_one(StatusBar)
+        status.failing = (f"aws {reading.error.kind}",) if reading.error else ()
+        if reading.error is None:
+            status.touch()
+        self.notify(f"Cost Explorer: {view.outcome}", title="Cost", timeout=3)
+
+    def action_refresh(self) -> None:
+        self.fetch()
+
+    def action_days(self, step: int) -> None:
+        self.days = next_days(self.days, step)
+        self.query_one(CostView).days = self.days
+        self.fetch(DEBOUNCE_S)
+
+    def has_data(self) -> bool:
+        """A report (or its refusal) has arrived (for headless screenshots and tests)."""
+        return self.answers > 0
