@@ -7,7 +7,8 @@ one big key of each type plus a stream), then runs in the same process: `redis-c
 budget. Reports wall times, whether the same biggest keys are found (per type: by length for
 bigkeys, by memory for memkeys), and the ops/s the server saw from our scan (INFO commandstats
 deltas over the scan's wall time, and instantaneous_ops_per_sec sampled during it) against the
-budget. Run: `.venv/bin/python bench/redis_audit.py [--keys N] [--ops-budget N]`.
+budget, and whether our key and no-TTL counts equal the server's own (INFO keyspace).
+Run: `.venv/bin/python bench/redis_audit.py [--keys N] [--ops-budget N]`.
 """
 
 from __future__ import annotations
@@ -117,14 +118,19 @@ async def _watch(server: Server, seen: list[int], stop: asyncio.Event) -> None:
         await client.aclose()
 
 
-async def audit(server: Server, options: AuditOptions) -> tuple[float, RedisAudit, int, list[int]]:
-    """Wall time, the audit, the commands the server counted from it, ops/s samples."""
+Measured = tuple[float, RedisAudit, int, list[int], tuple[int, int]]
+
+
+async def audit(server: Server, options: AuditOptions) -> Measured:
+    """Wall time, the audit, the commands the server counted from it, ops/s samples, and the
+    server's own (keys, keys without TTL)."""
     data = DataLayer(load_settings(ROOT / "config.toml", "lab"))
     admin = server.admin()
     seen: list[int] = []
     stop = asyncio.Event()
     try:
         await asyncio.sleep(2)  # instantaneous_ops_per_sec averages ~1.6 s: forget redis-cli's
+        db0 = (await admin.info("keyspace"))["db0"]
         before = await command_calls(admin)
         watcher = asyncio.create_task(_watch(server, seen, stop))
         started = time.perf_counter()
@@ -140,7 +146,7 @@ async def audit(server: Server, options: AuditOptions) -> tuple[float, RedisAudi
         raise SystemExit(f"audit failed: {reading.error}")
     skip = {"auth", "hello", "client|setname", "client|setinfo", "info"}
     counted = sum(after[n] - before.get(n, 0) for n in after if n not in skip)
-    return elapsed, reading.value.audit, counted, seen
+    return elapsed, reading.value.audit, counted, seen, (db0["keys"], db0["keys"] - db0["expires"])
 
 
 def compare(name: str, theirs: dict[str, tuple[str, int]], ours: dict[str, str]) -> bool:
@@ -162,7 +168,7 @@ async def main(keys: int, budget: float) -> int:
             big_s, bigkeys = redis_cli(server, "--bigkeys")
             mem_s, memkeys = redis_cli(server, "--memkeys")
             options = AuditOptions(count=1000, time_budget_s=3600, ops_budget=budget)
-            ours_s, result, counted, seen = await audit(server, options)
+            ours_s, result, counted, seen, (keys_held, no_ttl_held) = await audit(server, options)
         finally:
             server.stop()
     by_size = {k.type: k.key for k in reversed(result.biggest_by_size)}  # biggest first per type
@@ -172,6 +178,9 @@ async def main(keys: int, budget: float) -> int:
     print(f"our audit: {ours_s:.1f}s, {result.scanned} keys, complete={result.complete}, "
           f"{result.keys_without_ttl} without TTL, {len(result.prefixes)} prefixes")  # fmt: skip
     same = compare("bigkeys", bigkeys, by_size) & compare("memkeys", memkeys, by_memory)
+    exact = (result.scanned, result.keys_without_ttl) == (keys_held, no_ttl_held)
+    print(f"  counts    ours {result.scanned} keys, {result.keys_without_ttl} without TTL; "
+          f"the server's INFO keyspace {keys_held}, {no_ttl_held}")  # fmt: skip
     rate = counted / ours_s
     peak = max(seen, default=0)
     print(
@@ -180,10 +189,11 @@ async def main(keys: int, budget: float) -> int:
     )
     within = rate <= budget
     faster = ours_s <= big_s + mem_s
-    print(f"targets: same biggest keys {'met' if same else 'MISSED'}; no more time than "
+    print(f"targets: same biggest keys {'met' if same else 'MISSED'}; same counts "
+          f"{'met' if exact else 'MISSED'}; no more time than "
           f"--bigkeys + --memkeys {'met' if faster else 'MISSED'}; under the ops budget "
           f"{'met' if within else 'MISSED'}")  # fmt: skip
-    return 0 if same and within and faster else 1
+    return 0 if same and exact and within and faster else 1
 
 
 if __name__ == "__main__":

@@ -77,17 +77,23 @@ def _is_id(segment: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _masked(head: str) -> str:
-    return mask_text(head)
+def _prefix_of_head(head: str) -> str:
+    return mask_text(":".join("*" if _is_id(part) else part for part in head.split(":")))
 
 
 def prefix_of(key: str) -> str:
     """`isales:market:member:17:coupons` -> `isales:market:member:*`: up to the last `:`, ids as
-    `*` (digits, hex, uuids), then masked, so prefixes group like keys and never show PII."""
+    `*` (digits, hex, uuids), then masked, so prefixes group like keys and never show PII.
+    Cached by the part before the last `:` (most keys share it with many others)."""
     head, colon, _ = key.rpartition(":")
-    if not colon:
-        return NO_PREFIX
-    return _masked(":".join("*" if _is_id(part) else part for part in head.split(":")))
+    return _prefix_of_head(head) if colon else NO_PREFIX
+
+
+def shape_of(key: str) -> str:
+    """The key's prefix and its last segment, ids as `*` (`isales:market:member:*:coupons`): keys
+    of one shape nearly always have one type, so the scan guesses a key's type from its shape."""
+    tail = key.rpartition(":")[2]
+    return f"{prefix_of(key)}:{'*' if _is_id(tail) else tail}"
 
 
 def shown_key(key: str) -> str:
@@ -134,44 +140,48 @@ class TtlAudit:
 
     def add(self, fact: KeyFact) -> None:
         """Count one key under its prefix and rank it."""
+        self.add_key(fact.key, fact.type, fact.ttl_ms, fact.size, fact.memory, fact.sampled)
+
+    def add_key(
+        self, key: str, kind: str, ttl_ms: int, size: int | None, memory: int | None,
+        sampled: bool,
+    ) -> None:  # fmt: skip
+        """`add` without a KeyFact: the scan calls this once per key (a million times)."""
         self.scanned += 1
-        name = prefix_of(fact.key)
+        name = prefix_of(key)
         state = self.prefixes.get(name)
         if state is None:
             name = name if len(self.prefixes) < MAX_PREFIXES else OTHER_PREFIXES
             state = self.prefixes.setdefault(name, _Prefix())
         state.keys += 1
-        if fact.ttl_ms < 0:
+        if ttl_ms < 0:
             state.no_ttl += 1
             self.no_ttl_total += 1
             if len(self.no_ttl_keys) < self.plan_limit:
-                self.no_ttl_keys.append(fact.key)
-        if fact.memory is not None:
-            self._measured(state, fact)
-        if fact.size is not None:
-            self._rank(self.by_size, fact.type, fact.size, fact)
-        if fact.memory is not None:
-            self._rank(self.by_memory, fact.type, fact.memory, fact)
-
-    def _measured(self, state: _Prefix, fact: KeyFact) -> None:
-        memory = fact.memory or 0
-        state.measured_keys += 1
-        state.measured_bytes += memory
-        if fact.sampled:
-            state.sampled_keys += 1
-            state.sampled_bytes += memory
-        if memory > state.biggest_memory:
-            state.biggest_memory, state.biggest_key = memory, shown_key(fact.key)
+                self.no_ttl_keys.append(key)
+        if size is not None:
+            self._rank(self.by_size, size, (kind, key, size, memory, ttl_ms))
+        if memory is not None:
+            state.measured_keys += 1
+            state.measured_bytes += memory
+            if sampled:
+                state.sampled_keys += 1
+                state.sampled_bytes += memory
+            if memory > state.biggest_memory:
+                state.biggest_memory, state.biggest_key = memory, shown_key(key)
+            self._rank(self.by_memory, memory, (kind, key, size, memory, ttl_ms))
 
     def _rank(
-        self, table: dict[str, list[Entry]], kind: str, value: int,
-        fact: KeyFact,
+        self, table: dict[str, list[Entry]], value: int,
+        fact: tuple[str, str, int | None, int | None, int],
     ) -> None:  # fmt: skip
-        heap = table.setdefault(kind, [])
+        kind, key, size, memory, ttl_ms = fact
+        heap = table.get(kind)
+        if heap is None:
+            heap = table[kind] = []
         if len(heap) >= self.top and value <= heap[0][0]:
             return
-        entry = (value, shown_key(fact.key), fact.size or 0, -1 if fact.memory is None
-                 else fact.memory, fact.ttl_ms)  # fmt: skip
+        entry = (value, shown_key(key), size or 0, -1 if memory is None else memory, ttl_ms)
         if len(heap) < self.top:
             heapq.heappush(heap, entry)
         else:

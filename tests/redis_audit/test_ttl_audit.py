@@ -6,6 +6,7 @@ import pytest
 
 from console.analysis.ttl_audit import (
     NO_PREFIX,
+    STATE_VERSION,
     KeyFact,
     TtlAudit,
     expire_seconds,
@@ -72,7 +73,9 @@ def test_state_round_trips_for_resume() -> None:
     assert again.no_ttl_keys == ["a:0", "a:1"] and again.no_ttl_total == 5
     assert (again.scanned, again.commands, again.runs, again.top) == (5, 42, 1, 3)
     with pytest.raises(ValueError, match="not an audit state"):
-        TtlAudit.from_json('{"version": 1}')
+        TtlAudit.from_json(f'{{"version": {STATE_VERSION}}}')
+    with pytest.raises(ValueError, match="state version 0"):
+        TtlAudit.from_json('{"version": 0}')
 
 
 def test_plan_commands_are_writes_with_masked_display() -> None:
