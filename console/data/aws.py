@@ -8,7 +8,9 @@ standard credential chain and the configured region. The AWS sources (`aws_disco
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -52,23 +54,35 @@ class AwsClients:
         self._test_credentials = test_credentials
         self._session: Any = None
         self._config: Any = None
+        self._creating = asyncio.Lock()
 
-    def client(self, service: str) -> Any:
-        """An async client context manager (`async with aws.client("rds") as rds:`)."""
+    @asynccontextmanager
+    async def client(self, service: str) -> AsyncIterator[Any]:
+        """An async client (`async with aws.client("rds") as rds:`); the first one imports
+        aioboto3 in a worker thread, so the event loop never waits on the import."""
         if self._session is None:
-            import aioboto3
-            from botocore.config import Config  # type: ignore[import-untyped]
+            async with self._creating:
+                if self._session is None:
+                    self._session, self._config = await asyncio.to_thread(self._new_session)
+        async with self._session.client(
+            service, endpoint_url=self.endpoint_url, config=self._config
+        ) as client:
+            yield client
 
-            keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-            self._session = aioboto3.Session(
-                region_name=self.region, **(keys if self._test_credentials else {})
-            )
-            self._config = Config(
-                connect_timeout=self._connect_timeout_s,
-                read_timeout=self._read_timeout_s,
-                retries={"total_max_attempts": 2, "mode": "standard"},
-            )
-        return self._session.client(service, endpoint_url=self.endpoint_url, config=self._config)
+    def _new_session(self) -> tuple[Any, Any]:
+        import aioboto3
+        from botocore.config import Config  # type: ignore[import-untyped]
+
+        keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        session = aioboto3.Session(
+            region_name=self.region, **(keys if self._test_credentials else {})
+        )
+        config = Config(
+            connect_timeout=self._connect_timeout_s,
+            read_timeout=self._read_timeout_s,
+            retries={"total_max_attempts": 2, "mode": "standard"},
+        )
+        return session, config
 
     async def secret_value(self, secret_id: str) -> str:
         """A Secrets Manager secret's string value."""
