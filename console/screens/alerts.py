@@ -24,6 +24,7 @@ from console.data.aws_models import CloudWatchAlarm
 from console.data.layer import DataLayer
 from console.data.models import Alert, Reading
 from console.inventory import Fleet
+from console.screens.investigate import investigate_from
 from console.screens.messages import OpenInstance
 from console.screens.polling import PollingScreen
 from console.screens.shared_polls import SharedPolls
@@ -54,6 +55,7 @@ class AlertsScreen(PollingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="alerts.back"),
         Binding("r", "refresh", "Refresh", id="alerts.refresh"),
+        Binding("i", "investigate", "Investigate", id="alerts.investigate"),
     ]
 
     def __init__(self, data: DataLayer, settings: Settings, fleet: Fleet) -> None:
@@ -102,6 +104,19 @@ class AlertsScreen(PollingScreen):
     def has_data(self) -> bool:
         """Alertmanager has answered once (for headless screenshots)."""
         return self.loaded
+
+    def action_investigate(self) -> None:
+        listing = self.query_one(AlertList)
+        alert, alarm = listing.highlighted_alert(), listing.highlighted_alarm()
+        key = alert.fingerprint if alert is not None else alarm.name if alarm else None
+        if key is None:
+            self.notify("highlight an alert first", title="Investigate")
+            return
+        self.investigate(key)
+
+    @work(group="investigate", exit_on_error=False)
+    async def investigate(self, alert_key: str) -> None:
+        await investigate_from(self, self.data, alert_key=alert_key)
 
     @on(AlertList.AlertHighlighted)
     def show_alert(self, message: AlertList.AlertHighlighted) -> None:

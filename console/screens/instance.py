@@ -20,6 +20,7 @@ from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
+from console.screens.investigate import investigate_from
 from console.screens.keys_pane import KeysPane
 from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
@@ -59,6 +60,7 @@ class InstanceScreen(PollingScreen):
         Binding("slash", "filter", "Filter", id="instance.filter"),
         Binding("r", "refresh", "Refresh", id="instance.refresh"),
         Binding("p", "pause", "Pause", id="instance.pause"),
+        Binding("i", "investigate", "Investigate", id="instance.investigate"),
     ]
 
     def __init__(
@@ -206,6 +208,11 @@ class InstanceScreen(PollingScreen):
         process = table.highlighted_process()
         if process is not None and process.id == message.process_id:
             self.app.push_screen(ProcessDetailScreen(self.data, self.instance, process))
+
+    @work(group="investigate", exit_on_error=False)
+    async def action_investigate(self) -> None:
+        """Gather this instance's evidence into a bundle (the `investigate` verb's)."""
+        await investigate_from(self, self.data, instance_name=self.instance.name)
 
     @on(KillRequested)
     def kill_requested(self, message: KillRequested) -> None:

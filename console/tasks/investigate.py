@@ -1,10 +1,8 @@
 """`opsconsole investigate`: gather the evidence about an alerting instance into one bundle.
 
-From an Alertmanager alert (`--alert FINGERPRINT`) or an instance (`--instance NAME`): every
-source at once (the instance's metrics over the window, sessions, lock chains, top statements
-or Redis INFO, SLOWLOG, clients, memory and a key sample), the findings that name the cause,
-and screenshots of the instance's panes, written as one folder under the output directory.
-Prints the folder and the findings; exit 1 when a finding is a warning or critical.
+From an Alertmanager alert or CloudWatch alarm (`--alert FINGERPRINT`) or an instance
+(`--instance NAME`), through `console.investigation.investigate`. Prints the bundle folder and
+the findings; exit 1 when a finding is a warning or critical, 2 for bad input.
 """
 
 from __future__ import annotations
@@ -13,40 +11,14 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from console.config import Settings
-    from console.data.layer import DataLayer
-    from console.data.models import Alert
-    from console.inventory import Instance
-    from console.verbs.investigation import Screenshot
 
 HELP = "gather an alert's or an instance's evidence into a bundle, with findings"
-PANES = ("overview", "processes", "queries", "metrics")
-SCREEN_SIZE = "160x50"
-SCREEN_TIMEOUT_S = 60.0
-SCREEN_CONCURRENCY = 2
-"""Panes captured at once: each is a Textual app in a child process (about 1 s of CPU)."""
-
-
-class UsageError(Exception):
-    """Bad input (unknown instance or alert): one line on stderr, exit 2."""
-
-
-class SourceFailedError(Exception):
-    """A source the verb cannot do without (Alertmanager for --alert): exit 1."""
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    instance: Instance
-    alert: Alert | None
-    related: tuple[Alert, ...]
-    notes: tuple[str, ...]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     from console.analysis.evidence import parse_window
+    from console.investigation import SourceFailedError, UsageError
 
     try:
         window = parse_window(args.window)
@@ -82,137 +55,22 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _investigate(settings: Settings, args: argparse.Namespace, window: timedelta) -> int:
-    from console.analysis.findings import analyse, needs_attention
-    from console.data.evidence import gather_evidence
     from console.data.layer import DataLayer
-    from console.verbs.investigation import bundle_name, render_findings, write_bundle
+    from console.investigation import investigate
+    from console.verbs.investigation import render_findings
 
     data = DataLayer(settings)
     try:
-        target = await _target(data, args)
-        end = datetime.now(UTC)
-        base = Path(args.output) if args.output else settings.output_dir / "investigations"
-        folder = _free(base.resolve() / bundle_name(target.instance.name, end))
-        slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
-        shots = (
-            []
-            if args.no_screens
-            else [_screenshot(settings, target, p, folder, slots) for p in PANES]
-        )
-        gathering = gather_evidence(
+        found = await investigate(
             data,
-            target.instance,
             window,
-            end,
-            alert=target.alert,
-            related=target.related,
-            notes=target.notes,
+            alert_key=args.alert,
+            instance_name=args.instance,
+            output=Path(args.output) if args.output else None,
+            screens=not args.no_screens,
         )
-        evidence, screens = await asyncio.gather(gathering, asyncio.gather(*shots))
     finally:
         await data.close()
-    findings = analyse(evidence)
-    await asyncio.to_thread(write_bundle, folder, evidence, findings, screens)
-    print(folder)
-    print("\n".join(render_findings(findings)))
-    return 1 if needs_attention(findings) else 0
-
-
-async def _target(data: DataLayer, args: argparse.Namespace) -> Target:
-    """The instance to investigate, its alert and the other alerts that name it.
-
-    Alerts are Alertmanager's and the firing CloudWatch alarms (`--alert` takes either's
-    fingerprint, or an alarm's name).
-    """
-    from console.analysis.evidence import alert_target, alerts_matching, related_alerts
-
-    fleet, (alerts, notes) = await asyncio.gather(data.fleet(), _alerts(data, args))
-    notes = [fleet.discovery_error, *notes] if fleet.discovery_error else notes
-    alert: Alert | None = None
-    if args.alert is not None:
-        matches = alerts_matching(alerts, args.alert) or tuple(
-            a for a in alerts if a.name == args.alert and a.label("source") == "cloudwatch"
-        )
-        if len(matches) != 1:
-            found = "no alert" if not matches else f"{len(matches)} alerts"
-            raise UsageError(
-                f"{found} with fingerprint {args.alert!r} in Alertmanager or CloudWatch "
-                f"({len(alerts)} alerts)"
-            )
-        alert = matches[0]
-        instance, note = alert_target(alert, fleet)
-        if instance is None:
-            labels = ", ".join(f"{k}={v}" for k, v in alert.labels)
-            raise UsageError(f"alert {alert.name} names no instance of the inventory ({labels})")
-        notes += [note] if note else []
-    else:
-        instance = fleet.by_name(args.instance)
-        if instance is None:
-            raise UsageError(f"no instance named {args.instance!r} (see `opsconsole inventory`)")
-    related = tuple(a for a in related_alerts(alerts, fleet, instance) if a != alert)
-    return Target(instance, alert, related, tuple(notes))
-
-
-async def _alerts(data: DataLayer, args: argparse.Namespace) -> tuple[tuple[Alert, ...], list[str]]:
-    """Alertmanager's alerts and the firing CloudWatch alarms (as alerts), with what failed."""
-    from console.analysis.evidence import alarm_as_alert
-    from console.data.evidence import bounded
-
-    limit_s = data.settings.timeouts.http_s + data.settings.timeouts.connect_s
-    manager, cloudwatch = await asyncio.gather(
-        bounded("alertmanager", "alertmanager", limit_s, lambda: data.alertmanager.alerts()),
-        bounded("cloudwatch", "aws", limit_s, lambda: data.cloudwatch_alarms("ALARM")),
-    )
-    if manager.error is not None and args.alert is not None and cloudwatch.error is not None:
-        raise SourceFailedError(f"Alertmanager: {manager.error.kind}: {manager.error.message}")
-    notes = [
-        f"alerts unknown: {name} {r.error.kind}: {r.error.message}"
-        for name, r in (("Alertmanager", manager), ("CloudWatch", cloudwatch))
-        if r.error is not None
-    ]
-    alarms = tuple(alarm_as_alert(a) for a in cloudwatch.value or () if a.firing)
-    return (*(manager.value or ()), *alarms), notes
-
-
-def _free(folder: Path) -> Path:
-    """`folder`, or folder-2, -3... when an investigation of the same second exists."""
-    candidate, index = folder, 1
-    while candidate.exists():
-        index += 1
-        candidate = folder.with_name(f"{folder.name}-{index}")
-    return candidate
-
-
-async def _screenshot(
-    settings: Settings, target: Target, pane: str, folder: Path, slots: asyncio.Semaphore
-) -> Screenshot:
-    """One pane, taken by `opsconsole screenshot` in a child process (Textual runs its own loop).
-
-    The child is the console itself: the same data layer, masking and redaction.
-    """
-    from console.safety.masking import mask_text
-    from console.safety.redact import redact
-    from console.verbs.investigation import Screenshot
-
-    relative = f"screens/{pane}.svg"
-    argv = [sys.executable, "-m", "console", "screenshot", "--config", str(settings.path)]
-    argv += ["--profile", settings.profile, "--instance", target.instance.name]
-    argv += ["--pane", pane, "-o", str(folder / relative), "--size", SCREEN_SIZE]
-    async with slots:
-        child = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            async with asyncio.timeout(SCREEN_TIMEOUT_S):
-                _, stderr = await child.communicate()
-        except TimeoutError:
-            child.kill()
-            await child.wait()
-            return Screenshot(pane, None, f"no screenshot within {SCREEN_TIMEOUT_S:.0f}s")
-    message = redact(mask_text(stderr.decode("utf-8", "replace").strip()))
-    if not (folder / relative).exists():
-        return Screenshot(pane, None, message.splitlines()[-1] if message else "not written")
-    return Screenshot(pane, relative, "the pane had no data yet" if child.returncode else None)
+    print(found.folder)
+    print("\n".join(render_findings(found.findings)))
+    return 1 if found.attention else 0
