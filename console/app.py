@@ -30,6 +30,7 @@ from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.shared_polls import SharedPolls
+from console.screens.slow_fleet import SlowFleetScreen
 
 
 class OpsConsoleApp(App[None]):
@@ -42,6 +43,7 @@ class OpsConsoleApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("a", "alerts", "Alerts", id="app.alerts"),
         Binding("dollar_sign", "cost", "AWS cost", id="app.cost"),
+        Binding("L", "slow_fleet", "Slow log (fleet)", id="app.slow_fleet"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("ctrl+s", "save_screenshot", "Screenshot", id="app.screenshot"),
         Binding("ctrl+e", "export_table", "Export table", id="app.export"),
@@ -107,6 +109,10 @@ class OpsConsoleApp(App[None]):
     def action_cost(self) -> None:
         if not isinstance(self.screen, CostScreen):
             self.push_screen(CostScreen(self.data, self.settings))
+
+    def action_slow_fleet(self) -> None:
+        if not isinstance(self.screen, SlowFleetScreen):
+            self.push_screen(SlowFleetScreen(self.data, self.settings, self.fleet))
 
     @on(PaidCallsChanged)
     def count_paid(self, message: PaidCallsChanged) -> None:

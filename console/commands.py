@@ -29,11 +29,12 @@ class FleetProvider(Provider):
 
 
 class ScreensProvider(Provider):
-    """The screens one key away from everywhere: alerts (`a`) and AWS cost (`$`)."""
+    """The screens one key away from everywhere: alerts (`a`), AWS cost (`$`), slow log (`L`)."""
 
     SCREENS = (
         ("Alerts", "alerts", "Alertmanager alerts and CloudWatch alarms (a)"),
         ("AWS cost", "cost", "Cost Explorer: month to date, by service, daily trend ($)"),
+        ("Slow queries (fleet)", "slow_fleet", "every MySQL slow log digested together (L)"),
     )
 
     async def discover(self) -> Hits:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -80,6 +80,8 @@ class DigestRow:
     share: float  # of the total query time of the log, 0..1
     db: str | None
     sample: str
+    instances: tuple[tuple[str, int], ...] = ()
+    """In a fleet digest: the instances that ran the class, most events first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,7 @@ class _Class:
         "low",
         "sample",
         "sent",
+        "sources",
         "total",
     )  # fmt: skip
 
@@ -123,6 +126,7 @@ class _Class:
         self.histogram: dict[int, int] = {}
         self.sample = ""
         self.db: str | None = None
+        self.sources: dict[str, int] = {}
 
 
 class Digester:
@@ -144,7 +148,8 @@ class Digester:
             found = self._fingerprints[key] = fingerprint(query)
         return found
 
-    def add(self, event: SlowEvent) -> None:
+    def add(self, event: SlowEvent, source: str | None = None) -> None:
+        """Count one event (`source`: the instance it came from, in a fleet digest)."""
         key = self._fingerprint(event.query)
         group = self.classes.get(key)
         if group is None:
@@ -169,6 +174,8 @@ class Digester:
                 group.last = stamp
         bucket = bucket_index(seconds)
         group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
+        if source is not None:
+            group.sources[source] = group.sources.get(source, 0) + 1
         self.events += 1
 
     def report(self) -> DigestReport:
@@ -214,6 +221,7 @@ def _row(key: str, group: _Class, overall: float) -> DigestRow:
         share=group.total / overall if overall > 0 else 0.0,
         db=group.db,
         sample=_sample(group.sample),
+        instances=tuple(sorted(group.sources.items(), key=lambda item: (-item[1], item[0]))),
     )
 
 
@@ -247,13 +255,54 @@ def digest_lines(lines: Iterable[str], *, terminated: bool | None = None) -> Dig
     return digester.report()
 
 
+def digest_fleet(logs: Iterable[tuple[str, Iterable[str]]]) -> tuple[DigestReport, list[str]]:
+    """One digest of many instances' slow logs: classes merged across the fleet, each row
+    naming the instances that ran it. The second value: the instances whose text was not a
+    slow log (left out, with why)."""
+    digester = Digester()
+    add = digester.add
+    problems: list[str] = []
+    for instance, lines in logs:
+        try:
+            for event in parse(sniffed(lines), terminated=False):
+                add(event, instance)
+        except NotASlowLogError as exc:
+            problems.append(f"{instance}: {exc}")
+    return digester.report(), problems
+
+
+def fleet_notes(readings: Sequence[Reading[LogChunk]], problems: Sequence[str]) -> list[str]:
+    """What a fleet digest left out or cut short, one line each (failures grouped by kind)."""
+    failed: dict[str, list[str]] = {}
+    for reading in readings:
+        if reading.error is not None:
+            failed.setdefault(reading.error.kind, []).append(reading.instance)
+    notes = [
+        f"{len(names)} instances without a slow log ({kind}): {', '.join(names[:5])}"
+        + (" ..." if len(names) > 5 else "")
+        for kind, names in failed.items()
+    ]
+    cut = [r.instance for r in readings if r.value is not None and r.value.truncated]
+    if cut:
+        notes.append(f"read stopped at the configured bound for: {', '.join(cut)}")
+    return notes + list(problems)
+
+
+def where(row: DigestRow) -> str:
+    """`salesorder +3`: the instance that ran a class most, and how many others did."""
+    if not row.instances:
+        return row.db or ""
+    first = row.instances[0][0].removeprefix("aws-luckyus-").removesuffix("-rw")
+    return first + (f" +{len(row.instances) - 1}" if len(row.instances) > 1 else "")
+
+
 def as_digests(rows: Iterable[DigestRow]) -> tuple[Digest, ...]:
     """Digest rows as the console's `Digest` model (what DigestTable shows)."""
     return tuple(
         Digest(
             digest=row.query_id,
             text=row.fingerprint,
-            schema=row.db,
+            schema=where(row) if row.instances else row.db,
             calls=row.count,
             total_time_s=row.total_time_s,
             avg_time_s=row.avg_time_s,

@@ -49,6 +49,8 @@ from console.data.query import QueryRunner
 from console.data.redis import RedisSource
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 
+SLOW_LOG_CONCURRENCY = 4
+
 
 class SqlSource(Protocol):
     """What MySQL and PostgreSQL both answer: screens use one code path for the two engines."""
@@ -232,6 +234,19 @@ class DataLayer:
         """The instance's RDS slow-query log (`/aws/rds/instance/{name}/slowquery`) between
         `since` and `until`, bounded by `[aws] slow_log_max_events/_bytes` (then truncated)."""
         return await self.cloud.slow_log(instance, since, until)
+
+    async def slow_logs(
+        self, instances: Sequence[Instance], since: datetime, until: datetime
+    ) -> tuple[Reading[LogChunk], ...]:
+        """`slow_log` of many instances, a few at a time (CloudWatch Logs allows a handful of
+        FilterLogEvents requests a second per account), in the order given."""
+        slots = asyncio.Semaphore(SLOW_LOG_CONCURRENCY)
+
+        async def one(instance: Instance) -> Reading[LogChunk]:
+            async with slots:
+                return await self.slow_log(instance, since, until)
+
+        return tuple(await asyncio.gather(*(one(i) for i in instances)))
 
     async def cost_report(self, days: int, today: date | None = None) -> Reading[CostReport]:
         """Cost Explorer: month-to-date and the last `days` complete days by service, usage type

@@ -1,7 +1,9 @@
 """`opsconsole digest`: the slow-query digest of a MySQL/MariaDB slow log, pt-query-digest style.
 
-From a file (`digest FILE`, `-` for stdin; read as a stream, any size) or from an RDS
-instance's slow-query log in CloudWatch Logs (`digest --instance NAME --since 1h`). Statements
+From a file (`digest FILE`, `-` for stdin; read as a stream, any size), from an RDS
+instance's slow-query log in CloudWatch Logs (`digest --instance NAME --since 1h`), or from
+every MySQL instance's at once (`digest --fleet --since 1h`: classes merged, each naming the
+instances that ran it). Statements
 are grouped by fingerprint and ranked by total time; samples are masked. Exit 0 with a digest
 (even an empty one), 1 when the input is not a slow log or the source failed, 2 on bad usage or
 a file that cannot be read.
@@ -38,6 +40,7 @@ class InputError(Exception):
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", nargs="?", help="a slow log file (- for stdin)")
     parser.add_argument("--instance", metavar="NAME", help="an RDS MySQL instance (CloudWatch)")
+    parser.add_argument("--fleet", action="store_true", help="every MySQL instance (CloudWatch)")
     parser.add_argument("--since", default="1h", help="with --instance: 15m, 1h, 6h, 2d or ISO")
     parser.add_argument("--until", help="with --instance: ISO time (default now)")
     parser.add_argument("--format", choices=("text", "md", "json"), default="text")
@@ -63,10 +66,13 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     try:
         if args.top < 1:
             raise UsageError("--top: expected 1 or more")
-        if (args.file is None) == (args.instance is None):
-            raise UsageError("give a slow log FILE or --instance NAME (one of them)")
+        sources = [args.file is not None, args.instance is not None, bool(args.fleet)]
+        if sum(sources) != 1:
+            raise UsageError("give a slow log FILE, --instance NAME or --fleet (one of them)")
         if args.file is not None:
             report = _from_file(args.file)
+        elif args.fleet:
+            report = asyncio.run(_from_fleet(load_settings(), args))
         else:
             report = asyncio.run(_from_instance(load_settings(), args))
     except UsageError as exc:
@@ -114,16 +120,42 @@ def _from_file(name: str) -> DigestReport:
         raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-async def _from_instance(settings: Settings, args: argparse.Namespace) -> DigestReport:
-    from console.analysis.digest import digest_lines
-    from console.analysis.slowlog import NotASlowLogError
-    from console.data.layer import DataLayer
-
+def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
     now = datetime.now(UTC)
     since = parse_moment(args.since, now)
     until = parse_moment(args.until, now) if args.until else now
     if since >= until:
         raise UsageError(f"--since {args.since} is not before --until")
+    return since, until
+
+
+async def _from_fleet(settings: Settings, args: argparse.Namespace) -> DigestReport:
+    from console.analysis.digest import digest_fleet, fleet_notes
+    from console.data.layer import DataLayer
+
+    since, until = _window(args)
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+        mysql = [i for i in fleet.instances if i.kind == "mysql"]
+        readings = await data.slow_logs(mysql, since, until)
+    finally:
+        await data.close()
+    logs = [(r.instance, r.value.lines) for r in readings if r.value is not None]
+    report, problems = digest_fleet(logs)
+    for note in fleet_notes(readings, problems):
+        print(f"opsconsole: digest: {note}", file=sys.stderr)
+    if not logs:
+        raise InputError("no instance's slow log could be read")
+    return report
+
+
+async def _from_instance(settings: Settings, args: argparse.Namespace) -> DigestReport:
+    from console.analysis.digest import digest_lines
+    from console.analysis.slowlog import NotASlowLogError
+    from console.data.layer import DataLayer
+
+    since, until = _window(args)
     data = DataLayer(settings)
     try:
         fleet = await data.fleet() if args.instance not in settings.fleet else settings.fleet

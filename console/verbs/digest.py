@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from console.analysis.digest import DigestReport, DigestRow
+from console.analysis.digest import DigestReport, DigestRow, where
 from console.formatting import first_line, human_number, table_markdown, text_table
 
 FINGERPRINT_WIDTH = 70
@@ -39,6 +39,11 @@ def as_record(rank: int, row: DigestRow) -> dict[str, Any]:
         "share": round(row.share, 6),
         "db": row.db,
         "sample": row.sample,
+        **(
+            {"instances": [{"name": name, "count": n} for name, n in row.instances]}
+            if row.instances
+            else {}
+        ),
     }
 
 
@@ -68,12 +73,17 @@ def _cells(rank: int, row: DigestRow, width: int) -> list[str]:
         f"{row.max_time_s:.3f}",
         human_number(row.rows_examined),
         first_line(row.fingerprint, width),
-    ]
+    ] + ([where(row)] if row.instances else [])
+
+
+def _headers(rows: Sequence[DigestRow]) -> list[str]:
+    """A WHERE column (the instance that ran a class most, +others) in a fleet digest."""
+    return HEADERS + (["WHERE"] if any(row.instances for row in rows) else [])
 
 
 def render_text(report: DigestReport, rows: Sequence[DigestRow]) -> str:
     table = text_table(
-        HEADERS, [_cells(i, row, FINGERPRINT_WIDTH) for i, row in enumerate(rows, 1)]
+        _headers(rows), [_cells(i, row, FINGERPRINT_WIDTH) for i, row in enumerate(rows, 1)]
     )
     return "\n".join([summary(report, len(rows)), "", *table])
 
@@ -102,7 +112,7 @@ def _section(rank: int, row: DigestRow) -> list[str]:
 
 
 def render_markdown(report: DigestReport, rows: Sequence[DigestRow]) -> str:
-    table = table_markdown(HEADERS, [_cells(i, row, 60) for i, row in enumerate(rows, 1)])
+    table = table_markdown(_headers(rows), [_cells(i, row, 60) for i, row in enumerate(rows, 1)])
     lines = ["# Slow-query digest", "", summary(report, len(rows)), "", table]
     for rank, row in enumerate(rows, 1):
         lines += _section(rank, row)
