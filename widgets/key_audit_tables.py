@@ -14,7 +14,7 @@ class PrefixTable(ReadingTable[PrefixUsage]):
     """Key prefixes, most keys without a TTL first (the order the audit gives)."""
 
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
-        ("prefix", "prefix", 34),
+        ("prefix", "prefix", 28),
         ("keys", "keys", 9),
         ("no_ttl", "no TTL", 9),
         ("memory", "memory≈", 9),
