@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import sys
 import time
@@ -209,3 +210,18 @@ def test_down_then_up(lab_root: Path) -> None:
     assert manager.up(lab_root, _emit)
     assert time.monotonic() - began < 30
     assert manager.is_up(lab_root)
+
+
+def test_a_port_held_by_another_process_is_a_clear_failure(lab_root: Path) -> None:
+    """An orphan on a part's port must not pass for the part (it would answer its probe)."""
+    manager.stop_part(lab_root, "redis-dify")
+    port = next(p.port for p in manager.status(lab_root) if p.name == "redis-dify")
+    assert port is not None
+    lines: list[str] = []
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        assert not manager.up(lab_root, lines.append)
+    report = "\n".join(lines)
+    assert f"port {port} is already in use by pid {os.getpid()}" in report
+    assert manager.up(lab_root, lines.append)

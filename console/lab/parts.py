@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.lab import topology
+from console.lab import procs, topology
 from console.lab.clients import PG_BIN, PG_ROLES, mysql_cnf
 from console.lab.configs import redis_conf_path
 from console.lab.layout import Layout
@@ -222,7 +222,16 @@ def _launch_moto(layout: Layout, part: Part) -> None:
 
 
 def launch(layout: Layout, part: Part) -> None:
-    """Initialise (first time only) and start one part, without waiting for it."""
+    """Initialise (first time only) and start one part, without waiting for it.
+
+    A port already taken (an orphan of another lab, a service apt started) is a clear error:
+    otherwise the part would die on bind while the other process answered its health probe.
+    """
+    if part.port is not None and procs.port_in_use(part.port):
+        raise LaunchError(
+            f"port {part.port} is already in use by {procs.port_holder(part.port)}; stop that "
+            "process (`opsconsole lab down` stops only what this lab started), then `lab up`"
+        )
     if part.redis is not None:
         _launch_redis(layout, part)
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -156,6 +157,36 @@ def stop(pidfiles: Iterable[tuple[Path, int]], *, timeout_s: float = 15.0) -> tu
     for path in signalled:
         path.unlink(missing_ok=True)
     return tuple(t.token for _, t in live)
+
+
+def port_in_use(port: int) -> bool:
+    """True when something on this machine already listens on 127.0.0.1:`port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def port_holder(port: int) -> str:
+    """`pid N: command line` of the process listening on `port`, as far as /proc tells."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text(encoding="utf-8").splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return f"pid {entry.name}: {cmdline(int(entry.name))[:120]}"
+    return "a process this user cannot see"
 
 
 def log_tail(path: Path, lines: int = 8) -> str:
