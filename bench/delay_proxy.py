@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 
 async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
@@ -51,6 +53,24 @@ async def main() -> None:
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     for server in servers:
         server.close()
+
+
+def start(routes: list[tuple[str, int, int]]) -> tuple[subprocess.Popen[str], list[int]]:
+    """This proxy as a child process for `routes` (host, port, delay_ms); its ports, in order.
+
+    The benchmarks call this; closing the child's stdin (or terminating it) stops it.
+    """
+    proxy = subprocess.Popen(
+        [sys.executable, str(Path(__file__))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proxy.stdin is not None
+    assert proxy.stdout is not None
+    proxy.stdin.write(json.dumps(routes) + "\n")
+    proxy.stdin.flush()
+    return proxy, [int(port) for port in json.loads(proxy.stdout.readline())]
 
 
 if __name__ == "__main__":

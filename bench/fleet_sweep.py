@@ -9,13 +9,13 @@ host costs no more than its probe timeout. Run: `.venv/bin/python bench/fleet_sw
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+import delay_proxy
 
 from console.config import load_settings
 from console.data.layer import DataLayer
@@ -28,21 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def start_proxy(instances: list[Instance]) -> tuple[subprocess.Popen[str], list[Instance]]:
     """Every instance behind its own delaying listener, plus one dead host at the end."""
     routes = [
-        [instance.host, instance.port, 5 + (index * 37) % 56]
+        (instance.host, instance.port, 5 + (index * 37) % 56)
         for index, instance in enumerate(instances)
     ]
-    routes.append(["127.0.0.1", 0, 0])
-    proxy = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("delay_proxy.py"))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proxy.stdin is not None
-    assert proxy.stdout is not None
-    proxy.stdin.write(json.dumps(routes) + "\n")
-    proxy.stdin.flush()
-    ports = json.loads(proxy.stdout.readline())
+    routes.append(("127.0.0.1", 0, 0))
+    proxy, ports = delay_proxy.start(routes)
     proxied = [replace(i, host="127.0.0.1", port=p) for i, p in zip(instances, ports, strict=False)]
     dead = replace(instances[0], name="aws-luckyus-deadhost-rw", host="127.0.0.1", port=ports[-1])
     return proxy, [*proxied, dead]

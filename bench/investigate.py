@@ -10,7 +10,6 @@ Run: `.venv/bin/python bench/investigate.py` while the lab is up.
 from __future__ import annotations
 
 import asyncio
-import json
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import delay_proxy
 
 from console.config import Settings, load_settings
 from console.data.evidence import Gatherer, gather_evidence
@@ -84,17 +85,7 @@ def verb(*args: str) -> float:
 
 def proxied(instances: list[Instance]) -> tuple[subprocess.Popen[str], list[Instance]]:
     """Each instance behind bench/delay_proxy.py, DELAY_MS added per chunk each way."""
-    proxy = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("delay_proxy.py"))],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proxy.stdin is not None
-    assert proxy.stdout is not None
-    proxy.stdin.write(json.dumps([[i.host, i.port, DELAY_MS] for i in instances]) + "\n")
-    proxy.stdin.flush()
-    ports = json.loads(proxy.stdout.readline())
+    proxy, ports = delay_proxy.start([(i.host, i.port, DELAY_MS) for i in instances])
     return proxy, [
         replace(i, host="127.0.0.1", port=p) for i, p in zip(instances, ports, strict=True)
     ]
