@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from console.data.aws_models import PaidCalls
+from console.filelock import locked
 
 Charge = Callable[[], Awaitable[None]]
 """Awaited by the caller right before each paid request; raises BudgetExceededError past budget."""
@@ -143,15 +143,8 @@ class PaidCallCache:
     def _day_path(self, day: str) -> Path:
         return self.directory / f"paid-calls-{day}.json"
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with (self.directory / "paid-calls.lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return locked(self.directory / "paid-calls.lock")
 
     def _read_day(self, day: str) -> tuple[int, float]:
         try:

@@ -8,15 +8,15 @@ running, all at once, seeds what is new and waits until every part is healthy. T
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.filelock import locked
 from console.lab import (
     configs,
     health,
@@ -54,16 +54,9 @@ def _layout(lab_dir: Path) -> Layout:
     return Layout(lab_dir.absolute())
 
 
-@contextlib.contextmanager
-def _exclusive(lab: Layout) -> Iterator[None]:
+def _exclusive(lab: Layout) -> contextlib.AbstractContextManager[None]:
     """Serialise lab changes across processes (two test sessions may share one lab)."""
-    lab.run.mkdir(parents=True, exist_ok=True)
-    with (lab.run / "lab.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return locked(lab.run / "lab.lock")
 
 
 def _part_status(lab: Layout, part: Part) -> PartStatus:
