@@ -1,12 +1,18 @@
-"""Fault fixtures for the data-layer tests: a port that accepts and never answers, a closed port."""
+"""Data-layer fixtures: fault ports (silent, closed) and the lab's Sales/CRM Redis (isales-market)
+as the console reaches it (read-only account) and as test setup does (admin)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
+
+from console.inventory import Instance
+from console.lab import topology
 
 
 @pytest.fixture
@@ -33,3 +39,38 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def sales_port() -> int:
+    """The lab Redis server of the Sales/CRM group (it serves luckyus-isales-market)."""
+    return next(s.port for s in topology.redis_servers() if s.group == "Sales/CRM")
+
+
+@pytest.fixture
+def market(lab_dir: Path) -> Instance:
+    """luckyus-isales-market as the lab profile names it (read-only account)."""
+    return Instance(
+        kind="redis",
+        name="luckyus-isales-market",
+        group="Sales/CRM",
+        env="production",
+        host=topology.HOST,
+        port=sales_port(),
+        user=topology.REDIS_RO_USER,
+        secret=f"file:{lab_dir}/secrets/redis-ro.pass",
+    )
+
+
+@pytest.fixture
+async def lab_admin(lab_dir: Path) -> AsyncIterator[Redis]:
+    """An admin client on the lab's Sales/CRM server, for test setup only (the console only
+    ever uses the read-only account)."""
+    client = Redis(
+        host=topology.HOST,
+        port=sales_port(),
+        username=topology.REDIS_ADMIN_USER,
+        password=(lab_dir / "secrets" / "redis-admin.pass").read_text().strip(),
+        decode_responses=True,
+    )
+    yield client
+    await client.aclose()

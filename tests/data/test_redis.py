@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,38 +18,6 @@ from console.lab import topology
 
 pytestmark = pytest.mark.lab
 MAX_MEMORY = 64 * 1024 * 1024
-
-
-def sales_port() -> int:
-    return next(s.port for s in topology.redis_servers() if s.group == "Sales/CRM")
-
-
-@pytest.fixture
-def market(lab_dir: Path) -> Instance:
-    return Instance(
-        kind="redis",
-        name="luckyus-isales-market",
-        group="Sales/CRM",
-        env="production",
-        host=topology.HOST,
-        port=sales_port(),
-        user=topology.REDIS_RO_USER,
-        secret=f"file:{lab_dir}/secrets/redis-ro.pass",
-    )
-
-
-@pytest.fixture
-async def admin(lab_dir: Path) -> AsyncIterator[Redis]:
-    """An admin client for test setup (the console only ever uses the read-only account)."""
-    client = Redis(
-        host=topology.HOST,
-        port=sales_port(),
-        username=topology.REDIS_ADMIN_USER,
-        password=(lab_dir / "secrets" / "redis-admin.pass").read_text().strip(),
-        decode_responses=True,
-    )
-    yield client
-    await client.aclose()
 
 
 async def test_health_info_and_memory(
@@ -79,11 +46,11 @@ async def test_health_info_and_memory(
 
 
 async def test_slowlog_parses_and_masks_arguments(
-    data: DataLayer, market: Instance, admin: Redis
+    data: DataLayer, market: Instance, lab_admin: Redis
 ) -> None:
     script = "local n = 0 for i = 1, 400000 do n = n + i end return ARGV[1]"
     marker = f"probe-{secrets.token_hex(4)}"
-    await admin.eval(script, 0, "jane.doe@example.com", marker)
+    await lab_admin.eval(script, 0, "jane.doe@example.com", marker)
     reading = await data.redis.slowlog(market, 50)
     assert reading.value, reading.error
     assert len(reading.value) <= 50
@@ -94,9 +61,9 @@ async def test_slowlog_parses_and_masks_arguments(
 
 
 async def test_client_list_shows_others_not_us(
-    data: DataLayer, market: Instance, admin: Redis
+    data: DataLayer, market: Instance, lab_admin: Redis
 ) -> None:
-    await admin.client_setname("test-probe")
+    await lab_admin.client_setname("test-probe")
     reading = await data.redis.clients(market, 1000)
     assert reading.value is not None, reading.error
     probe = [c for c in reading.value if c.name == "test-probe"]
@@ -123,9 +90,9 @@ async def test_sample_keys_scans_with_and_without_ttl_and_resumes(
 
 
 async def test_sample_keys_complete_scan_with_memory_and_masked_names(
-    data: DataLayer, market: Instance, admin: Redis
+    data: DataLayer, market: Instance, lab_admin: Redis
 ) -> None:
-    await admin.set("opsconsole-test:jane.doe@example.com", "x", ex=60)
+    await lab_admin.set("opsconsole-test:jane.doe@example.com", "x", ex=60)
     try:
         reading = await data.redis.sample_keys(
             market, match="opsconsole-test:*", count=1000, limit=100, memory=True
@@ -134,7 +101,7 @@ async def test_sample_keys_complete_scan_with_memory_and_masked_names(
             market, match="isales:market:activity:big:*", count=1000, limit=100, memory=True
         )
     finally:
-        await admin.delete("opsconsole-test:jane.doe@example.com")
+        await lab_admin.delete("opsconsole-test:jane.doe@example.com")
     assert reading.value is not None, reading.error
     assert reading.value.complete and reading.value.cursor == 0
     [key] = reading.value.keys

@@ -11,35 +11,15 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from console.inventory import Instance
-from console.lab import topology
-from tests.data.conftest import closed_port
+from tests.data.conftest import closed_port, lab_admin, market, sales_port
 from tests.redis_audit.server import Server, start_server
 
-__all__ = ["closed_port"]  # the data tests' fixture: a port nothing listens on
+# the data tests' fixtures: a port nothing listens on, the Sales/CRM Redis (read-only, admin)
+__all__ = ["closed_port", "lab_admin", "market", "sales_port"]
 
 EMAILS = tuple(f"jane.doe{n}@example.com" for n in range(4))
 PHONES = tuple(f"+1415555{n:04d}" for n in range(3))
 CARD = "4111111111111111"
-
-
-def sales_port() -> int:
-    return next(s.port for s in topology.redis_servers() if s.group == "Sales/CRM")
-
-
-@pytest.fixture
-def market(lab_dir: Path) -> Instance:
-    """luckyus-isales-market as the lab profile names it (read-only account)."""
-    return Instance(
-        kind="redis",
-        name="luckyus-isales-market",
-        group="Sales/CRM",
-        env="production",
-        host=topology.HOST,
-        port=sales_port(),
-        user=topology.REDIS_RO_USER,
-        secret=f"file:{lab_dir}/secrets/redis-ro.pass",
-    )
 
 
 @dataclass(frozen=True)
@@ -96,20 +76,6 @@ async def drop_namespace(client: Redis, namespace: str) -> None:
 def namespace_name() -> str:
     """No digits or hex letters: the namespace itself must not collapse into `*`."""
     return "audit" + "".join(secrets.choice("ghijklmnopqrstuvwxyz") for _ in range(10))
-
-
-@pytest.fixture
-async def lab_admin(lab_dir: Path) -> AsyncIterator[Redis]:
-    """An admin client on the lab's Sales/CRM server, for test setup only."""
-    client = Redis(
-        host=topology.HOST,
-        port=sales_port(),
-        username=topology.REDIS_ADMIN_USER,
-        password=(lab_dir / "secrets" / "redis-admin.pass").read_text().strip(),
-        decode_responses=True,
-    )
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import AuditOptions
 from console.safety.confirm import YES, Consent
-from tests.redis_audit.conftest import Seeded, lab_admin, seeded
+from tests.data.conftest import lab_admin
+from tests.redis_audit.conftest import Seeded, seeded
 
 __all__ = ["lab_admin", "seeded"]  # fixtures of the audit tests
 pytestmark = pytest.mark.lab
