@@ -21,6 +21,7 @@ from console.data.layer import DataLayer
 from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
+from console.safety.masking import mask_text
 
 
 class ConfirmScreen(ModalScreen[Consent | None]):
@@ -67,9 +68,10 @@ class ConfirmScreen(ModalScreen[Consent | None]):
             )
             yield Static("will run, exactly:", id="will-run")
             yield Static(a.text, id="statement", markup=False)
-            reasons = "\n".join(f"· {reason}" for reason in a.reasons)
+            reasons = "\n".join(f"· {mask_text(reason)}" for reason in a.reasons)
             yield Static(reasons, id="reasons", markup=False)
-            yield Static("\n".join(f"! {w}" for w in self.warnings), id="warnings", markup=False)
+            warned = "\n".join(f"! {mask_text(w)}" for w in self.warnings)
+            yield Static(warned, id="warnings", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(self._verb(), id="go", variant="error")
