@@ -47,6 +47,8 @@ class Timeouts(_Strict):
 
 class FleetOptions(_Strict):
     concurrency: int = Field(32, ge=1, le=1024)
+    setup_concurrency: int = Field(16, ge=1, le=1024)
+    """Connection set-ups in flight at once (each costs the console CPU: TCP, auth, TLS)."""
     warn_latency_ms: float = Field(500.0, gt=0)
     warn_connections_ratio: float = Field(0.8, gt=0, le=1)
     warn_memory_ratio: float = Field(0.9, gt=0, le=1)

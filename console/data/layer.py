@@ -27,6 +27,7 @@ from console.data.aws_models import (
 )
 from console.data.aws_source import AwsSource
 from console.data.credentials import Credentials
+from console.data.looplag import LoopLag, busy_note
 from console.data.models import (
     AuditOptions,
     Digest,
@@ -43,6 +44,7 @@ from console.data.models import (
 )
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
+from console.data.probing import Probe
 from console.data.prometheus import PrometheusSource
 from console.data.prometheus_health import redis_health
 from console.data.query import QueryRunner
@@ -95,11 +97,22 @@ class DataLayer:
         self.queries = QueryRunner(
             self.mysql, self.postgres, self.redis, settings.audit_path, settings.console
         )
+        self.loop_lag = LoopLag()
+        fleet_options = settings.fleet_options
+        self.probe = Probe(
+            fleet_options, settings.timeouts, self.loop_lag, fleet_options.setup_concurrency
+        )
 
     async def close(self) -> None:
         """Close every pool and client (call on unmount / at the end of a verb)."""
+        await self.loop_lag.stop()
         for source in (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager):
             await source.close()
+
+    def console_busy(self, within_s: float = 30.0) -> str | None:
+        """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
+        last `within_s` seconds (so figures were late, not the servers slow), else None."""
+        return busy_note(self.loop_lag.worst_s(within_s))
 
     def sql(self, instance: Instance) -> SqlSource:
         """The source of a MySQL or PostgreSQL instance."""
@@ -161,12 +174,11 @@ class DataLayer:
 
     async def health(self, instance: Instance) -> Reading[Health]:
         """One cheap probe of one instance, within the probe timeout."""
-        warn = self.settings.fleet_options
         if instance.kind == "mysql":
-            return await self.mysql.health(instance, warn)
+            return await self.mysql.health(instance, self.probe)
         if instance.kind == "postgres":
-            return await self.postgres.health(instance, warn)
-        return await self.redis.health(instance, warn)
+            return await self.postgres.health(instance, self.probe)
+        return await self.redis.health(instance, self.probe)
 
     async def sweep(
         self,
@@ -188,7 +200,7 @@ class DataLayer:
         """
         scraped = [i for i in instances if i.kind == "redis" and i.origin == "prometheus"]
         label = self.settings.monitoring.redis_discovery.name_label
-        known = await redis_health(self.prometheus, scraped, label, self.settings.fleet_options)
+        known = await redis_health(self.prometheus, scraped, label, self.probe)
         for result in known.values():
             if on_result is not None:
                 on_result(result)

@@ -63,7 +63,13 @@ class FleetScreen(PollingScreen):
         self.query_one("#fleet-filter", Input).display = False
         self.query_one(FleetTree).set_fleet(refs_of(self.fleet))
         self.query_one(FleetTree).focus()
+        self.set_interval(1.0, self._show_busy)
         self.poll_fleet()
+
+    def _show_busy(self) -> None:
+        """Say when the console itself runs late (its figures late, not the servers slow)."""
+        window = 2 * self.settings.console.fleet_refresh_s
+        self.query_one(StatusBar).busy = self.data.console_busy(window) or ""
 
     @work(exclusive=True, group="fleet", exit_on_error=False)
     async def poll_fleet(self) -> None:
