@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from console.data.models import FleetHealth, Health, InstanceRef
-from console.formatting import human_bytes
+from console.formatting import human_age, human_bytes
 
 
 class HealthDetail(Static):
@@ -33,6 +35,8 @@ class HealthDetail(Static):
         table.add_row("group", ref.group)
         table.add_row("env", ref.env)
         table.add_row("endpoint", ref.endpoint)
+        if ref.discovered_at is not None:
+            table.add_row("found", _found(ref))
         self._health_rows(table)
         return table
 
@@ -81,3 +85,13 @@ def _timing_rows(table: Table, value: Health, source: str) -> None:
                 style="yellow",
             ),
         )
+
+
+def _found(ref: InstanceRef) -> Text:
+    """Where discovery found it and how long ago; a kept list is marked as such."""
+    found_at = ref.discovered_at
+    assert found_at is not None
+    age = human_age((datetime.now(UTC) - found_at).total_seconds())
+    if ref.origin == "kept":
+        return Text(f"kept list, found {age} ago (discovery not answering)", style="yellow")
+    return Text(f"{ref.origin}, {age} ago")

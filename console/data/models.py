@@ -362,6 +362,10 @@ class InstanceRef:
     group: str
     env: str
     endpoint: str
+    origin: str = "config"
+    """"config", "prometheus", "aws", or "kept" (an earlier discovery's list standing in)."""
+    discovered_at: datetime | None = None
+    """When discovery found it (None: from the config)."""
 
 
 @dataclass(frozen=True, slots=True)
