@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,16 @@ async def test_fleet_screens_first_sweep_on_a_busy_host_is_ok(settings: Settings
             }
             assert blamed_wrongly(states) == {}
             assert app.worker_errors == []
+
+
+async def test_a_busy_console_says_so_in_the_status_bar(settings: Settings) -> None:
+    app = OpsConsoleApp(settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        status = app.screen.query_one(StatusBar)
+        await wait_until(pilot, lambda: bool(status.counts), within_s=40)
+        until = time.monotonic() + 0.8
+        while time.monotonic() < until:  # the console itself busy: its loop held for 0.8 s
+            pass
+        await wait_until(pilot, lambda: status.busy.startswith("console busy: figures up to"))
+        assert status.busy.endswith(" s late")
+        assert any("console busy" in text for _, text, _ in status.parts())
