@@ -47,16 +47,17 @@ class LoopLag:
 
     def start(self) -> None:
         """Start the monitor on the running loop (again after the loop it ran on is gone)."""
-        if self._task is not None and not self._task.done():
+        running = asyncio.get_running_loop()
+        if self._task is not None and not self._task.done() and self._task.get_loop() is running:
             return
         self._due = None
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="loop-lag")
+        self._task = running.create_task(self._run(), name="loop-lag")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         self._due = None
-        if task is None or task.done():
-            return
+        if task is None or task.done() or task.get_loop() is not asyncio.get_running_loop():
+            return  # nothing running here (a task of a loop that is gone ended with it)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

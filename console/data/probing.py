@@ -102,12 +102,14 @@ class Probe:
         self.lag = lag
         self._timeouts = timeouts
         self._setup_slots = max(1, setup_slots)
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def _semaphore(self) -> asyncio.Semaphore:
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self._setup_slots)
-        return self._slots
+        """The set-up slots of the running loop (a semaphore belongs to one loop)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self._setup_slots))
+        return self._slots[1]
 
     async def connect(
         self, instance: str, source: Source, call: Callable[[], Awaitable[C]]
