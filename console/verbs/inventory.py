@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from console.formatting import text_table
+from console.formatting import human_age, text_table
 from console.inventory import Fleet, Instance
 from console.secrets import parse_reference
 
@@ -42,10 +42,18 @@ def render_json(fleet: Fleet) -> str:
 
 def render_text(fleet: Fleet) -> list[str]:
     rows = [
-        [i.kind, i.group, i.name, i.env, i.endpoint, parse_reference(i.secret)[0], i.origin]
+        [i.kind, i.group, i.name, i.env, i.endpoint, parse_reference(i.secret)[0], _origin(i)]
         for i in fleet.instances
     ]
     lines = text_table(["KIND", "GROUP", "NAME", "ENV", "ENDPOINT", "SECRET", "ORIGIN"], rows)
     counts = ", ".join(f"{len(fleet.of_kind(k))} {k}" for k in ("mysql", "postgres", "redis"))
     lines.append(f"{len(fleet)} instances: {counts}")
     return lines
+
+
+def _origin(instance: Instance) -> str:
+    """`kept (12m)`: a kept list's entries show how old they are."""
+    found = instance.discovered_at
+    if instance.origin != "kept" or found is None:
+        return instance.origin
+    return f"kept ({human_age((datetime.now(UTC) - found).total_seconds())})"
