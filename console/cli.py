@@ -180,10 +180,13 @@ async def _check(settings: Settings, as_json: bool) -> int:
             print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
         progress = _Progress(len(fleet)) if sys.stderr.isatty() else None
         results = await data.sweep(fleet.instances, progress.step if progress else None)
+        busy = data.console_busy()
     finally:
         await data.close()
     if progress is not None:
         progress.done()
+    if busy is not None:
+        print(f"opsconsole: {busy} (this machine, not the servers)", file=sys.stderr)
     if as_json:
         print(check_verb.render_json(results))
     else:

@@ -36,6 +36,8 @@ class ConsoleOptions(_Strict):
     fleet_refresh_s: float = Field(15.0, gt=0)
     heavy_rows: int = Field(1_000_000, ge=1)
     heavy_sessions: int = Field(50, ge=1)
+    state_dir: str = ""
+    """Kept discoveries ("" : $XDG_STATE_HOME/opsconsole, else ~/.local/state/opsconsole)."""
 
 
 class Timeouts(_Strict):
@@ -47,6 +49,8 @@ class Timeouts(_Strict):
 
 class FleetOptions(_Strict):
     concurrency: int = Field(32, ge=1, le=1024)
+    setup_concurrency: int = Field(16, ge=1, le=1024)
+    """Connection set-ups in flight at once (each costs the console CPU: TCP, auth, TLS)."""
     warn_latency_ms: float = Field(500.0, gt=0)
     warn_connections_ratio: float = Field(0.8, gt=0, le=1)
     warn_memory_ratio: float = Field(0.9, gt=0, le=1)
@@ -214,6 +218,16 @@ class Settings:
     @property
     def output_dir(self) -> Path:
         return (self.path.parent / self.console.output_dir).resolve()
+
+    @property
+    def state_dir(self) -> Path:
+        """Per-user state: the last list each discovery returned ([console] state_dir, relative
+        to the config file; else $XDG_STATE_HOME/opsconsole, else ~/.local/state/opsconsole)."""
+        if self.console.state_dir:
+            return (self.path.parent / Path(self.console.state_dir).expanduser()).resolve()
+        xdg = os.environ.get("XDG_STATE_HOME", "")
+        root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "state"
+        return root / "opsconsole"
 
     @property
     def aws_cache_dir(self) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Literal
 
 Kind = Literal["mysql", "postgres", "redis"]
@@ -32,10 +33,12 @@ class Instance:
     user: str | None
     secret: str
     database: str | None = None
-    origin: str = "config"  # "config", "prometheus" or "aws"
+    origin: str = "config"  # "config", "prometheus", "aws", or "kept" (from an earlier discovery)
     write_user: str | None = None
     write_secret: str | None = None
     """The credential of confirmed writes and kills (a reference); None: read-only instance."""
+    discovered_at: datetime | None = None
+    """When discovery (last) found it; None: from the config."""
 
     @property
     def endpoint(self) -> str:

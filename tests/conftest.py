@@ -6,6 +6,7 @@ import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,9 +41,12 @@ def lab_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings(lab_dir: Path) -> Settings:
-    """config.toml with the lab profile, as `opsconsole --profile lab` loads it."""
-    return load_settings(ROOT / "config.toml", "lab")
+def settings(lab_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """config.toml with the lab profile, as `opsconsole --profile lab` loads it; kept
+    discoveries go to a tmp state directory, never the user's own."""
+    loaded = load_settings(ROOT / "config.toml", "lab")
+    state = tmp_path_factory.mktemp("state")
+    return replace(loaded, console=loaded.console.model_copy(update={"state_dir": str(state)}))
 
 
 @pytest.fixture

@@ -50,9 +50,11 @@ def health(ref: InstanceRef, state: HealthState) -> FleetHealth:
     if ref.kind == "redis":
         value = Health(state, 2.5, 12, None, 48 * 2**20, 64 * 2**20, reasons)
     else:
-        value = Health(state, 4.0, 342 if state == "warn" else 12, 400, reasons=reasons)
+        value = Health(
+            state, 4.0, 342 if state == "warn" else 12, 400, reasons=reasons, connect_ms=31.0
+        )
     return FleetHealth(
-        ref.name, ref.kind, ref.group, Reading(ref.name, "mysql", AT, 0.004, value=value)
+        ref.name, ref.kind, ref.group, Reading(ref.name, "mysql", AT, 0.035, value=value)
     )
 
 

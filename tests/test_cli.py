@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,8 @@ def test_inventory_survives_prometheus_down(tmp_path: Path) -> None:
     config.write_text(
         (ROOT / "config.toml").read_text().replace("http://127.0.0.1:19090", "http://127.0.0.1:9")
     )
-    result = opsconsole("--config", str(config), "inventory", "--json")
+    nothing_kept = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
+    result = opsconsole("--config", str(config), "inventory", "--json", env=nothing_kept)
     assert result.returncode == 0
     assert len(json.loads(result.stdout)) == 64
     assert "Redis discovery from Prometheus failed" in result.stderr

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from console.data.models import FleetHealth, InstanceRef
-from console.formatting import human_bytes
+from console.data.models import FleetHealth, Health, InstanceRef
+from console.formatting import human_age, human_bytes
 
 
 class HealthDetail(Static):
@@ -33,6 +35,8 @@ class HealthDetail(Static):
         table.add_row("group", ref.group)
         table.add_row("env", ref.env)
         table.add_row("endpoint", ref.endpoint)
+        if ref.discovered_at is not None:
+            table.add_row("found", _found(ref))
         self._health_rows(table)
         return table
 
@@ -47,6 +51,8 @@ class HealthDetail(Static):
         table.add_row(
             "checked", f"{reading.fetched_at:%H:%M:%S} UTC, {reading.elapsed_s * 1000:.0f} ms"
         )
+        if reading.value is not None:
+            _timing_rows(table, reading.value, reading.source)
         if reading.error is not None:
             table.add_row(
                 "error", Text(f"{reading.error.kind}: {reading.error.message}", style="red")
@@ -63,3 +69,29 @@ class HealthDetail(Static):
             table.add_row("memory", f"{human_bytes(value.used_memory_bytes)} / {limit}")
         for reason in value.reasons:
             table.add_row("warning", Text(reason, style="yellow"))
+
+
+def _timing_rows(table: Table, value: Health, source: str) -> None:
+    """The answer on a live connection, the set-up before it, the console's own lag apart."""
+    answer = f"{value.latency_ms:.0f} ms"
+    table.add_row("answer", answer + (" (from Prometheus)" if source == "prometheus" else ""))
+    if value.connect_ms is not None:
+        table.add_row("set-up", f"{value.connect_ms:.0f} ms (connection, before the answer)")
+    if value.loop_lag_ms >= 1:
+        table.add_row(
+            "console lag",
+            Text(
+                f"{value.loop_lag_ms:.0f} ms of the answer (this console, not the server)",
+                style="yellow",
+            ),
+        )
+
+
+def _found(ref: InstanceRef) -> Text:
+    """Where discovery found it and how long ago; a kept list is marked as such."""
+    found_at = ref.discovered_at
+    assert found_at is not None
+    age = human_age((datetime.now(UTC) - found_at).total_seconds())
+    if ref.origin == "kept":
+        return Text(f"kept list, found {age} ago (discovery not answering)", style="yellow")
+    return Text(f"{ref.origin}, {age} ago")

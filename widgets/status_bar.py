@@ -1,4 +1,5 @@
-"""StatusBar: profile, refresh state, firing count, paid AWS calls, and failing sources.
+"""StatusBar: profile, refresh state, firing count, paid AWS calls, failing sources, and whether
+the console itself is busy (its figures late, not the servers slow).
 
 One line at the bottom of every screen. When the terminal is too narrow for everything, the
 least useful parts go first (the update time, then the counts), never the profile, the
@@ -48,6 +49,8 @@ class StatusBar(Static):
     firing: reactive[int] = reactive(0)
     paid: reactive[PaidCalls | None] = reactive(None)
     """The paid AWS call counter (None until it is first read)."""
+    busy: reactive[str] = reactive("")
+    """`console busy: figures up to 0.6 s late` while the console's own loop runs late."""
 
     def touch(self) -> None:
         """Mark the data as updated now."""
@@ -70,6 +73,8 @@ class StatusBar(Static):
             parts.append((2, f"  {self.counts}", ""))
         if self.failing:
             parts.append((6, "  failing: " + ", ".join(self.failing), "bold red"))
+        if self.busy:
+            parts.append((4, f"  {self.busy}", "yellow"))
         return parts
 
     def render(self) -> Text:

@@ -27,6 +27,8 @@ from console.data.aws_models import (
 )
 from console.data.aws_source import AwsSource
 from console.data.credentials import Credentials
+from console.data.discovery import Discovery
+from console.data.looplag import LoopLag, busy_note
 from console.data.models import (
     AuditOptions,
     Digest,
@@ -43,11 +45,12 @@ from console.data.models import (
 )
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
+from console.data.probing import Probe
 from console.data.prometheus import PrometheusSource
 from console.data.prometheus_health import redis_health
 from console.data.query import QueryRunner
 from console.data.redis import RedisSource
-from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
+from console.inventory import Fleet, Instance
 
 SLOW_LOG_CONCURRENCY = 4
 
@@ -95,11 +98,23 @@ class DataLayer:
         self.queries = QueryRunner(
             self.mysql, self.postgres, self.redis, settings.audit_path, settings.console
         )
+        self.discovery = Discovery(settings, self.prometheus, self.cloud)
+        self.loop_lag = LoopLag()
+        fleet_options = settings.fleet_options
+        self.probe = Probe(
+            fleet_options, settings.timeouts, self.loop_lag, fleet_options.setup_concurrency
+        )
 
     async def close(self) -> None:
         """Close every pool and client (call on unmount / at the end of a verb)."""
+        await self.loop_lag.stop()
         for source in (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager):
             await source.close()
+
+    def console_busy(self, within_s: float = 30.0) -> str | None:
+        """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
+        last `within_s` seconds (so figures were late, not the servers slow), else None."""
+        return busy_note(self.loop_lag.worst_s(within_s))
 
     def sql(self, instance: Instance) -> SqlSource:
         """The source of a MySQL or PostgreSQL instance."""
@@ -119,54 +134,23 @@ class DataLayer:
         discovery on, the RDS instances and ElastiCache clusters AWS lists (both asked at once).
 
         A server only AWS lists is kept (origin "aws"; SQL ones in "ungrouped", Redis ones by
-        the group rules). When a discovery fails, the rest is returned with the reason attached.
+        the group rules). Each answer is kept on disk; when a discovery fails, its last kept
+        list stands in (origin "kept") and the reason and the list's age are attached.
         """
-        if not self.settings.aws.discovery:
-            return await self._prometheus_fleet()
-        fleet, found = await asyncio.gather(self._prometheus_fleet(), self.cloud.resources())
-        return self.cloud.merge(fleet, found)
+        return await self.discovery.fleet()
 
-    async def _prometheus_fleet(self) -> Fleet:
-        configured = self.settings.fleet
-        discovery = self.settings.monitoring.redis_discovery
-        if not discovery.enabled:
-            return configured
-        reading = await self.prometheus.redis_clusters(discovery)
-        if reading.error is not None or reading.value is None:
-            reason = reading.error.message if reading.error else "no answer"
-            kind = reading.error.kind if reading.error else "internal"
-            return with_discovery_error(
-                configured,
-                f"Redis discovery from Prometheus failed ({kind}: {reason}); "
-                "showing the configured inventory only",
-            )
-        defaults = self.settings.redis_defaults
-        discovered = [
-            Instance(
-                kind="redis",
-                name=cluster.name,
-                group="",
-                env=defaults.env,
-                host=cluster.host,
-                port=cluster.port,
-                user=defaults.user,
-                secret=self.settings.redis_secret,
-                origin="prometheus",
-                write_user=defaults.write_user,
-                write_secret=self.settings.redis_write_secret,
-            )
-            for cluster in reading.value
-        ]
-        return merge_discovered(configured, discovered, self.settings.redis_rules)
+    async def kept_fleet(self) -> Fleet:
+        """The configured fleet plus the kept discoveries, from disk only (never waits on
+        Prometheus or AWS): what the console shows while discovery runs behind it."""
+        return await self.discovery.kept_fleet()
 
     async def health(self, instance: Instance) -> Reading[Health]:
         """One cheap probe of one instance, within the probe timeout."""
-        warn = self.settings.fleet_options
         if instance.kind == "mysql":
-            return await self.mysql.health(instance, warn)
+            return await self.mysql.health(instance, self.probe)
         if instance.kind == "postgres":
-            return await self.postgres.health(instance, warn)
-        return await self.redis.health(instance, warn)
+            return await self.postgres.health(instance, self.probe)
+        return await self.redis.health(instance, self.probe)
 
     async def sweep(
         self,
@@ -188,7 +172,7 @@ class DataLayer:
         """
         scraped = [i for i in instances if i.kind == "redis" and i.origin == "prometheus"]
         label = self.settings.monitoring.redis_discovery.name_label
-        known = await redis_health(self.prometheus, scraped, label, self.settings.fleet_options)
+        known = await redis_health(self.prometheus, scraped, label, self.probe)
         for result in known.values():
             if on_result is not None:
                 on_result(result)

@@ -60,6 +60,11 @@ class Health:
     used_memory_bytes: int | None = None
     max_memory_bytes: int | None = None
     reasons: tuple[str, ...] = ()
+    connect_ms: float | None = None
+    """Connection set-up before the answer (pool, TCP, auth); None: not set up by this probe
+    (read from Prometheus). Never part of `latency_ms`, the answer on the live connection."""
+    loop_lag_ms: float = 0.0
+    """The part of `latency_ms` during which the console's own loop was late (not the server's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +362,10 @@ class InstanceRef:
     group: str
     env: str
     endpoint: str
+    origin: str = "config"
+    """"config", "prometheus", "aws", or "kept" (an earlier discovery's list standing in)."""
+    discovered_at: datetime | None = None
+    """When discovery found it (None: from the config)."""
 
 
 @dataclass(frozen=True, slots=True)

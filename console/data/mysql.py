@@ -9,7 +9,6 @@ never handed back to the pool.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -32,13 +31,12 @@ from console.data.models import (
     Variable,
     WriteOutcome,
 )
+from console.data.probing import Probe, ProbeFigures
 from console.data.sqlrows import (
     CatalogQueries,
     CounterRate,
-    WarnLimits,
     catalog_result,
     explain_plan,
-    health_from,
     masked_process,
     to_float,
     to_int,
@@ -156,17 +154,16 @@ class MySQLSource(CatalogQueries):
 
     # --- public calls: each returns a Reading, never raises for a source failure ----------
 
-    async def health(self, instance: Instance, warn: WarnLimits) -> Reading[Health]:
-        async def run() -> Health:
-            started = time.monotonic()
+    async def health(self, instance: Instance, probe: Probe) -> Reading[Health]:
+        """Cheap probe: the pool and a session set up first (its own figure), then the two
+        health statements timed on that established connection (fleet sweep)."""
+
+        async def answer() -> ProbeFigures:
             [(max_conn, _version)] = await self._rows(instance, HEALTH_SQL)
             status: dict[str, Any] = dict(await self._rows(instance, STATUS_SQL))
-            latency_ms = (time.monotonic() - started) * 1000
-            return health_from(
-                latency_ms, to_int(status.get("Threads_connected")), to_int(max_conn), warn
-            )
+            return ProbeFigures(to_int(status.get("Threads_connected")), to_int(max_conn))
 
-        return await fetch(instance.name, "mysql", self._timeouts.probe_s, run)
+        return await probe.probe(instance.name, "mysql", lambda: self._ready(instance), answer)
 
     async def status(self, instance: Instance) -> Reading[ServerStatus]:
         return await fetch(
@@ -352,6 +349,19 @@ class MySQLSource(CatalogQueries):
             raise
         self._pools[instance.name] = pool
         return pool
+
+    async def _ready(self, instance: Instance) -> None:
+        """Set up what a statement needs: the pool and one pooled session, multi-statements off
+        (so the health probe times only its statements on an established connection)."""
+        pool = await self._pool(instance)
+        conn = await pool.acquire()
+        try:
+            await self._single_statement_mode(instance, conn)
+        except BaseException:
+            conn.close()
+            raise
+        finally:
+            pool.release(conn)
 
     async def _rows(self, instance: Instance, sql: str, args: Sequence[Any] = ()) -> list[Row]:
         return (await self._table(instance, sql, args))[1]

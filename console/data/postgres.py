@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, TypeAlias
@@ -32,13 +31,12 @@ from console.data.models import (
     Variable,
     WriteOutcome,
 )
+from console.data.probing import Probe, ProbeFigures
 from console.data.sqlrows import (
     CatalogQueries,
     CounterRate,
-    WarnLimits,
     catalog_result,
     explain_plan,
-    health_from,
     masked_process,
     to_float,
     to_int,
@@ -181,16 +179,21 @@ class PostgresSource(CatalogQueries):
 
     # --- public calls: each returns a Reading, never raises for a source failure ----------
 
-    async def health(self, instance: Instance, warn: WarnLimits) -> Reading[Health]:
-        """Cheap probe: client backends against max_connections, timed (fleet sweep)."""
+    async def health(self, instance: Instance, probe: Probe) -> Reading[Health]:
+        """Cheap probe: client backends against max_connections (fleet sweep); the pool and its
+        connection are set up first (their own figure), then the query alone is timed."""
 
-        async def run() -> Health:
-            started = time.monotonic()
+        async def answer() -> ProbeFigures:
             [(connections, max_conn)] = await self._rows(instance, HEALTH_SQL)
-            latency_ms = (time.monotonic() - started) * 1000
-            return health_from(latency_ms, to_int(connections), to_int(max_conn), warn)
+            return ProbeFigures(to_int(connections), to_int(max_conn))
 
-        return await fetch(instance.name, "postgres", self._timeouts.probe_s, run)
+        return await probe.probe(instance.name, "postgres", lambda: self._ready(instance), answer)
+
+    async def _ready(self, instance: Instance) -> None:
+        """The pool and one live connection in it (asyncpg connects on first acquire)."""
+        pool = await self._pool(instance)
+        async with pool.acquire():
+            pass
 
     async def status(self, instance: Instance) -> Reading[ServerStatus]:
         """Overview figures; qps is transactions per second since the previous reading."""

@@ -7,12 +7,13 @@ queries for the whole fleet replace ~80 direct probes, so watching costs those s
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping, Sequence
 
 from console.data.calls import utcnow
 from console.data.models import FleetHealth, Health, Reading, Sample, SourceError
+from console.data.probing import Probe, ProbeFigures, Timing, WarnLimits, health_from
 from console.data.prometheus import PrometheusSource
-from console.data.sqlrows import WarnLimits, health_from
 from console.inventory import Instance
 
 REDIS_QUERIES = {
@@ -31,45 +32,54 @@ async def redis_health(
     prometheus: PrometheusSource,
     instances: Sequence[Instance],
     label: str,
-    warn: WarnLimits,
+    probe: Probe,
 ) -> dict[str, FleetHealth]:
-    """Health of the Redis instances Prometheus reports on, by name; {} when it cannot answer."""
+    """Health of the Redis instances Prometheus reports on, by name; {} when it cannot answer.
+
+    The answer time is Prometheus's (the servers are not asked), net of the console's loop lag.
+    """
     if not instances:
         return {}
-    started = asyncio.get_running_loop().time()
-    readings = await asyncio.gather(*(prometheus.query(q) for q in REDIS_QUERIES.values()))
+    probe.lag.start()
+    with probe.lag.timing():
+        started = time.monotonic()
+        readings = await asyncio.gather(*(prometheus.query(q) for q in REDIS_QUERIES.values()))
+        ended = time.monotonic()
     if any(r.value is None for r in readings):
         return {}
-    elapsed_s = asyncio.get_running_loop().time() - started
+    elapsed_s = ended - started
+    timing = Timing(elapsed_s * 1000, probe.lag.overlap_s(started, ended) * 1000)
     figures = {
         key: _by_instance(r.value or (), label)
         for key, r in zip(REDIS_QUERIES, readings, strict=True)
     }
     return {
-        i.name: _health(i, figures, elapsed_s, warn) for i in instances if i.name in figures["up"]
+        i.name: _health(i, figures, timing, probe.warn)
+        for i in instances
+        if i.name in figures["up"]
     }
 
 
 def _health(
     instance: Instance,
     figures: Mapping[str, Mapping[str, float]],
-    elapsed_s: float,
+    timing: Timing,
     warn: WarnLimits,
 ) -> FleetHealth:
     name = instance.name
+    elapsed_s = timing.latency_ms / 1000
     if figures["up"][name] < 1:
         error = SourceError(name, "prometheus", "unreachable", "redis_exporter reports redis_up 0")
         reading: Reading[Health] = Reading(name, "prometheus", utcnow(), elapsed_s, error=error)
         return FleetHealth(name, instance.kind, instance.group, reading)
     used, limit = figures["used"].get(name), figures["max"].get(name)
     clients = figures["clients"].get(name)
-    health = health_from(
-        elapsed_s * 1000,
+    found = ProbeFigures(
         None if clients is None else int(clients),
         None,
-        warn,
         None if used is None else int(used),
         int(limit) if limit else None,
     )
+    health = health_from(found, timing, warn)
     reading = Reading(name, "prometheus", utcnow(), elapsed_s, value=health)
     return FleetHealth(name, instance.kind, instance.group, reading)

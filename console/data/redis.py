@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -37,7 +36,8 @@ from console.data.models import (
     SlowlogEntry,
     WriteOutcome,
 )
-from console.data.sqlrows import WarnLimits, health_from, to_float, to_int
+from console.data.probing import Probe, ProbeFigures
+from console.data.sqlrows import to_float, to_int
 from console.inventory import Instance
 from console.safety.masking import mask_text
 
@@ -76,25 +76,28 @@ class RedisSource:
 
     # --- public calls: each returns a Reading, never raises for a source failure ----------
 
-    async def health(self, instance: Instance, warn: WarnLimits) -> Reading[Health]:
-        """Cheap probe: PING, then clients and memory against their limits (fleet sweep)."""
+    async def health(self, instance: Instance, probe: Probe) -> Reading[Health]:
+        """Cheap probe: PING, then clients and memory against their limits (fleet sweep); the
+        client's connection is set up first (its own figure), then the commands alone timed."""
 
-        async def run() -> Health:
+        async def answer() -> ProbeFigures:
             client = await self._client(instance)
-            started = time.monotonic()
             await client.ping()
             fields = _fields(await self._info(client, "clients", "memory"))
-            latency_ms = (time.monotonic() - started) * 1000
-            return health_from(
-                latency_ms,
+            return ProbeFigures(
                 to_int(fields.get("connected_clients")),
                 to_int(fields.get("maxclients")),
-                warn,
-                used_memory=to_int(fields.get("used_memory")),
-                max_memory=to_int(fields.get("maxmemory")) or None,
+                to_int(fields.get("used_memory")),
+                to_int(fields.get("maxmemory")) or None,
             )
 
-        return await fetch(instance.name, "redis", self._timeouts.probe_s, run)
+        return await probe.probe(instance.name, "redis", lambda: self._ready(instance), answer)
+
+    async def _ready(self, instance: Instance) -> None:
+        """The client and one connected connection in its pool (connect, AUTH, CLIENT SETNAME)."""
+        pool = (await self._client(instance)).connection_pool
+        connection = await pool.get_connection()  # type: ignore[no-untyped-call]  # redis-py: untyped
+        await pool.release(connection)
 
     async def info(self, instance: Instance) -> Reading[RedisInfo]:
         """INFO (default sections), parsed into sections plus the summary figures."""

@@ -9,24 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
-from console.data.models import ExplainPlan, Health, HealthState, Process, QueryResult, Reading
+from console.data.models import ExplainPlan, Process, QueryResult, Reading
 from console.inventory import Instance
 from console.safety.masking import mask_optional, mask_row, mask_setting
-
-
-class WarnLimits(Protocol):
-    """The thresholds that turn an answering instance into a warning (config [fleet])."""
-
-    @property
-    def warn_latency_ms(self) -> float: ...
-
-    @property
-    def warn_connections_ratio(self) -> float: ...
-
-    @property
-    def warn_memory_ratio(self) -> float: ...
 
 
 class CounterRate:
@@ -101,38 +88,6 @@ def explain_plan(
         values = [to_int(row[index]) for row in rows]
         estimate = sum(v for v in values if v is not None) if values else None
     return ExplainPlan(tuple(columns), cells, estimate)
-
-
-def health_from(
-    latency_ms: float,
-    connections: int | None,
-    max_connections: int | None,
-    warn: WarnLimits,
-    used_memory: int | None = None,
-    max_memory: int | None = None,
-) -> Health:
-    """Health from a probe's figures: warn on slow answers, connections or memory near limits."""
-    reasons: list[str] = []
-    if latency_ms > warn.warn_latency_ms:
-        reasons.append(f"slow probe: {latency_ms:.0f} ms")
-    if connections is not None and max_connections:
-        ratio = connections / max_connections
-        if ratio >= warn.warn_connections_ratio:
-            reasons.append(f"connections {connections}/{max_connections} ({ratio:.0%})")
-    if used_memory is not None and max_memory:
-        ratio = used_memory / max_memory
-        if ratio >= warn.warn_memory_ratio:
-            reasons.append(f"memory {ratio:.0%} of maxmemory")
-    state: HealthState = "warn" if reasons else "ok"
-    return Health(
-        state=state,
-        latency_ms=latency_ms,
-        connections=connections,
-        max_connections=max_connections,
-        used_memory_bytes=used_memory,
-        max_memory_bytes=max_memory,
-        reasons=tuple(reasons),
-    )
 
 
 def catalog_result(

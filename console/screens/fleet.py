@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Footer, Input, Static, Tree
 
 from console.config import Settings
 from console.data.layer import DataLayer
@@ -28,11 +28,18 @@ from widgets.status_bar import StatusBar
 
 
 def refs_of(fleet: Fleet) -> list[InstanceRef]:
-    return [InstanceRef(i.kind, i.name, i.group, i.env, i.endpoint) for i in fleet.instances]
+    return [
+        InstanceRef(i.kind, i.name, i.group, i.env, i.endpoint, i.origin, i.discovered_at)
+        for i in fleet.instances
+    ]
 
 
 class FleetScreen(PollingScreen):
     """The whole inventory with its health; the console opens here."""
+
+    DEFAULT_CSS = """
+    FleetScreen #fleet-notice { color: $warning; padding: 0 1; height: auto; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="fleet.refresh"),
@@ -46,12 +53,14 @@ class FleetScreen(PollingScreen):
         self.settings = settings
         self.fleet: Fleet = settings.fleet
         self.swept = False
+        self.discovered = False
 
     def compose(self) -> ComposeResult:
         yield Input(
             placeholder="filter instances by name or group (Enter: back to the tree)",
             id="fleet-filter",
         )
+        yield Static(id="fleet-notice")
         with Horizontal():
             yield FleetTree(id="fleet-tree")
             yield HealthDetail(id="detail")
@@ -61,29 +70,61 @@ class FleetScreen(PollingScreen):
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
         self.query_one("#fleet-filter", Input).display = False
-        self.query_one(FleetTree).set_fleet(refs_of(self.fleet))
+        self._show_fleet(self.fleet)
         self.query_one(FleetTree).focus()
+        self.set_interval(1.0, self._show_busy)
         self.poll_fleet()
+
+    def _show_busy(self) -> None:
+        """Say when the console itself runs late (its figures late, not the servers slow)."""
+        window = 2 * self.settings.console.fleet_refresh_s
+        self.query_one(StatusBar).busy = self.data.console_busy(window) or ""
 
     @work(exclusive=True, group="fleet", exit_on_error=False)
     async def poll_fleet(self) -> None:
-        tree = self.query_one(FleetTree)
-        status = self.query_one(StatusBar)
-        discovered = await self.data.fleet()
-        self.fleet = discovered
-        tree.set_fleet(refs_of(discovered))
-        status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
-        if discovered.discovery_error:
-            self.notify(discovered.discovery_error, title="Discovery", severity="warning")
-        self.post_message(FleetLoaded(discovered))
+        """The kept list at once (disk only), discovery behind it, then sweeps every interval."""
+        self._show_fleet(await self.data.kept_fleet())
+        self.discover()
 
         async def once() -> None:
-            results = await self.data.fleet_health(discovered.instances, self._on_health)
-            status.touch()
-            status.counts = _counts(results)
+            await self.data.fleet_health(self.fleet.instances, self._on_health)
+            self._count()
             self.swept = True
 
         await self.every(self.settings.console.fleet_refresh_s, once)
+
+    @work(exclusive=True, group="fleet-discovery", exit_on_error=False)
+    async def discover(self) -> None:
+        """Ask Prometheus (and AWS); the tree keeps showing the kept list until they answer,
+        and keeps it (marked, with the reason) if they fail. New instances are probed now."""
+        before = {i.name for i in self.fleet.instances}
+        discovered = await self.data.fleet()
+        self._show_fleet(discovered)
+        self.discovered = True
+        failing = discovered.discovery_error
+        self.query_one(StatusBar).failing = ("prometheus discovery",) if failing else ()
+        if failing:
+            self.notify(failing, title="Discovery", severity="warning")
+        self.post_message(FleetLoaded(discovered))
+        new = [i for i in discovered.instances if i.name not in before]
+        if new:
+            await self.data.fleet_health(new, self._on_health)
+            self._count()
+
+    def _show_fleet(self, fleet: Fleet) -> None:
+        self.fleet = fleet
+        self.query_one(FleetTree).set_fleet(refs_of(fleet))
+        notice = self.query_one("#fleet-notice", Static)
+        notice.update(fleet.discovery_error or "")
+        notice.display = bool(fleet.discovery_error)
+
+    def _count(self) -> None:
+        """The status bar's counts over the fleet shown, from the latest health of each."""
+        tree = self.query_one(FleetTree)
+        known = [h for i in self.fleet.instances if (h := tree.health_of(i.name)) is not None]
+        status = self.query_one(StatusBar)
+        status.touch()
+        status.counts = _counts(tuple(known))
 
     def _on_health(self, health: FleetHealth) -> None:
         self.query_one(FleetTree).set_health(health)
@@ -114,8 +155,8 @@ class FleetScreen(PollingScreen):
         self.query_one(FleetTree).focus()
 
     def has_data(self) -> bool:
-        """One whole sweep has landed (for headless screenshots)."""
-        return self.swept
+        """Discovery answered (or failed) and one whole sweep has landed (headless screenshots)."""
+        return self.swept and self.discovered
 
     @on(FleetTree.InstanceSelected)
     def open_instance(self, message: FleetTree.InstanceSelected) -> None:

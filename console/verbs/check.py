@@ -15,12 +15,15 @@ def as_record(result: FleetHealth) -> dict[str, Any]:
     health = reading.value
     error = reading.error
     latency = health.latency_ms if health is not None else reading.elapsed_s * 1000
+    connect = health.connect_ms if health is not None else None
     return {
         "name": result.name,
         "kind": result.kind,
         "group": result.group,
         "state": result.state,
         "latency_ms": round(latency, 1),
+        "connect_ms": None if connect is None else round(connect, 1),
+        "loop_lag_ms": round(health.loop_lag_ms, 1) if health is not None else 0.0,
         "error": None if error is None else {"kind": error.kind, "message": error.message},
         "reasons": list(health.reasons) if health is not None else [],
     }

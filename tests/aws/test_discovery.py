@@ -57,7 +57,8 @@ async def test_discovery_failure_keeps_the_fleet_and_says_why(
     monitoring = settings.monitoring.model_copy(
         update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
     )
-    dead = replace(with_aws(settings, tmp_path), monitoring=monitoring)
+    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    dead = replace(with_aws(settings, tmp_path), monitoring=monitoring, console=console)
     data = DataLayer(dead)
     try:
         started = time.monotonic()
@@ -71,6 +72,37 @@ async def test_discovery_failure_keeps_the_fleet_and_says_why(
     assert fleet.discovery_error.startswith("AWS discovery failed (unreachable")
     assert "showing the inventory without it" in fleet.discovery_error
     assert elapsed < dead.aws.call_timeout_s
+
+
+async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
+    settings: Settings, tmp_path: Path, closed_port: int
+) -> None:
+    console = settings.console.model_copy(update={"state_dir": str(tmp_path / "state")})
+    live = replace(with_aws(settings, tmp_path), console=console)
+    data = DataLayer(live)
+    try:
+        found = await data.fleet()  # discovery once: kept
+    finally:
+        await data.close()
+    assert (tmp_path / "state" / "lab-aws.json").exists()
+    monitoring = settings.monitoring.model_copy(
+        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    )
+    data = DataLayer(replace(live, monitoring=monitoring))
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    assert [i.name for i in fleet.instances] == [i.name for i in found.instances]
+    only_aws = [i for i in found.instances if i.origin == "aws"]
+    assert len(only_aws) == 3
+    for instance in only_aws:
+        kept = fleet.by_name(instance.name)
+        assert kept is not None and kept.origin == "kept"
+        assert kept.discovered_at == instance.discovered_at and kept.endpoint == instance.endpoint
+    assert fleet.discovery_error is not None
+    assert fleet.discovery_error.startswith("AWS discovery failed (unreachable")
+    assert "AWS servers kept from " in fleet.discovery_error
 
 
 async def test_discovery_off_asks_aws_nothing(settings: Settings) -> None:

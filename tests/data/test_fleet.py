@@ -38,9 +38,12 @@ async def test_sweep_streams_every_result_in_inventory_order(data: DataLayer) ->
     assert down == [], [r.reading.error for r in down]
 
 
-async def test_discovery_failure_keeps_the_configured_fleet(settings: Settings) -> None:
+async def test_discovery_failure_keeps_the_configured_fleet(
+    settings: Settings, tmp_path: Path
+) -> None:
     monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
-    data = DataLayer(replace(settings, monitoring=monitoring))
+    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    data = DataLayer(replace(settings, monitoring=monitoring, console=console))
     try:
         fleet = await data.fleet()
     finally:
@@ -48,6 +51,7 @@ async def test_discovery_failure_keeps_the_configured_fleet(settings: Settings) 
     assert len(fleet) == 64
     assert fleet.discovery_error is not None
     assert "Redis discovery from Prometheus failed (unreachable" in fleet.discovery_error
+    assert "showing the configured inventory only (nothing kept yet)" in fleet.discovery_error
 
 
 async def test_a_server_stopped_mid_session_is_down_within_its_timeout(

@@ -23,7 +23,7 @@ MAX_MEMORY = 64 * 1024 * 1024
 async def test_health_info_and_memory(
     data: DataLayer, settings: Settings, market: Instance
 ) -> None:
-    health = await data.redis.health(market, settings.fleet_options)
+    health = await data.redis.health(market, data.probe)
     assert health.value is not None, health.error
     assert health.value.state in ("ok", "warn") and health.value.max_memory_bytes == MAX_MEMORY
     assert (health.value.connections or 0) >= 1 and (health.value.max_connections or 0) > 0

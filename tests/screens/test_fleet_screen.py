@@ -49,9 +49,12 @@ async def test_fleet_fills_with_live_health_and_drills_into_detail(
         assert app.worker_errors == []
 
 
-async def test_prometheus_down_keeps_the_configured_fleet_and_says_why(settings: Settings) -> None:
+async def test_prometheus_down_keeps_the_configured_fleet_and_says_why(
+    settings: Settings, tmp_path: Path
+) -> None:
     monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
-    app = OpsConsoleApp(replace(settings, monitoring=monitoring))
+    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    app = OpsConsoleApp(replace(settings, monitoring=monitoring, console=console))
     async with app.run_test(size=(100, 30)) as pilot:
         status = app.screen.query_one(StatusBar)
         await wait_until(pilot, lambda: status.failing == ("prometheus discovery",))

@@ -1,0 +1,128 @@
+"""The fleet as discovered: config, plus Prometheus's Redis clusters and AWS's servers, kept.
+
+Why: discovery answers slowly or not at all exactly when something is wrong. Every successful
+discovery is kept on disk with its time (`KeptDiscovery`); `kept_fleet()` returns the config plus
+the kept lists at once (no network: the console opens on it), and when a discovery fails
+`fleet()` stands the kept list in, origin "kept", and says why and how old it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from console.config import Settings
+from console.data.aws_models import AwsResource
+from console.data.aws_source import AwsSource
+from console.data.kept import Kept, KeptDiscovery
+from console.data.models import DiscoveredCluster, Reading
+from console.data.prometheus import PrometheusSource
+from console.formatting import human_age
+from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
+
+PROMETHEUS = "prometheus-redis"
+AWS = "aws"
+
+
+def _reason(reading: Reading[Any]) -> str:
+    error = reading.error
+    return f"{error.kind}: {error.message}" if error is not None else "internal: no answer"
+
+
+def kept_note(kept: Kept[Any], what: str) -> str:
+    """`showing the 78 Redis clusters kept from 2026-12-05 03:12 UTC (12m ago)`."""
+    found = f"{kept.found_at.astimezone(tz=None).strftime('%Y-%m-%d %H:%M %Z')}"
+    return f"showing the {len(kept.items)} {what} kept from {found} ({human_age(kept.age_s())} ago)"
+
+
+class Discovery:
+    """Builds the fleet from the config and the discoveries, keeping each answer on disk."""
+
+    def __init__(self, settings: Settings, prometheus: PrometheusSource, cloud: AwsSource) -> None:
+        self.settings = settings
+        self.prometheus = prometheus
+        self.cloud = cloud
+        self.kept = KeptDiscovery(settings.state_dir, settings.profile)
+
+    async def fleet(self) -> Fleet:
+        """The configured fleet plus the Redis clusters Prometheus knows of and, with [aws]
+        discovery on, what AWS lists (both asked at once); a failed discovery's part comes from
+        its kept list (origin "kept"), with the reason and the list's age attached."""
+        configured = self.settings.fleet
+        if not self.settings.aws.discovery:
+            return await self._with_prometheus(configured)
+        fleet, found = await asyncio.gather(
+            self._with_prometheus(configured), self.cloud.resources()
+        )
+        return await self._with_aws(fleet, found)
+
+    async def kept_fleet(self) -> Fleet:
+        """The configured fleet plus the kept lists (origin "kept"), read from disk only."""
+        fleet = self.settings.fleet
+        if self.settings.monitoring.redis_discovery.enabled:
+            clusters = await self.kept.load(PROMETHEUS, DiscoveredCluster)
+            if clusters is not None:
+                fleet = self._merge(fleet, self._redis(clusters.items), "kept", clusters.found_at)
+        if self.settings.aws.discovery:
+            resources = await self.kept.load(AWS, AwsResource)
+            if resources is not None:
+                found = self.cloud.instances(resources.items)
+                fleet = self._merge(fleet, found, "kept", resources.found_at)
+        return fleet
+
+    async def _with_prometheus(self, fleet: Fleet) -> Fleet:
+        discovery = self.settings.monitoring.redis_discovery
+        if not discovery.enabled:
+            return fleet
+        reading = await self.prometheus.redis_clusters(discovery)
+        if reading.value is not None:
+            await self.kept.save(PROMETHEUS, reading.value, reading.fetched_at)
+            found = self._redis(reading.value)
+            return self._merge(fleet, found, "prometheus", reading.fetched_at)
+        failure = f"Redis discovery from Prometheus failed ({_reason(reading)})"
+        kept = await self.kept.load(PROMETHEUS, DiscoveredCluster)
+        if kept is None:
+            return with_discovery_error(
+                fleet, f"{failure}; showing the configured inventory only (nothing kept yet)"
+            )
+        merged = self._merge(fleet, self._redis(kept.items), "kept", kept.found_at)
+        return with_discovery_error(merged, f"{failure}; {kept_note(kept, 'Redis clusters')}")
+
+    async def _with_aws(self, fleet: Fleet, reading: Reading[tuple[AwsResource, ...]]) -> Fleet:
+        if reading.value is not None:
+            await self.kept.save(AWS, reading.value, reading.fetched_at)
+            found = self.cloud.instances(reading.value)
+            return self._merge(fleet, found, "aws", reading.fetched_at)
+        failure = f"AWS discovery failed ({_reason(reading)})"
+        kept = await self.kept.load(AWS, AwsResource)
+        if kept is None:
+            return with_discovery_error(fleet, f"{failure}; showing the inventory without it")
+        merged = self._merge(fleet, self.cloud.instances(kept.items), "kept", kept.found_at)
+        return with_discovery_error(merged, f"{failure}; {kept_note(kept, 'AWS servers')}")
+
+    def _redis(self, clusters: Sequence[DiscoveredCluster]) -> list[Instance]:
+        defaults = self.settings.redis_defaults
+        return [
+            Instance(
+                kind="redis",
+                name=cluster.name,
+                group="",
+                env=defaults.env,
+                host=cluster.host,
+                port=cluster.port,
+                user=defaults.user,
+                secret=self.settings.redis_secret,
+                write_user=defaults.write_user,
+                write_secret=self.settings.redis_write_secret,
+            )
+            for cluster in clusters
+        ]
+
+    def _merge(
+        self, fleet: Fleet, found: Iterable[Instance], origin: str, found_at: datetime
+    ) -> Fleet:
+        stamped = [replace(i, origin=origin, discovered_at=found_at) for i in found]
+        return merge_discovered(fleet, stamped, self.settings.redis_rules)

@@ -1,0 +1,18 @@
+"""StatusBar: the console's own lateness is said as the console's, and kept when space is short."""
+
+from __future__ import annotations
+
+from widgets.status_bar import StatusBar
+
+
+def test_console_busy_is_shown_in_the_bar_as_the_consoles_own() -> None:
+    bar = StatusBar()
+    bar.profile = "lab"
+    bar.counts = "140 ok · 0 warn · 2 down"
+    assert not any("console busy" in text for _, text, _ in bar.parts())
+    bar.busy = "console busy: figures up to 0.6 s late"
+    texts = [text for _, text, _ in bar.parts()]
+    assert "  console busy: figures up to 0.6 s late" in texts
+    busy = next(p for p in bar.parts() if "console busy" in p[1])
+    counts = next(p for p in bar.parts() if "140 ok" in p[1])
+    assert busy[0] > counts[0]  # the counts go first when the bar is narrow
