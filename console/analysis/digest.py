@@ -16,12 +16,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 
 from console.analysis.fingerprint import class_key, fingerprint
 from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
-from console.data.aws_models import LogChunk
-from console.data.models import Digest, Reading, SourceError
 from console.safety.masking import mask_text
+
+if TYPE_CHECKING:  # the models load only for the console and the fleet digest, not `digest FILE`
+    from console.data.aws_models import LogChunk
+    from console.data.models import Digest, Reading
 
 SAMPLE_KEEP = 8192
 """Characters of the worst statement kept per fingerprint (masked, then cut for display)."""
@@ -298,6 +301,8 @@ def where(row: DigestRow) -> str:
 
 def as_digests(rows: Iterable[DigestRow]) -> tuple[Digest, ...]:
     """Digest rows as the console's `Digest` model (what DigestTable shows)."""
+    from console.data.models import Digest
+
     return tuple(
         Digest(
             digest=row.query_id,
@@ -321,6 +326,8 @@ def digest_chunk(
 
     A failed read stays that error; a log that is not a slow log becomes a `query` error.
     """
+    from console.data.models import Reading, SourceError
+
     chunk, error, report = reading.value, reading.error, None
     if chunk is not None:
         try:
