@@ -89,7 +89,11 @@ class DigestRow:
 
 @dataclass(frozen=True, slots=True)
 class DigestReport:
-    """A whole digest: every class, ranked by total time (then count, then fingerprint)."""
+    """A whole digest: every class, ranked by total time (then count, then fingerprint).
+
+    As in pt-query-digest, `events` counts the entries with a Query_time, and a class none of
+    whose entries had one is left out; a row's `count` is every entry of its class.
+    """
 
     rows: tuple[DigestRow, ...]
     events: int
@@ -117,11 +121,13 @@ class _Class:
         "sample",
         "sent",
         "sources",
+        "timed",
         "total",
     )  # fmt: skip
 
     def __init__(self) -> None:
         self.count = 0
+        self.timed = 0  # the events with a Query_time (pt's figures are over these)
         self.total = self.high = self.lock = 0.0
         self.low = math.inf
         self.sent = self.examined = 0
@@ -157,15 +163,7 @@ class Digester:
         group = self.classes.get(key)
         if group is None:
             group = self.classes[key] = _Class()
-        seconds = event.query_time_s
         group.count += 1
-        group.total += seconds
-        if seconds > group.high or group.count == 1:
-            group.high = seconds
-            group.sample = event.query[:SAMPLE_KEEP]
-            group.db = event.db
-        if seconds < group.low:
-            group.low = seconds
         group.lock += event.lock_time_s
         group.sent += event.rows_sent
         group.examined += event.rows_examined
@@ -175,16 +173,27 @@ class Digester:
                 group.first = stamp
             if not stamp <= group.last:
                 group.last = stamp
-        bucket = bucket_index(seconds)
-        group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
         if source is not None:
             group.sources[source] = group.sources.get(source, 0) + 1
+        seconds = event.query_time_s
+        if seconds is None:
+            return  # counted in its class, as pt counts it, but in no time figure
+        group.timed += 1
+        group.total += seconds
+        if seconds > group.high or group.timed == 1:
+            group.high = seconds
+            group.sample = event.query[:SAMPLE_KEEP]
+            group.db = event.db
+        if seconds < group.low:
+            group.low = seconds
+        bucket = bucket_index(seconds)
+        group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
         self.events += 1
 
     def report(self) -> DigestReport:
         overall = sum(group.total for group in self.classes.values())
         rows = sorted(
-            (_row(key, group, overall) for key, group in self.classes.items()),
+            (_row(key, group, overall) for key, group in self.classes.items() if group.timed),
             key=lambda row: (-row.total_time_s, -row.count, row.fingerprint),
         )
         firsts = [row.first_seen for row in rows if row.first_seen is not None]
@@ -213,8 +222,8 @@ def _row(key: str, group: _Class, overall: float) -> DigestRow:
         query_id=hashlib.md5(key.encode(), usedforsecurity=False).hexdigest().upper(),
         count=group.count,
         total_time_s=group.total,
-        avg_time_s=group.total / group.count,
-        p95_time_s=percentile_95(group.histogram, group.count, group.low, group.high),
+        avg_time_s=group.total / group.timed,
+        p95_time_s=percentile_95(group.histogram, group.timed, group.low, group.high),
         max_time_s=group.high,
         lock_time_s=group.lock,
         rows_sent=group.sent,
