@@ -13,6 +13,7 @@ Run: `.venv/bin/python bench/investigate.py` while the lab is up.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -145,6 +146,8 @@ async def measure(settings: Settings, instance: Instance, name: str) -> None:
 
 
 def main() -> None:
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load}, median of {ROUNDS}")
     asyncio.run(gathering())
     with tempfile.TemporaryDirectory() as out:
         for name in ("aws-luckyus-salesorder-rw", "luckyus-isales-market"):
