@@ -17,8 +17,8 @@ statement text follow pt-query-digest's `SlowLogParser` and `EventAggregator`:
 The server's preamble (`... started with:`, `Tcp port: ...`, `Time  Id Command  Argument`) is
 dropped wherever it appears, including when a restart writes it in the middle of the log; unlike
 pt 3.2, MariaDB's `mariadbd, Version: ...` line is recognised too. An administrator command
-(`# administrator command: Quit;`) is an entry of its own, with no rows. A file opened as text
-reads CRLF line ends as LF (pt reads a CRLF log as one statement).
+(`# administrator command: Quit;`) is an entry of its own, with no rows. CRLF line ends read as
+LF (pt reads a CRLF log as one statement).
 """
 
 from __future__ import annotations
@@ -229,13 +229,20 @@ def _start(lines: Iterator[str]) -> Iterator[str]:
 
     pt reads the first line of a file as a `#` line whatever it is; here, a log that starts
     with an empty line or a BOM still has its first entry read whole (pt loses it after two
-    empty lines, and loses the `# Time:` of a first line behind a BOM).
+    empty lines, and loses the `# Time:` of a first line behind a BOM). A log whose first line
+    ends in CRLF is read as LF throughout (a file opened as text already is; stdin is not).
     """
     for line in lines:
         line = line.removeprefix(_BOM)
         if line.strip():
+            if line.endswith("\r\n"):  # CRLF (stdin, or lines split on LF only): read as LF
+                return map(_lf, chain((line,), lines))
             return chain((line,), lines)  # chain: no Python frame per line after the first
     return iter(())
+
+
+def _lf(line: str) -> str:
+    return line[:-2] + "\n" if line.endswith("\r\n") else line
 
 
 def parse(lines: Iterable[str], *, terminated: bool = False) -> Iterator[SlowEvent]:
