@@ -216,6 +216,8 @@ def main() -> int:
     parser.add_argument("--skip-pt", action="store_true", help="time only ours")
     args = parser.parse_args()
     path = args.path or Path(f"/tmp/opsconsole-bench-slow-{args.size_mb}mb.log")
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load}")
     started = time.perf_counter()
     generate(path, args.size_mb)
     size_mb = path.stat().st_size / 2**20

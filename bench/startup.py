@@ -70,6 +70,28 @@ def measure(commands: dict[str, list[str]], rounds: int) -> dict[str, tuple[floa
     }
 
 
+def imports(argv: list[str], env: dict[str, str]) -> tuple[float, list[str]]:
+    """`python -X importtime` of `opsconsole ARGV`: the milliseconds spent importing, and the
+    three top-level imports that cost most (name and ms)."""
+    probe = "import sys; from console.cli import main; main(sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", probe, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    rows = [line.split("|") for line in done.stderr.splitlines() if line.startswith("import time:")]
+    timed_rows = [
+        (int(r[0].split(":")[1]), int(r[1]), r[2]) for r in rows if r[0].strip()[-1].isdigit()
+    ]
+    total_us = sum(own for own, _, _ in timed_rows)
+    top = sorted((row for row in timed_rows if not row[2].startswith("  ")), key=lambda r: -r[1])
+    if not timed_rows:
+        raise SystemExit(f"no import times from {argv}: {done.stderr[-300:]}")
+    return total_us / 1000, [f"{name.strip()} {cum / 1000:.0f} ms" for _, cum, name in top[:3]]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
@@ -104,6 +126,14 @@ def main() -> int:
                 f"digest {name[18:]} faster than pt: {'met' if wall < pt_wall else 'NOT met'}"
             )
         print(f"| `{name}` | {wall:.3f} s | {cpu:.3f} s | {ratio} |")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for label, argv in (("--version", ["--version"]), ("digest FILE", ["digest", str(FIXTURE)])):
+        samples = sorted((imports(argv, env) for _ in range(5)), key=lambda sample: sample[0])
+        total_ms, top = samples[2]  # the median of five: one sample swings with the load
+        print(
+            f"\nImports of `opsconsole {label}` (median of 5): {total_ms:.0f} ms "
+            f"(largest: {', '.join(top)})"
+        )
     version = figures["opsconsole --version"][0]
     verdicts.insert(
         0,
