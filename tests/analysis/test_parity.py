@@ -69,7 +69,7 @@ FIXTURES = {
     "no-preamble": DATA / "no-preamble.log",  # starts with an empty line, no banner
     # the way logs come from each server
     "cut-mid-entry": DATA / "cut-mid-entry.log",  # starts inside a statement (copytruncate)
-    "mysql56": DATA / "mysql56.log",  # `# Time: 261205  3:12:00`, restart banner, admin
+    "mysql56": DATA / "mysql56.log",  # `# Time: 261205  3:12:00` (not on every entry), restart
     "mysql80-slow-extra": DATA / "mysql80-slow-extra.log",  # log_slow_extra fields
     "percona-server-8.0": DATA / "percona-server-8.0.log",  # Full_scan, InnoDB_*, rate limit
     "mariadb-11": DATA / "mariadb-11.log",  # Thread_id/Schema/QC_hit, explain, restart
