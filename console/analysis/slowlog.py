@@ -135,10 +135,25 @@ def is_preamble(line: str) -> bool:
 class _Entry:
     """The header of the entry being read."""
 
-    __slots__ = ("admin", "db", "fields", "seen", "time_text", "timestamp")
+    __slots__ = (
+        "Lock_time",
+        "Query_time",
+        "Rows_examined",
+        "Rows_sent",
+        "Schema",
+        "admin",
+        "db",
+        "seen",
+        "time_text",
+        "timestamp",
+    )  # the fields keep pt's names: `_fields` sets them by name
 
     def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
+        self.Query_time: str | None = None
+        self.Lock_time: str | None = None
+        self.Rows_sent: str | None = None
+        self.Rows_examined: str | None = None
+        self.Schema: str | None = None
         self.timestamp: float | None = None
         self.time_text: str | None = None
         self.db: str | None = None
@@ -151,9 +166,7 @@ class _Entry:
         self.seen = True
         kind = line[2:3]  # dispatch on the third character: the hot path
         if kind == "Q" and (found := _QUERY_TIME.match(line)):
-            fields = self.fields
-            fields["Query_time"], fields["Lock_time"] = found.group(1, 2)
-            fields["Rows_sent"], fields["Rows_examined"] = found.group(3, 4)
+            self.Query_time, self.Lock_time, self.Rows_sent, self.Rows_examined = found.groups()
             rest = line[found.end() :]
             if "_time:" in rest or "Rows_" in rest or "Schema:" in rest:
                 self._fields(line.rstrip("\r\n"))  # the same name again: the last one wins
@@ -176,7 +189,7 @@ class _Entry:
             text = _SCHEMA_LABEL.sub("", text, count=1)
         for name, value in _FIELD.findall(text):
             if name in _FIELD_NAMES:
-                self.fields[name] = value  # a name given twice: the last one, as in pt
+                setattr(self, name, value)  # a name given twice: the last one, as in pt
 
     def plain_line(self, line: str) -> None:
         """`use db;` or `SET timestamp=...;` (or `SET last_insert_id=..,timestamp=..;`)."""
@@ -192,24 +205,23 @@ class _Entry:
 
     def event(self, query: str, admin: bool) -> SlowEvent | None:
         """The entry with its statement; None when a time figure is corrupt (pt drops it)."""
-        fields = self.fields
         query_time = lock_time = None
-        if (text := fields.get("Query_time")) is not None:
+        if (text := self.Query_time) is not None:
             query_time = seconds_of(text, leading=True)
             if query_time is None:
                 return None
-        if (text := fields.get("Lock_time")) is not None:
+        if (text := self.Lock_time) is not None:
             lock_time = seconds_of(text)
             if lock_time is None:
                 return None
         sent = examined = 0
         if not admin:
-            sent, examined = _count(fields.get("Rows_sent")), _count(fields.get("Rows_examined"))
+            sent, examined = _count(self.Rows_sent), _count(self.Rows_examined)
         stamp = self.timestamp
         if stamp is None and self.time_text is not None:
             stamp = log_time(self.time_text)
         db = self.db
-        if db is None and (schema := fields.get("Schema")):
+        if db is None and (schema := self.Schema):
             db = schema
         return SlowEvent(query, query_time, lock_time or 0.0, sent, examined, stamp, db, admin)
 
