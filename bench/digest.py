@@ -193,8 +193,13 @@ def run_pt(path: Path) -> tuple[float, float, list[tuple[str, int, float]], floa
 
 
 def agree(report: DigestReport, top: list[tuple[str, int, float]]) -> list[str]:
-    """Differences between our top 10 and pt's (same order, counts, totals within 1 µs)."""
+    """Differences between our top 10 and pt's (same order, counts, totals within 1 µs).
+
+    Both must have ten classes (the generated log has ~220): an empty or short answer from
+    either side is a difference, never an agreement."""
     problems = []
+    if len(report.rows) < 10 or len(top) < 10:
+        problems.append(f"top 10: ours has {len(report.rows[:10])} classes, pt {len(top)}")
     for rank, (row, (fp, count, total)) in enumerate(
         zip(report.rows[:10], top[:10], strict=False), 1
     ):
@@ -211,6 +216,8 @@ def main() -> int:
     parser.add_argument("--skip-pt", action="store_true", help="time only ours")
     args = parser.parse_args()
     path = args.path or Path(f"/tmp/opsconsole-bench-slow-{args.size_mb}mb.log")
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load}")
     started = time.perf_counter()
     generate(path, args.size_mb)
     size_mb = path.stat().st_size / 2**20

@@ -42,6 +42,13 @@ def elapsed_of(results: tuple[FleetHealth, ...], name: str) -> float:
     return next(r.reading.elapsed_s for r in results if r.name == name)
 
 
+def answered(results: tuple[FleetHealth, ...]) -> None:
+    """Every live instance answered: a probe that failed fast would flatter the ratios."""
+    down = [f"{r.name}: {r.reading.error}" for r in results if r.state == "down"]
+    if down:
+        raise SystemExit(f"{len(down)} live instances down in a warm sweep: {down[:3]}")
+
+
 async def run() -> None:
     settings = load_settings(ROOT / "config.toml", "lab")
     data = DataLayer(settings)
@@ -57,11 +64,12 @@ async def run() -> None:
         started = time.monotonic()
         sequential = await data.sequential(live)
         sequential_s = time.monotonic() - started
+        answered(sequential)
         slowest = max(r.reading.elapsed_s for r in sequential)
         concurrent = []
         for _ in range(3):
             started = time.monotonic()
-            await data.sweep(live)
+            answered(await data.sweep(live))
             concurrent.append(time.monotonic() - started)
         started = time.monotonic()
         with_dead = await data.sweep(instances)

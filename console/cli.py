@@ -9,7 +9,6 @@ Every verb takes --config PATH ($OPSCONSOLE_CONFIG, ./config.toml) and --profile
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import os
 import sys
@@ -18,16 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console import __version__
-from console.config import Settings, config_path, load_settings
-from console.data.models import FleetHealth, SourceError
 from console.errors import ConsoleError
-from console.formatting import text_table
-from console.secrets import check_resolvable, exposed_secret_files, readable_by_others
-from console.verbs import check as check_verb
-from console.verbs import inventory as inventory_verb
 
 if TYPE_CHECKING:
+    from console.config import Settings
+    from console.data.models import FleetHealth, SourceError
     from console.lab.manager import PartStatus
+
+# Imports sit inside the verbs that need them (pydantic, asyncio, the data layer), so that
+# `--version` and `digest FILE` load only what they use: start-up is most of a small digest.
 
 LAB_ACTIONS = ("up", "down", "status", "scenario")
 SCREENSHOT_PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
@@ -115,11 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.verb in TASKS:
+        return int(_task(args.verb).run(args, lambda: _settings(args)))
+    import asyncio
+
+    from console.config import config_path, load_settings
+    from console.secrets import check_resolvable
+
     path = config_path(args.config)
     if args.verb == "lab":
         return _lab(args, path)
-    if args.verb in TASKS:
-        return int(_task(args.verb).run(args, lambda: load_settings(path, args.profile)))
     settings = load_settings(path, args.profile)
     if args.verb == "inventory":
         return asyncio.run(_inventory(settings, args.json))
@@ -136,9 +139,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     return run_app(settings, instance=args.instance, pane=args.pane)
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings a task asks for when it needs them (a file digest never does)."""
+    from console.config import config_path, load_settings
+
+    return load_settings(config_path(args.config), args.profile)
+
+
 def _warn_exposed(settings: Settings) -> None:
     """One warning per file others may read: the config (it maps every production host and
     names each secret) and every file: secret."""
+    from console.secrets import exposed_secret_files, readable_by_others
+
     exposed = exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys})
     if readable_by_others(settings.path):
         print(
@@ -155,6 +167,7 @@ def _warn_exposed(settings: Settings) -> None:
 
 async def _inventory(settings: Settings, as_json: bool) -> int:
     from console.data.layer import DataLayer
+    from console.verbs import inventory as inventory_verb
 
     data = DataLayer(settings)
     try:
@@ -172,6 +185,7 @@ async def _inventory(settings: Settings, as_json: bool) -> int:
 
 async def _check(settings: Settings, as_json: bool) -> int:
     from console.data.layer import DataLayer
+    from console.verbs import check as check_verb
 
     data = DataLayer(settings)
     try:
@@ -325,6 +339,8 @@ def _lab(args: argparse.Namespace, path: Path) -> int:
 
 
 def _lab_status(parts: Sequence[PartStatus]) -> int:
+    from console.formatting import text_table
+
     rows = [
         [
             part.name,

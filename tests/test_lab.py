@@ -107,7 +107,7 @@ def test_mariadb_is_seeded_with_realistic_rows(lab_root: Path) -> None:
     assert names <= databases
     assert int(_mysql(lab_root, "SELECT COUNT(*) FROM salesorder.orders")[0]) >= 1000
     emails = _mysql(lab_root, "SELECT email FROM isalesmembermarketing.members LIMIT 50")
-    assert all("@" in email for email in emails)
+    assert len(emails) == 50 and all("@" in email for email in emails)
     cards = _mysql(lab_root, "SELECT card_number FROM salespayment.payments LIMIT 200")
     assert cards and all(fake.luhn_valid(card) for card in cards)
     variables = dict(

@@ -16,12 +16,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 
 from console.analysis.fingerprint import class_key, fingerprint
 from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
-from console.data.aws_models import LogChunk
-from console.data.models import Digest, Reading, SourceError
 from console.safety.masking import mask_text
+
+if TYPE_CHECKING:  # the models load only for the console and the fleet digest, not `digest FILE`
+    from console.data.aws_models import LogChunk
+    from console.data.models import Digest, Reading
 
 SAMPLE_KEEP = 8192
 """Characters of the worst statement kept per fingerprint (masked, then cut for display)."""
@@ -86,7 +89,11 @@ class DigestRow:
 
 @dataclass(frozen=True, slots=True)
 class DigestReport:
-    """A whole digest: every class, ranked by total time (then count, then fingerprint)."""
+    """A whole digest: every class, ranked by total time (then count, then fingerprint).
+
+    As in pt-query-digest, `events` counts the entries with a Query_time, and a class none of
+    whose entries had one is left out; a row's `count` is every entry of its class.
+    """
 
     rows: tuple[DigestRow, ...]
     events: int
@@ -114,11 +121,13 @@ class _Class:
         "sample",
         "sent",
         "sources",
+        "timed",
         "total",
     )  # fmt: skip
 
     def __init__(self) -> None:
         self.count = 0
+        self.timed = 0  # the events with a Query_time (pt's figures are over these)
         self.total = self.high = self.lock = 0.0
         self.low = math.inf
         self.sent = self.examined = 0
@@ -154,15 +163,7 @@ class Digester:
         group = self.classes.get(key)
         if group is None:
             group = self.classes[key] = _Class()
-        seconds = event.query_time_s
         group.count += 1
-        group.total += seconds
-        if seconds > group.high or group.count == 1:
-            group.high = seconds
-            group.sample = event.query[:SAMPLE_KEEP]
-            group.db = event.db
-        if seconds < group.low:
-            group.low = seconds
         group.lock += event.lock_time_s
         group.sent += event.rows_sent
         group.examined += event.rows_examined
@@ -172,16 +173,27 @@ class Digester:
                 group.first = stamp
             if not stamp <= group.last:
                 group.last = stamp
-        bucket = bucket_index(seconds)
-        group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
         if source is not None:
             group.sources[source] = group.sources.get(source, 0) + 1
+        seconds = event.query_time_s
+        if seconds is None:
+            return  # counted in its class, as pt counts it, but in no time figure
+        group.timed += 1
+        group.total += seconds
+        if seconds > group.high or group.timed == 1:
+            group.high = seconds
+            group.sample = event.query[:SAMPLE_KEEP]
+            group.db = event.db
+        if seconds < group.low:
+            group.low = seconds
+        bucket = bucket_index(seconds)
+        group.histogram[bucket] = group.histogram.get(bucket, 0) + 1
         self.events += 1
 
     def report(self) -> DigestReport:
         overall = sum(group.total for group in self.classes.values())
         rows = sorted(
-            (_row(key, group, overall) for key, group in self.classes.items()),
+            (_row(key, group, overall) for key, group in self.classes.items() if group.timed),
             key=lambda row: (-row.total_time_s, -row.count, row.fingerprint),
         )
         firsts = [row.first_seen for row in rows if row.first_seen is not None]
@@ -210,8 +222,8 @@ def _row(key: str, group: _Class, overall: float) -> DigestRow:
         query_id=hashlib.md5(key.encode(), usedforsecurity=False).hexdigest().upper(),
         count=group.count,
         total_time_s=group.total,
-        avg_time_s=group.total / group.count,
-        p95_time_s=percentile_95(group.histogram, group.count, group.low, group.high),
+        avg_time_s=group.total / group.timed,
+        p95_time_s=percentile_95(group.histogram, group.timed, group.low, group.high),
         max_time_s=group.high,
         lock_time_s=group.lock,
         rows_sent=group.sent,
@@ -298,6 +310,8 @@ def where(row: DigestRow) -> str:
 
 def as_digests(rows: Iterable[DigestRow]) -> tuple[Digest, ...]:
     """Digest rows as the console's `Digest` model (what DigestTable shows)."""
+    from console.data.models import Digest
+
     return tuple(
         Digest(
             digest=row.query_id,
@@ -321,6 +335,8 @@ def digest_chunk(
 
     A failed read stays that error; a log that is not a slow log becomes a `query` error.
     """
+    from console.data.models import Reading, SourceError
+
     chunk, error, report = reading.value, reading.error, None
     if chunk is not None:
         try:

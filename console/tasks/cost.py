@@ -8,7 +8,6 @@ Exit 0 with the report, 1 when Cost Explorer failed or refused, 2 for a usage or
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -28,6 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     if not 1 <= args.days <= MAX_DAYS:
         print(f"opsconsole: cost: --days must be 1 to {MAX_DAYS}", file=sys.stderr)
         return 2

@@ -12,7 +12,6 @@ a file that cannot be read.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
 from collections.abc import Callable
@@ -70,10 +69,14 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
         if sum(sources) != 1:
             raise UsageError("give a slow log FILE, --instance NAME or --fleet (one of them)")
         if args.file is not None:
-            report = _from_file(args.file)
+            report = _from_file(args.file)  # no event loop: start-up is most of a small digest
         elif args.fleet:
+            import asyncio
+
             report = asyncio.run(_from_fleet(load_settings(), args))
         else:
+            import asyncio
+
             report = asyncio.run(_from_instance(load_settings(), args))
     except UsageError as exc:
         print(f"opsconsole: digest: {exc}", file=sys.stderr)

@@ -8,7 +8,6 @@ the findings; exit 1 when a finding is a warning or critical, 2 for bad input.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -35,6 +34,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     from console.analysis.evidence import parse_window
     from console.investigation import SourceFailedError, UsageError
 

@@ -8,7 +8,6 @@ audited as a dry run. Nothing is written to Redis here: the plan is applied from
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import re
 import sys
@@ -86,6 +85,8 @@ def _err(message: str) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     problem = _usage_problem(args)
     if problem is not None:
         _err(problem)
@@ -129,6 +130,8 @@ def _checkpoint(path: Path, resume: bool) -> str | None:
 
 
 async def _audit(data: DataLayer, instance: Instance, args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     from console.data.models import AuditOptions
     from console.verbs import redis_audit as verb
 

@@ -9,7 +9,6 @@ exit 1 when an instance is down or warn or an alert fires, 0 when the fleet is c
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -33,6 +32,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     from console.verbs import report as report_verb
 
     settings = load_settings()
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 async def _health(settings: Settings) -> HealthReport:
     """One sweep and the alerts, concurrently, rolled up."""
+    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
+
     from console.analysis.health_report import build_health_report
     from console.data.layer import DataLayer
 

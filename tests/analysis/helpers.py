@@ -38,14 +38,15 @@ def pt_readable(source: Path, target: Path) -> Path:
     """A copy of `source` that pt-query-digest 3.2 can parse.
 
     pt recognises a server preamble only as `/path/mysqld, Version: ... started with:`; when
-    MariaDB restarts it writes `mariadbd, Version: ...`, which pt glues to the statement before
-    (a known limitation of pt that our parser does not share). Nothing else changes.
+    MariaDB (re)starts it writes `mariadbd, Version: ...` or `/usr/sbin/mariadbd, Version: ...`,
+    which pt glues to the statement before (a known limitation of pt that our parser does not
+    share). Nothing else changes.
     """
     text = source.read_text(encoding="utf-8", errors="replace")
     lines = text.splitlines(keepends=True)
     fixed = [
-        "/usr/sbin/mysqld" + line[len("mariadbd") :]
-        if line.startswith("mariadbd, Version")
+        "/usr/sbin/mysqld" + line[line.index("mariadbd") + len("mariadbd") :]
+        if "mariadbd, Version" in line and not line.startswith("#")
         else line
         for line in lines
     ]
@@ -53,8 +54,18 @@ def pt_readable(source: Path, target: Path) -> Path:
     return target
 
 
-def pt_classes(log: Path) -> list[PtClass]:
-    """Every class pt-query-digest reports for `log`, ranked by total time."""
+@dataclass(frozen=True, slots=True)
+class PtDigest:
+    """pt-query-digest's answer: `events` is its global query_count (the entries with a
+    Query_time), `classes` every class it reports, ranked by total time."""
+
+    events: int
+    classes: list[PtClass]
+
+
+def pt_digest(log: Path) -> PtDigest:
+    """What pt-query-digest reports for `log`; fails when it reports no class at all, so that
+    a comparison never passes on an empty answer."""
     assert PT_QUERY_DIGEST is not None
     done = subprocess.run(
         [PT_QUERY_DIGEST, "--output", "json", "--limit", "100000", str(log)],
@@ -63,7 +74,7 @@ def pt_classes(log: Path) -> list[PtClass]:
         check=True,
         timeout=300,
     )
-    classes = json.loads(done.stdout)["classes"] if done.stdout.strip() else []
+    answer = json.loads(done.stdout)
     found = [
         PtClass(
             c["fingerprint"],
@@ -71,9 +82,12 @@ def pt_classes(log: Path) -> list[PtClass]:
             float(c["metrics"]["Query_time"]["sum"]),
             float(c["metrics"]["Query_time"]["pct_95"]),
         )
-        for c in classes
+        for c in answer["classes"]
     ]
-    return sorted(found, key=lambda c: -c.total_time_s)
+    assert found, f"pt-query-digest found no class in {log}: {done.stderr[:500]}"
+    return PtDigest(
+        int(answer["global"]["query_count"]), sorted(found, key=lambda c: -c.total_time_s)
+    )
 
 
 def unique_table() -> str:

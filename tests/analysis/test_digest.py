@@ -73,3 +73,18 @@ def test_state_stays_bounded_per_fingerprint() -> None:
     assert all(len(group.sample) <= 8192 for group in digester.classes.values())
     report = digester.report()
     assert sum(row.count for row in report.rows) == report.events == 200_000
+
+
+def test_an_entry_without_query_time_counts_in_its_class_but_in_no_time_figure() -> None:
+    """As pt: the class counts it, the events, totals, average and percentile do not, and
+    a class none of whose entries has a Query_time is not reported."""
+    timed = "# Query_time: {s}  Lock_time: 0 Rows_sent: 1  Rows_examined: 1\n{q};\n"
+    untimed = "# Query_time:9  Lock_time: 0 Rows_sent: 1  Rows_examined: 1\n{q};\n"  # pt: no figure
+    text = timed.format(s=1, q="SELECT 1") + untimed.format(q="SELECT 2")
+    text += timed.format(s=3, q="SELECT 3") + untimed.format(q="UPDATE t SET a = 1")
+    report = digest_lines(text.splitlines(keepends=True))
+    (select,) = report.rows  # the UPDATE had no Query_time: not reported
+    assert select.fingerprint == "select ?"
+    assert (select.count, select.total_time_s, select.avg_time_s) == (3, 4.0, 2.0)
+    assert (select.max_time_s, select.p95_time_s, select.rows_sent) == (3.0, 3.0, 2)
+    assert report.events == 2

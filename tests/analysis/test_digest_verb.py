@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.data.layer import DataLayer
-from tests.analysis.helpers import MARIADB_LOG, MYSQL80_LOG, put_slow_log, unique_table
+from tests.analysis.helpers import DATA, MARIADB_LOG, MYSQL80_LOG, put_slow_log, unique_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SALESORDER = "aws-luckyus-salesorder-rw"
@@ -73,9 +73,12 @@ def test_no_pii_reaches_any_format(fmt: str, log: Path) -> None:
 
 
 def test_stdin_is_read_with_a_dash() -> None:
-    result = opsconsole("digest", "-", "--json", stdin=MARIADB_LOG.read_text())
+    """Every entry read from stdin: the same classes as the file, all 160 entries counted."""
+    result = opsconsole("digest", "-", "--json", "--top", "1000", stdin=MARIADB_LOG.read_text())
     assert result.returncode == 0, result.stderr
-    assert sum(row["count"] for row in json.loads(result.stdout)) <= 160
+    from_file = opsconsole("digest", str(MARIADB_LOG), "--json", "--top", "1000")
+    assert json.loads(result.stdout) == json.loads(from_file.stdout)
+    assert sum(row["count"] for row in json.loads(result.stdout)) == 160
 
 
 @pytest.mark.parametrize(
@@ -115,3 +118,19 @@ def test_instance_mode_unknown_instance_is_a_usage_error() -> None:
     result = opsconsole("digest", "--instance", "aws-luckyus-nosuch-rw", "--since", "1h")
     assert result.returncode == 2
     assert "no MySQL instance named 'aws-luckyus-nosuch-rw'" in result.stderr
+
+
+def test_a_crlf_log_on_stdin_reads_as_the_file_does() -> None:
+    """stdin keeps CRLF line ends (a file opened as text does not): the same classes."""
+    crlf = DATA / "crlf.log"
+    piped = subprocess.run(
+        [sys.executable, "-m", "console", "digest", "-", "--json"],
+        cwd=ROOT,
+        input=crlf.read_bytes(),
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    from_file = opsconsole("digest", str(crlf), "--json")
+    assert json.loads(piped.stdout) == json.loads(from_file.stdout)
+    assert [row["count"] for row in json.loads(from_file.stdout)] == [3, 1]

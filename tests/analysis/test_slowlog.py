@@ -115,3 +115,81 @@ def test_a_file_that_is_not_a_slow_log_is_refused() -> None:
     with pytest.raises(NotASlowLogError):
         list(sniffed(["2026-11-25 12:00:00 [Note] InnoDB: started\n"] * 10))
     assert list(sniffed([])) == []
+
+
+def _entry(figures: str, statement: str = "SELECT 1;") -> str:
+    return f"# Time: 2026-12-05T03:12:00Z\n{figures}\nSET timestamp=1796440320;\n{statement}\n"
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        # pt reads each `Name: value` of a line; one without a space after its colon is lost
+        ("# Query_time: 1.5  Lock_time:0.2 Rows_sent: 3  Rows_examined: 4", (1.5, 0.0, 3, 4)),
+        ("# Query_time: 1.5  Lock_time: 0.2 Rows_sent:3  Rows_examined: 4", (1.5, 0.2, 0, 4)),
+        ("# Query_time:1.5  Lock_time: 0.2 Rows_sent: 3  Rows_examined: 4", (None, 0.0, 0, 0)),
+        ("#  Query_time: 2  Lock_time: 0 Rows_sent: 1  Rows_examined: 1", (2.0, 0.0, 1, 1)),
+        ("# Query_time: 2.5s  Lock_time: .5 Rows_sent: 1  Rows_examined: x", (2.5, 0.5, 1, 0)),
+    ],
+)
+def test_header_fields_are_read_one_by_one_as_pt_reads_them(
+    figures: str, expected: tuple[float | None, float, int, int]
+) -> None:
+    (event,) = events_of(_entry(figures))
+    assert (event.query_time_s, event.lock_time_s, event.rows_sent, event.rows_examined) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        "# Query_time: abc  Lock_time: 0 Rows_sent: 1  Rows_examined: 1",
+        "# Query_time: nan  Lock_time: 0 Rows_sent: 1  Rows_examined: 1",
+        "# Query_time: -  Lock_time: 0 Rows_sent: 1  Rows_examined: 1",
+        "# Query_time: 1.0  Lock_time: 0.1s Rows_sent: 1  Rows_examined: 1",
+        "# Query_time: 1.0  Lock_time: inf Rows_sent: 1  Rows_examined: 1",
+    ],
+)
+def test_an_entry_with_a_corrupt_time_is_dropped(figures: str) -> None:
+    text = _entry(figures, "SELECT 2;") + _entry("# Query_time: 1  Lock_time: 0", "SELECT 3;")
+    assert [event.query for event in events_of(text)] == ["SELECT 3"]
+
+
+def test_a_log_that_starts_with_an_empty_line_or_a_bom_keeps_its_first_entry() -> None:
+    entry = _entry("# Query_time: 1  Lock_time: 0 Rows_sent: 0  Rows_examined: 0", "SELECT 7;")
+    for start in ("\n", "\n\n", "\ufeff"):
+        first, second = events_of(start + entry + entry)
+        assert first == second
+        assert (first.query, first.query_time_s, first.timestamp_s) == ("SELECT 7", 1.0, 1796440320)
+
+
+def test_a_log_cut_inside_an_entry_gives_the_cut_part_no_figures() -> None:
+    """pt reads the first line of a log as a header line: what follows it up to the next
+    entry belongs to an entry whose header was cut off (no Query_time)."""
+    entry = _entry("# Query_time: 1  Lock_time: 0 Rows_sent: 0  Rows_examined: 0", "SELECT 7;")
+    events = events_of("  FROM t\n WHERE a = 1;\n" + entry)
+    assert [(e.query, e.query_time_s) for e in events] == [
+        (" WHERE a = 1", None),
+        ("SELECT 7", 1.0),
+    ]
+    no_query, seven = events_of("SELECT 6;\n" + entry)
+    assert (no_query.query, no_query.query_time_s) == (NO_QUERY, None)
+    assert seven.query == "SELECT 7"
+
+
+def test_a_hash_line_ending_a_statement_line_still_ends_it() -> None:
+    """`# Time:` inside a string, on the statement's last line: the next entry is its own."""
+    first = _entry("# Query_time: 1  Lock_time: 0", "INSERT INTO n VALUES ('a\n# Time: x');")
+    (one, two) = events_of(first + _entry("# Query_time: 2  Lock_time: 0", "SELECT 2;"))
+    assert one.query == "INSERT INTO n VALUES ('a\n# Time: x')"
+    assert (two.query, two.query_time_s) == ("SELECT 2", 2.0)
+
+
+def test_set_line_with_several_settings_gives_the_timestamp() -> None:
+    text = (
+        "# Query_time: 1  Lock_time: 0\n"
+        "SET last_insert_id=5,insert_id=6,timestamp=1796440325;\nSELECT 1;\n"
+    )
+    (event,) = events_of(text)
+    assert event.timestamp_s == 1796440325

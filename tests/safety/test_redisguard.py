@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import cast
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from console.safety.redisguard import READ_ONLY_COMMANDS, RedisPlan, plan_redis
@@ -111,9 +111,9 @@ known = (
 
 @given(st.text(min_size=1, max_size=20), st.lists(st.text(max_size=8), max_size=4))
 def test_unknown_commands_are_refused(name: str, extra: list[str]) -> None:
+    assume(name.lower() not in known)  # a known name is another test's case, not skipped here
     plan = plan_redis([name, *extra])
-    if name.lower() not in known:
-        assert plan.classification == "refused" and plan.confirmations == 0
+    assert plan.classification == "refused" and plan.confirmations == 0
 
 
 @given(any_casing(REDIS_COMMANDS | NEWER_READ_ONLY), extra_args, st.booleans())

@@ -1,0 +1,54 @@
+"""The headless verbs load only what they use: start-up is most of `--version` and of a small
+`digest` (bench/startup.py times them; here, what they import, which a change can break)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.helpers import MYSQL80_LOG
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pydantic", "asyncio", "textual", "console.config", "console.data.models")
+PROBE = """
+import sys
+from console.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stdout.flush()
+print("\\nLOADED", " ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_by(*argv: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.strip(), done.stderr  # the verb did its work
+    return set(done.stderr.rsplit("LOADED ", 1)[1].split())
+
+
+@pytest.mark.parametrize(
+    "argv", [("--version",), ("digest", str(MYSQL80_LOG))], ids=["version", "digest-file"]
+)
+def test_headless_verb_loads_no_heavy_module(argv: tuple[str, ...]) -> None:
+    modules = loaded_by(*argv)
+    assert "console.cli" in modules
+    assert not [name for name in HEAVY if name in modules]
+
+
+def test_a_verb_that_needs_the_settings_still_loads_them() -> None:
+    """The probe sees imports: `inventory` does load the config (so the test above can fail)."""
+    modules = loaded_by("--config", str(ROOT / "config.toml"), "inventory", "--json")
+    assert {"console.config", "pydantic"} <= modules
