@@ -23,6 +23,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ REDIS_OPS_PER_S = 300
 REDIS_KEYS = 200
 REDIS_TTL_S = 300
 SUPERVISE_EVERY_S = 2.0
+LAB_DOWN_S = 10.0
 TOKEN = "console.lab.workload"
 STATE_FILE = "workload.state.json"
 
@@ -305,13 +307,23 @@ def _alive(path: Path) -> bool:
     return tracked is not None and procs.is_running(tracked)
 
 
-def _should_stop(lab: Layout, me: int) -> str | None:
-    """Why the workload must end now, or None."""
+def _should_stop(lab: Layout, me: int, down_since: list[float]) -> str | None:
+    """Why the workload must end now, or None.
+
+    The lab counts as down when neither MariaDB nor PostgreSQL has run for LAB_DOWN_S: a fault
+    test that restarts one of them (or both, briefly) is not the lab going down, and the pools
+    reconnect when the servers are back.
+    """
     mine = procs.read_pidfile(lab.pid("workload"))
     if mine is None or mine.pid != me:
         return "its pid file is gone or names another process"
-    if not _alive(lab.pid("mariadb")) and not _alive(lab.pid("postgres")):
-        return "the lab is down (neither MariaDB nor PostgreSQL runs)"
+    if _alive(lab.pid("mariadb")) or _alive(lab.pid("postgres")):
+        down_since.clear()
+        return None
+    if not down_since:
+        down_since.append(time.monotonic())
+    if time.monotonic() - down_since[0] >= LAB_DOWN_S:
+        return f"the lab is down (neither MariaDB nor PostgreSQL ran for {LAB_DOWN_S:g} s)"
     return None
 
 
@@ -342,11 +354,11 @@ def main(argv: list[str]) -> int:
         thread.start()
     sys.stderr.write(f"workload: {len(threads)} threads, {POOL_SIZE} sessions per engine\n")
     sys.stderr.flush()
-    me = os.getpid()
+    me, down_since = os.getpid(), list[float]()
     reason = None
     while not stop.wait(SUPERVISE_EVERY_S):
         _write_state(lab, pools, traffic)
-        reason = _should_stop(lab, me)
+        reason = _should_stop(lab, me, down_since)
         if reason is not None:
             break
     stop.set()
