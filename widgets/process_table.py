@@ -42,14 +42,14 @@ def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
     return (
         ident,
         cell(process.user),
-        cell(process.host),
-        cell(process.db),
         cell(process.command),
-        cell(process.state),
         human_duration(process.time_s),
+        cell(process.state),
+        cell(first_line(process.query, QUERY_WIDTH)),
         human_duration(process.trx_age_s) if process.trx_age_s is not None else "",
         _blocked_by(process.blocked_by),
-        cell(first_line(process.query, QUERY_WIDTH)),
+        cell(process.host),
+        cell(process.db),
     )
 
 
@@ -73,17 +73,18 @@ class ProcessTable(ReadingTable[Process]):
             tooltip="Show or hide idle sessions (Sleep / idle, no transaction open)",
         ),
     ]  # fmt: skip
+    # who, doing what, for how long, first: at 80 columns the time and the query's start show
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("id", "id", 9),
         ("user", "user", 10),
-        ("host", "host", 16),
-        ("db", "db", 10),
         ("command", "command", 8),
-        ("state", "state", 14),
         ("time", "time", 7),
+        ("state", "state", 14),
+        ("query", "query", QUERY_WIDTH),
         ("trx", "trx age", 7),
         ("blocked", "blocked by", 12),
-        ("query", "query", QUERY_WIDTH),
+        ("host", "host", 16),
+        ("db", "db", 10),
     )
     TITLE: ClassVar[str] = "processes"
 

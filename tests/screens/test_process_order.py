@@ -66,7 +66,7 @@ async def test_running_sessions_come_first_and_idle_ones_are_counted(
         assert top.time_s == max(p.time_s for p in active)
         assert not {p.id for p in idle} & set(_shown(table))
         assert f"+ {len(idle)} idle hidden · h shows them" in str(table.border_title)
-        table.focus()
+        assert app.focused is table  # the tab's keys act at once, no Tab press first
         await pilot.press("h")
         listed = _listed(table)
         shown = _shown(table)
