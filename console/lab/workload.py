@@ -312,7 +312,7 @@ def _alive(path: Path) -> bool:
     return tracked is not None and procs.is_running(tracked)
 
 
-def _should_stop(lab: Layout, me: int, down_since: list[float]) -> str | None:
+def should_stop(lab: Layout, me: int, down_since: list[float]) -> str | None:
     """Why the workload must end now, or None.
 
     The lab counts as down when neither MariaDB nor PostgreSQL has run for LAB_DOWN_S: a fault
@@ -363,7 +363,7 @@ def main(argv: list[str]) -> int:
     reason = None
     while not stop.wait(SUPERVISE_EVERY_S):
         _write_state(lab, pools, traffic)
-        reason = _should_stop(lab, me, down_since)
+        reason = should_stop(lab, me, down_since)
         if reason is not None:
             break
     stop.set()
