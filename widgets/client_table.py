@@ -23,28 +23,29 @@ def client_cells(client: RedisClient) -> tuple[Cell, ...]:
     """One client as table cells."""
     return (
         str(client.id),
-        cell(client.addr),
         cell(client.name),
-        cell(client.user),
-        str(client.db),
-        human_duration(client.age_s),
         human_duration(client.idle_s),
         cell(client.command),
+        cell(client.user),
+        cell(client.addr),
+        str(client.db),
+        human_duration(client.age_s),
     )
 
 
 class RedisClientTable(ReadingTable[RedisClient]):
     """Clients of one Redis server, busy first; filter over address, name, user and command."""
 
+    # who and how busy first: at 80 columns the idle time and last command show
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("id", "id", 8),
-        ("addr", "address", 21),
         ("name", "name", 18),
-        ("user", "user", 10),
-        ("db", "db", 3),
-        ("age", "age", 7),
         ("idle", "idle", 7),
         ("command", "last command", 16),
+        ("user", "user", 10),
+        ("addr", "address", 21),
+        ("db", "db", 3),
+        ("age", "age", 7),
     )
     TITLE: ClassVar[str] = "clients"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -26,7 +26,7 @@ async def test_clients_busy_first_with_their_figures() -> None:
         assert keys(table) == busy_first(factories.redis_clients(10))
         assert keys(table)[:4] == ["70", "74", "78", "71"]  # idle 0 s, 0 s, 0 s, 1 s
         assert plain_row(table, "71") == [
-            "71", "10.0.4.31:41001", "session-worker", "default", "1", "1h01m", "1s", "hgetall",
+            "71", "session-worker", "1s", "hgetall", "default", "10.0.4.31:41001", "1", "1h01m",
         ]  # fmt: skip
 
 
