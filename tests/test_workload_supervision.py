@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from console import cli
 from console.lab import procs, workload
 from console.lab.layout import Layout
 
@@ -52,3 +53,13 @@ def test_stops_once_neither_server_ran_for_the_grace_time(
     assert len(down_since) == 1
     monkeypatch.setattr(workload, "LAB_DOWN_S", 0.0)
     assert "the lab is down" in (workload.should_stop(lab, ME, down_since) or "")
+
+
+def test_lab_workload_needs_on_or_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPSCONSOLE_LAB_DIR", str(tmp_path))
+    assert cli.main(["lab", "workload"]) == 2
+    assert cli.main(["lab", "workload", "maybe"]) == 2
+    assert "expected on or off" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()  # refused before touching the lab
