@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Imports sit inside the verbs that need them (pydantic, asyncio, the data layer), so that
 # `--version` and `digest FILE` load only what they use: start-up is most of a small digest.
 
-LAB_ACTIONS = ("up", "down", "status", "scenario")
+LAB_ACTIONS = ("up", "down", "status", "scenario", "workload")
 SCREENSHOT_PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
 TASKS = ("digest", "cost", "redis-audit", "investigate", "report")
 """Verbs whose parser and run live in `console.tasks.<name>` (HELP, configure, run)."""
@@ -97,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         task.configure(verbs.add_parser(name, parents=[common], help=task.HELP))
     lab = verbs.add_parser("lab", parents=[common], help="the local lab of real servers")
     lab.add_argument("action", choices=LAB_ACTIONS)
-    lab.add_argument("scenario", nargs="?", help="for `scenario`: the incident to inject")
+    lab.add_argument(
+        "scenario",
+        nargs="?",
+        help="for `scenario`: the incident to inject; for `workload`: on or off",
+    )
     return parser
 
 
@@ -335,10 +339,16 @@ def _lab(args: argparse.Namespace, path: Path) -> int:
             emit(f"opsconsole: lab scenario: expected one of {', '.join(manager.SCENARIOS)}")
             return 2
         return 0 if manager.scenario(lab_dir, args.scenario, emit) else 1
-    return _lab_status(manager.status(lab_dir))
+    if args.action == "workload":
+        if args.scenario not in ("on", "off"):
+            emit("opsconsole: lab workload: expected on or off")
+            return 2
+        return 0 if manager.workload(lab_dir, args.scenario == "on", emit) else 1
+    return _lab_status(manager.status(lab_dir), manager.workload_status(lab_dir))
 
 
-def _lab_status(parts: Sequence[PartStatus]) -> int:
+def _lab_status(parts: Sequence[PartStatus], workload: PartStatus) -> int:
+    """One row per part, then the workload's (which being off does not make the lab unhealthy)."""
     from console.formatting import text_table
 
     rows = [
@@ -351,5 +361,7 @@ def _lab_status(parts: Sequence[PartStatus]) -> int:
         ]
         for part in parts
     ]
+    rows.append(["workload", "on" if workload.healthy else "off", str(workload.pid or "-"), "-",
+                 workload.detail])  # fmt: skip
     print("\n".join(text_table(["PART", "STATE", "PID", "PORT", "DETAIL"], rows)))
     return 0 if all(part.healthy for part in parts) else 1

@@ -70,6 +70,7 @@ T = TypeVar("T")
 SQL_INSTANCE = "aws-luckyus-salesorder-rw"
 REDIS_INSTANCE = "luckyus-isales-market"
 PROCESS_IDS = tuple(range(4101, 4141))
+IDLE_PROCESS_IDS = tuple(range(3001, 3041))
 """Ids of `processes(count)`, in the order built (the first `count` of these)."""
 BLOCKERS = {4102: (4104, 4106), 4104: (4108,)}
 """Who blocks whom in `processes()`: 4102 blocks 4104 and 4106; 4104 blocks 4108."""
@@ -115,20 +116,38 @@ def process(index: int, *, tick_s: float = 0.0) -> Process:
         command="Query" if index % 5 else "Sleep",
         state=_STATES[index % 5],
         time_s=time_s,
-        trx_age_s=time_s + 5.0 if index % 3 != 2 else None,
+        # a Sleep session here holds a transaction (it stays in view); idle ones: idle_process
+        trx_age_s=time_s + 5.0 if index % 3 != 2 or index % 5 == 0 else None,
         query=_QUERIES[index % 4],
         blocked_by=blocked_by,
     )
 
 
-def processes(count: int = 12, *, tick_s: float = 0.0) -> tuple[Process, ...]:
-    return tuple(process(index, tick_s=tick_s) for index in range(count))
+def idle_process(index: int, *, tick_s: float = 0.0) -> Process:
+    """The index-th idle pool session (Sleep, no transaction), idle longer than any statement."""
+    return Process(
+        id=IDLE_PROCESS_IDS[index],
+        user="app_pool",
+        host=f"10.0.2.{30 + index}:{40000 + index * 7}",
+        db="orders",
+        command="Sleep",
+        state=None,
+        time_s=float(200 + index * 17) + tick_s,
+        trx_age_s=None,
+        query=None,
+    )
+
+
+def processes(count: int = 12, *, tick_s: float = 0.0, idle: int = 0) -> tuple[Process, ...]:
+    """`count` active sessions then `idle` idle ones (the idle are listed first by a server)."""
+    active = tuple(process(index, tick_s=tick_s) for index in range(count))
+    return (*(idle_process(index, tick_s=tick_s) for index in range(idle)), *active)
 
 
 def processlist(
-    instance: str = SQL_INSTANCE, count: int = 12, *, tick_s: float = 0.0
+    instance: str = SQL_INSTANCE, count: int = 12, *, tick_s: float = 0.0, idle: int = 0
 ) -> Reading[tuple[Process, ...]]:
-    return reading(processes(count, tick_s=tick_s), instance)
+    return reading(processes(count, tick_s=tick_s, idle=idle), instance)
 
 
 def server_status(*, replica: bool = False, connections: int = 342) -> ServerStatus:

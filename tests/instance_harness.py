@@ -69,8 +69,9 @@ class WidgetHarness(App[None]):
         self._widget.focus()
 
 
-def process_harness(count: int = 12) -> WidgetHarness:
-    return WidgetHarness(ProcessTable(clock=fixed_clock), factories.processlist(count=count))
+def process_harness(count: int = 12, idle: int = 0) -> WidgetHarness:
+    reading = factories.processlist(count=count, idle=idle)
+    return WidgetHarness(ProcessTable(clock=fixed_clock), reading)
 
 
 def client_harness(count: int = 10) -> WidgetHarness:

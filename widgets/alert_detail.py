@@ -43,8 +43,9 @@ class AlertDetail(Static):
     AlertDetail { width: 2fr; height: auto; border: round $primary; padding: 0 1; }
     """
 
-    alert: reactive[Alert | CloudWatchAlarm | None] = reactive(None)
-    """The alert (or alarm) to show; None shows a hint."""
+    alert: reactive[Alert | CloudWatchAlarm | None] = reactive(None, layout=True)
+    """The alert (or alarm) to show; None shows a hint. Its rows set the `auto` height, so a
+    new alert re-measures the panel (a repaint alone would keep the first alert's height)."""
 
     def __init__(
         self,

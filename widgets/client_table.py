@@ -1,6 +1,8 @@
 """RedisClientTable: the connections of one Redis server (CLIENT LIST), keyed by client id.
 
-Same in-place keyed update as the process table, so a poll never resets the cursor.
+Same in-place keyed update as the process table, so a poll never resets the cursor. Busy
+clients first; clients idle for more than a few seconds (`console.data.sessions`) are hidden,
+counted in the title, until `h` shows them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from console.data.models import RedisClient
+from console.data.sessions import arrange_clients
 from console.formatting import human_duration
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
@@ -20,33 +23,38 @@ def client_cells(client: RedisClient) -> tuple[Cell, ...]:
     """One client as table cells."""
     return (
         str(client.id),
-        cell(client.addr),
         cell(client.name),
-        cell(client.user),
-        str(client.db),
-        human_duration(client.age_s),
         human_duration(client.idle_s),
         cell(client.command),
+        cell(client.user),
+        cell(client.addr),
+        str(client.db),
+        human_duration(client.age_s),
     )
 
 
 class RedisClientTable(ReadingTable[RedisClient]):
-    """Clients of one Redis server in id order; filter over address, name, user and command."""
+    """Clients of one Redis server, busy first; filter over address, name, user and command."""
 
+    # who and how busy first: at 80 columns the idle time and last command show
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("id", "id", 8),
-        ("addr", "address", 21),
         ("name", "name", 18),
-        ("user", "user", 10),
-        ("db", "db", 3),
-        ("age", "age", 7),
         ("idle", "idle", 7),
         ("command", "last command", 16),
+        ("user", "user", 10),
+        ("addr", "address", 21),
+        ("db", "db", 3),
+        ("age", "age", 7),
     )
     TITLE: ClassVar[str] = "clients"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "kill", "Kill", id="client.kill", tooltip="CLIENT KILL the client"),
-    ]
+        Binding(
+            "h", "toggle_idle", "Idle", id="client.idle",
+            tooltip="Show or hide clients idle for more than a few seconds",
+        ),
+    ]  # fmt: skip
     KillRequested = KillRequested
 
     def highlighted_client(self) -> RedisClient | None:
@@ -59,7 +67,9 @@ class RedisClientTable(ReadingTable[RedisClient]):
             self.post_message(KillRequested(self.reading.instance, client.id, about))
 
     def _ordered(self, items: Sequence[RedisClient]) -> list[RedisClient]:
-        return sorted(items, key=lambda client: client.id)
+        arranged = arrange_clients(items, show_idle=self.show_idle)
+        self.idle_hidden, self.idle_count = arranged.hidden_idle, arranged.idle
+        return list(arranged.shown)
 
     def _filter_fields(self, item: RedisClient) -> tuple[str | None, ...]:
         return (item.addr, item.name, item.user, item.command)

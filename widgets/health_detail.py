@@ -20,8 +20,9 @@ class HealthDetail(Static):
     HealthDetail { width: 2fr; height: auto; border: round $primary; padding: 0 1; }
     """
 
-    instance: reactive[InstanceRef | None] = reactive(None)
-    health: reactive[FleetHealth | None] = reactive(None)
+    # layout: the rows (and so the `auto` height) change with the instance and its health
+    instance: reactive[InstanceRef | None] = reactive(None, layout=True)
+    health: reactive[FleetHealth | None] = reactive(None, layout=True)
 
     def render(self) -> Table | Text:
         ref = self.instance

@@ -179,6 +179,12 @@ class ReadingTable(KeyedTable, Generic[ItemT]):
         self._good_at: datetime | None = None
         self._filter = ""
         self.last_sync = SyncResult(0, 0, 0, False)
+        self.show_idle = False
+        """Idle rows (pooled sessions at rest) shown too; tables that have them bind a key."""
+        self.idle_hidden = 0
+        """Idle rows left out of the last refresh, before the filter (the title says how many)."""
+        self.idle_count = 0
+        """Idle rows in the last reading, shown or not."""
 
     def on_mount(self) -> None:
         self._ensure_columns()
@@ -221,11 +227,20 @@ class ReadingTable(KeyedTable, Generic[ItemT]):
                 self.add_column(label, key=key, width=width)
 
     def _title_parts(self, shown: int) -> list[str]:
-        total = len(self._items)
+        total = len(self._items) - self.idle_hidden
         parts = [self.TITLE, f"{shown} of {total}" if shown != total else str(total)]
         if self._filter:
             parts.append(f'filter "{self._filter}"')
+        if self.idle_hidden:
+            parts.append(f"+ {self.idle_hidden} idle hidden · h shows them")
+        elif self.show_idle and self.idle_count:
+            parts.append(f"{self.idle_count} idle shown · h hides them")
         return parts
+
+    def action_toggle_idle(self) -> None:
+        """Show or hide the idle rows (for tables whose `_ordered` sets them apart)."""
+        self.show_idle = not self.show_idle
+        self.refresh_rows()
 
     def _matches(self, item: ItemT) -> bool:
         return matches(self._filter, self._filter_fields(item))

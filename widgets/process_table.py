@@ -1,7 +1,9 @@
 """ProcessTable: the sessions of one SQL server (MySQL processlist, PostgreSQL activity).
 
 Rows are keyed by process id and updated in place on every poll, so the cursor stays on the
-session the operator is looking at while the list re-sorts around it. Blockers (ids that appear
+session the operator is looking at while the list re-sorts around it. The order and what is idle
+come from `console.data.sessions`: active sessions first, longest-running statement first; idle
+ones hidden (counted in the title) until `h` shows them. Blockers (ids that appear
 in someone's `blocked_by`) are marked ◆ and the sessions they block show "↳ by <id>".
 """
 
@@ -16,6 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.data.models import Process
+from console.data.sessions import PROCESS_SORTS, arrange_processes
 from console.formatting import first_line, human_duration
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
@@ -23,17 +26,6 @@ from widgets.kill_request import KillRequested
 QUERY_WIDTH = 46
 BLOCKER_STYLE = "bold red"
 BLOCKED_STYLE = "yellow"
-SORTS = ("time", "trx age", "id")
-"""Sort orders that `s` cycles through: longest-running first, oldest transaction first, id."""
-
-
-def _sort_key(sort: str, process: Process) -> tuple[float, ...]:
-    if sort == "time":
-        return (-process.time_s, process.id)
-    if sort == "trx age":
-        age = process.trx_age_s
-        return (age is None, -(age or 0.0), process.id)
-    return (process.id,)
 
 
 def _blocked_by(ids: tuple[int, ...]) -> Cell:
@@ -50,14 +42,14 @@ def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
     return (
         ident,
         cell(process.user),
-        cell(process.host),
-        cell(process.db),
         cell(process.command),
-        cell(process.state),
         human_duration(process.time_s),
+        cell(process.state),
+        cell(first_line(process.query, QUERY_WIDTH)),
         human_duration(process.trx_age_s) if process.trx_age_s is not None else "",
         _blocked_by(process.blocked_by),
-        cell(first_line(process.query, QUERY_WIDTH)),
+        cell(process.host),
+        cell(process.db),
     )
 
 
@@ -76,18 +68,23 @@ class ProcessTable(ReadingTable[Process]):
             "s", "cycle_sort", "Sort", id="process.sort",
             tooltip="Sort by time, transaction age or id",
         ),
+        Binding(
+            "h", "toggle_idle", "Idle", id="process.idle",
+            tooltip="Show or hide idle sessions (Sleep / idle, no transaction open)",
+        ),
     ]  # fmt: skip
+    # who, doing what, for how long, first: at 80 columns the time and the query's start show
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("id", "id", 9),
         ("user", "user", 10),
-        ("host", "host", 16),
-        ("db", "db", 10),
         ("command", "command", 8),
-        ("state", "state", 14),
         ("time", "time", 7),
+        ("state", "state", 14),
+        ("query", "query", QUERY_WIDTH),
         ("trx", "trx age", 7),
         ("blocked", "blocked by", 12),
-        ("query", "query", QUERY_WIDTH),
+        ("host", "host", 16),
+        ("db", "db", 10),
     )
     TITLE: ClassVar[str] = "processes"
 
@@ -100,13 +97,14 @@ class ProcessTable(ReadingTable[Process]):
 
     KillRequested = KillRequested
 
-    sort_by: str = SORTS[0]
+    sort_by: str = PROCESS_SORTS[0]
 
     def highlighted_process(self) -> Process | None:
         return self.highlighted_item()
 
     def action_cycle_sort(self) -> None:
-        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
+        index = PROCESS_SORTS.index(self.sort_by)
+        self.sort_by = PROCESS_SORTS[(index + 1) % len(PROCESS_SORTS)]
         self.refresh_rows()
 
     def action_kill(self) -> None:
@@ -122,7 +120,9 @@ class ProcessTable(ReadingTable[Process]):
             self.post_message(self.ProcessChosen(self.reading.instance, process.id))
 
     def _ordered(self, items: Sequence[Process]) -> list[Process]:
-        return sorted(items, key=lambda process: _sort_key(self.sort_by, process))
+        arranged = arrange_processes(items, sort=self.sort_by, show_idle=self.show_idle)
+        self.idle_hidden, self.idle_count = arranged.hidden_idle, arranged.idle
+        return list(arranged.shown)
 
     def _filter_fields(self, item: Process) -> tuple[str | None, ...]:
         return (item.user, item.host, item.db, item.state, item.query)

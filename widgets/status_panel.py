@@ -90,9 +90,23 @@ class ReadingPanel(Static, Generic[ValueT]):
         show_reading_state(self, self.reading, last_good_at=self._good_at, now=self._clock())
 
     def watch_reading(self, reading: Reading[ValueT] | None) -> None:
+        """Keep the value; re-measure the panel when it needs another number of lines.
+
+        Why: the panel's height is `auto`, measured at layout time, and a reactive refresh only
+        repaints. The first layout sees "loading…" (one line); without a layout refresh the
+        figures that arrive later are cut to that one line until something else happens to
+        re-lay the screen out (for 20 s once, on a busy machine). Only a change of line count
+        asks for a layout, so a poll that changes figures costs a repaint, as before.
+        """
+        lines = self._line_count()
         if reading is not None and reading.value is not None:
             self._value, self._good_at = reading.value, reading.fetched_at
         show_reading_state(self, reading, last_good_at=self._good_at, now=self._clock())
+        if self._line_count() != lines:
+            self.refresh(layout=True)
+
+    def _line_count(self) -> int:
+        return 1 if self._value is None else len(self._figures(self._value))
 
     def render(self) -> Table | Text:
         if self._value is None:

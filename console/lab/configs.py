@@ -25,15 +25,20 @@ REDIS_RO_COMMANDS = (
     "+object|freq +object|idletime +command|count +command|docs +command|info"
 )
 
+# The application account the lab's workload writes with (console.lab.workload.REDIS_ACCOUNT).
+REDIS_APP_USER = "app_cache"
+REDIS_APP_COMMANDS = "-@all +@read +@write +@connection -@dangerous"
 
-def _sha256(secret: str) -> str:
+
+def sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def redis_conf(layout: Layout, server: topology.RedisServer) -> str:
     part = topology.redis_part(server.group)
-    admin = _sha256(layout.password("redis-admin.pass"))
-    ro = _sha256(layout.password("redis-ro.pass"))
+    admin = sha256(layout.password("redis-admin.pass"))
+    ro = sha256(layout.password("redis-ro.pass"))
+    app = sha256(layout.password("redis-app.pass"))
     lines = [
         f"# {server.group}: {', '.join(server.clusters)}",
         f"bind {H}",
@@ -52,6 +57,7 @@ def redis_conf(layout: Layout, server: topology.RedisServer) -> str:
         "user default off",
         f"user {topology.REDIS_ADMIN_USER} on #{admin} ~* &* +@all",
         f"user {topology.REDIS_RO_USER} on #{ro} ~* &* {REDIS_RO_COMMANDS}",
+        f"user {REDIS_APP_USER} on #{app} ~* {REDIS_APP_COMMANDS}",
     ]
     return "\n".join(lines) + "\n"
 

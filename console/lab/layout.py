@@ -13,8 +13,9 @@ from pathlib import Path
 
 from console.lab import topology
 
-# Lab-only accounts (application users the scenarios connect as, and the mysqld exporter's user).
-APP_SECRET_FILES = ("mysql-app.pass", "mysql-exporter.pass", "postgres-app.pass")
+# Lab-only accounts (application users the scenarios and the workload connect as, and the mysqld
+# exporter's user).
+APP_SECRET_FILES = ("mysql-app.pass", "mysql-exporter.pass", "postgres-app.pass", "redis-app.pass")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from console.lab import (
     seed_mysql,
     seed_postgres,
     seed_redis,
+    workload_ctl,
 )
 from console.lab.layout import Layout
 from console.lab.parts import ALL, BY_NAME, LaunchError, Part, launch
@@ -188,6 +189,22 @@ def up(lab_dir: Path, emit: Emit) -> bool:
 
 
 def _up(lab: Layout, emit: Emit) -> bool:
+    """Every part healthy, then the workload running (started by default)."""
+    return _up_parts(lab, emit) and _start_workload(lab, emit)
+
+
+def _start_workload(lab: Layout, emit: Emit) -> bool:
+    was_running = workload_ctl.running(lab)
+    started = workload_ctl.start(lab)
+    if isinstance(started, str):
+        emit(f"workload: FAILED: {started}")
+        return False
+    if was_running is None:
+        emit(f"workload: started (pid {started}); `lab workload off` stops it")
+    return True
+
+
+def _up_parts(lab: Layout, emit: Emit) -> bool:
     began = time.monotonic()
     layout.ensure(lab)
     if configs.write_all(lab) and procs.running(lab.pid("prometheus")) is not None:
@@ -225,6 +242,8 @@ def down(lab_dir: Path, emit: Emit) -> bool:
 
 
 def _down(lab: Layout, emit: Emit) -> bool:
+    if workload_ctl.stop(lab):
+        emit("workload: stopped")
     clients = procs.stop([(path, signal.SIGTERM) for path in procs.lab_pidfiles(lab, "scenario-")])
     targets = [(lab.pid(part.name), part.stop_signal) for part in ALL]
     running = [part.name for part in ALL if procs.running(lab.pid(part.name)) is not None]
@@ -246,6 +265,26 @@ def stop_part(lab_dir: Path, part: str) -> None:
 def _stop_part(lab: Layout, part: str) -> None:
     target = BY_NAME[part]
     procs.stop([(lab.pid(target.name), target.stop_signal)], timeout_s=20.0)
+
+
+def workload(lab_dir: Path, on: bool, emit: Emit) -> bool:
+    """Turn the background workload on (the lab must be up) or off."""
+    lab = _layout(lab_dir)
+    with _exclusive(lab):
+        if not on:
+            emit("workload: stopped" if workload_ctl.stop(lab) else "workload: was not running")
+            return True
+        down = [s.name for s in _statuses(lab, ALL) if not s.healthy]
+        if down:
+            emit(f"workload: the lab is not up ({', '.join(down)} down); `lab up` first")
+            return False
+        return _start_workload(lab, emit)
+
+
+def workload_status(lab_dir: Path) -> PartStatus:
+    """The workload as one more row of `lab status` (healthy: running)."""
+    state = workload_ctl.status(_layout(lab_dir))
+    return PartStatus(workload_ctl.PART, state.pid, None, state.pid is not None, state.detail)
 
 
 def scenario(lab_dir: Path, name: str, emit: Emit) -> bool:

@@ -180,8 +180,12 @@ class InstanceScreen(PollingScreen):
         self.wake()
 
     def _focus_pane(self) -> None:
-        """The tabs whose keys act inside them get the focus: the query line, the key tables."""
-        if self.pane == "query":
+        """The tabs whose keys act inside them get the focus: the query line, the key tables,
+        the process list (its `h`, `s`, `k` and Enter act on the table, so it must hold the
+        focus as soon as the tab shows, not after a Tab press)."""
+        if self.pane == "processes":
+            self.query_one("#processes-table").focus()
+        elif self.pane == "query":
             self.query_one("#query-input").focus()
         elif self.pane == "keys":
             self.query_one("#prefixes").focus()

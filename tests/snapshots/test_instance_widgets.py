@@ -17,7 +17,9 @@ SIZES = [(80, 24), (160, 50)]
 
 @pytest.mark.parametrize("size", SIZES)
 def test_process_table(snap_compare: Callable[..., bool], size: tuple[int, int]) -> None:
-    assert snap_compare(process_harness(count=30), terminal_size=size, press=["down", "down"])
+    assert snap_compare(
+        process_harness(count=30, idle=5), terminal_size=size, press=["down", "down"]
+    )
 
 
 def test_process_table_stale(snap_compare: Callable[..., bool]) -> None:

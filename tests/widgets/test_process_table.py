@@ -224,7 +224,7 @@ async def test_loading_until_the_first_reading() -> None:
 
 def test_bindings_have_ids_and_descriptions() -> None:
     bindings = {b.id: b for b in ProcessTable.BINDINGS if not isinstance(b, tuple)}
-    assert {"process.kill", "process.sort", "process.choose"} <= set(bindings)
+    assert {"process.kill", "process.sort", "process.choose", "process.idle"} <= set(bindings)
     assert all(getattr(b, "description", "") for b in bindings.values())
 
 
@@ -239,3 +239,51 @@ async def test_stale_age_counts_from_the_last_good_reading() -> None:
         table.reading = factories.failed(after_s=75)
         assert str(table.border_subtitle).startswith("stale 1m15s · ")
         assert table.row_count == 12
+
+
+async def test_idle_sessions_are_hidden_and_counted_active_ones_longest_first() -> None:
+    app = process_harness(idle=5)  # the idle ones come first from the server, idle 200 s+
+    async with app.run_test():
+        table = app.query_one(ProcessTable)
+        active = sorted(factories.processes(), key=lambda p: (-p.time_s, p.id))
+        assert keys(table) == [p.id for p in active]
+        assert table.border_title == (
+            "processes · 12 · + 5 idle hidden · h shows them · sort time · ◆ 2 blocking"
+        )
+
+
+async def test_h_shows_the_idle_sessions_after_the_active_ones_and_hides_them_again() -> None:
+    app = process_harness(idle=3)
+    async with app.run_test() as pilot:
+        table = app.query_one(ProcessTable)
+        await pilot.press("h")
+        idle = [factories.idle_process(i).id for i in (2, 1, 0)]  # longest idle first
+        assert table.row_count == 15 and keys(table)[-3:] == idle
+        assert "3 idle shown · h hides them" in str(table.border_title)
+        await pilot.press("h")
+        assert table.row_count == 12 and not set(idle) & set(keys(table))
+
+
+async def test_a_sleeping_session_with_an_open_transaction_is_not_idle() -> None:
+    app = process_harness(count=3, idle=2)
+    async with app.run_test():
+        table = app.query_one(ProcessTable)
+        holder = replace(factories.idle_process(0), trx_age_s=40.0)  # may hold locks: in view
+        table.reading = factories.reading((holder, factories.idle_process(1)))
+        assert keys(table) == [holder.id]
+        assert "+ 1 idle hidden" in str(table.border_title)
+
+
+async def test_postgres_idle_state_is_idle_and_idle_in_transaction_is_not() -> None:
+    app = process_harness(count=0)
+    async with app.run_test():
+        table = app.query_one(ProcessTable)
+        base = factories.process(1)
+        sessions = (
+            replace(base, id=1, command="idle", trx_age_s=None, time_s=500.0),
+            replace(base, id=2, command="idle in transaction", trx_age_s=9.0, time_s=9.0),
+            replace(base, id=3, command="active", trx_age_s=2.0, time_s=2.0),
+        )
+        table.reading = factories.reading(sessions, "aws-luckyus-dify-rw")
+        assert keys(table) == [2, 3]
+        assert "+ 1 idle hidden" in str(table.border_title)

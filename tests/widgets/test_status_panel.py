@@ -120,6 +120,20 @@ async def test_loading_then_error_without_a_value() -> None:
         assert panel.has_class("-error") and not panel.has_class("-stale")
 
 
+async def test_a_reading_that_arrives_after_the_first_layout_grows_the_panel() -> None:
+    app = WidgetHarness(ServerStatusPanel(clock=fixed_clock), None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ServerStatusPanel)
+        await pilot.pause()
+        assert panel.size.height == 1  # "loading…", laid out
+        panel.reading = factories.reading(factories.server_status())
+        await pilot.pause()
+        assert panel.size.height == len(rows(panel)) == 7
+        panel.reading = factories.reading(factories.server_status(connections=12))
+        await pilot.pause()
+        assert panel.size.height == 7
+
+
 def test_used_of_and_hit_ratio_styles() -> None:
     assert used_of(10, 400, ("10", "400"), "-").style == SEVERITY_STYLES["ok"]
     assert used_of(10, 0, ("10", "0"), "max unknown").plain == "10 (max unknown)"
