@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from console.safety.sqlcalls import emitted_name
 from console.safety.sqlrules import (
     Dialect,
     Finding,
@@ -158,21 +159,32 @@ def _node_finding(node: exp.Expr, dialect: Dialect, definition: bool) -> Finding
         return ("refused", "assignment (:=) changes session variables")
     if isinstance(node, exp.Hint):
         return _hint_finding(node)
-    if isinstance(node, exp.Func):
-        return _function_node_finding(node)
+    if isinstance(node, exp.Func) and node.find_ancestor(exp.Hint) is None:
+        return _function_node_finding(node, dialect)
     return None
 
 
-def _function_node_finding(node: exp.Func) -> Finding | None:
-    """The denylist verdict for a function call, by its anonymous name or sqlglot's known names."""
+def _function_node_finding(node: exp.Func, dialect: Dialect) -> Finding | None:
+    """The allowlist verdict for one function call, by the name that will run.
+
+    Why: sqlglot turns most calls into typed nodes (`Length`, `GroupConcat`...) whose own names
+    are sqlglot's, so the name judged is the one the regenerated statement calls.
+    """
     from sqlglot import exp
 
-    names = [node.name] if isinstance(node, exp.Anonymous) else list(node.sql_names())
-    for name in names:
-        finding = function_finding(name)
-        if finding is not None:
-            return finding
-    return None
+    schema = ""
+    if isinstance(node.parent, exp.Dot) and node.parent.expression is node:
+        schema = node.parent.this.sql(dialect=dialect).replace('"', "").replace("`", "")
+    if isinstance(node, exp.Anonymous):
+        quoted = isinstance(node.this, exp.Identifier) and bool(node.this.args.get("quoted"))
+        arguments = len(node.expressions)
+        return function_finding(
+            node.name, dialect, schema=schema, arguments=arguments, quoted=quoted
+        )
+    name = emitted_name(node, dialect)
+    if name is None:
+        return None
+    return function_finding(name, dialect, schema=schema)
 
 
 def _hint_finding(node: exp.Hint) -> Finding | None:
