@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 STUB = "stub_argument"
 _CALL = re.compile(r'\s*(?:`([^`]+)`|"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*))\s*(\(|\[)?')
 
-KEYWORD_FORMS = frozenset({"case", "array", "row", "exists", "not", "interval"})
-"""Typed nodes written as SQL syntax rather than a call (`CASE ... END`, `ARRAY[...]`)."""
+KEYWORD_FORMS = frozenset(
+    {"case", "array", "row", "exists", "not", "interval", "any", "all", "some"}
+)
+"""Typed nodes written as SQL syntax rather than a call (`CASE ... END`, `ARRAY[...]`, `EXISTS`)."""
 
 
 def emitted_name(node: exp.Func, dialect: Dialect) -> str | None:
@@ -62,11 +64,7 @@ def _name_of(kind: type[exp.Func], present: tuple[str, ...], dialect: Dialect) -
     if name == STUB:
         return None  # an operator form: `stub ->> stub`, `stub::INT`, `stub COLLATE stub`
     lowered = name.lower()
-    if match.group(4) is None and lowered in KEYWORD_FORMS:
-        return None
-    if match.group(4) == "[" and lowered == "array":
-        return None
-    return lowered
+    return None if lowered in KEYWORD_FORMS else lowered
 
 
 def _is_list(kind: type[exp.Func], key: str) -> bool:

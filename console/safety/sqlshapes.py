@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from console.safety.sqlcalls import emitted_name
+from console.safety.sqlpredicates import always_true
 from console.safety.sqlrules import (
     Dialect,
     Finding,
@@ -60,7 +61,7 @@ def judge_tree(
 
     if (tree.key in QUERY_KEYS) != (lead in QUERY_LEADS) and lead != "WITH":
         return refusal(text, f"{lead} parsed as {tree.key}: not a statement shape the guard knows")
-    findings = [_top_level(tree), *_nested(tree, dialect)]
+    findings = [_top_level(tree, dialect), *_nested(tree, dialect)]
     level, _ = worst(findings)
     reasons = [reason for found, reason in findings if found == level]
     if level == "refused":
@@ -90,29 +91,34 @@ def regenerate(tree: exp.Expr, dialect: Dialect) -> str:
     return tree.sql(dialect=dialect, comments=False, unsupported_level=ErrorLevel.RAISE)
 
 
-def _top_level(tree: exp.Expr) -> Finding:
+def _top_level(tree: exp.Expr, dialect: Dialect) -> Finding:
     """What the statement itself does, judged by the type of its root node."""
     if tree.key in QUERY_KEYS:
         return ("read_only", "read-only query")
     if tree.key in STATEMENTS:
         return STATEMENTS[tree.key]
     if tree.key in ("update", "delete", "merge", "create"):
-        return _dml_or_create(tree)
+        return _dml_or_create(tree, dialect)
     return ("refused", f"{tree.key.upper()} is not a statement the console runs")
 
 
-def _dml_or_create(tree: exp.Expr) -> Finding:
-    """UPDATE/DELETE (destructive without WHERE), MERGE (destructive if it deletes), CREATE."""
+def _dml_or_create(tree: exp.Expr, dialect: Dialect) -> Finding:
+    """UPDATE/DELETE (destructive without WHERE, or with an always-true one), MERGE
+    (destructive if it deletes), CREATE."""
     from sqlglot import exp
 
-    if tree.key == "update":
-        if tree.args.get("where") is None:
-            return ("destructive", "UPDATE without WHERE changes every row")
-        return ("write", "UPDATE changes rows")
-    if tree.key == "delete":
-        if tree.args.get("where") is None:
-            return ("destructive", "DELETE without WHERE removes every row")
-        return ("destructive", "DELETE removes rows")
+    if tree.key in ("update", "delete"):
+        verb, does = ("UPDATE", "changes") if tree.key == "update" else ("DELETE", "removes")
+        where = tree.args.get("where")
+        if where is None:
+            return ("destructive", f"{verb} without WHERE {does} every row")
+        if always_true(where.this, dialect):
+            return ("destructive", f"{verb} with an always-true WHERE {does} every row")
+        return (
+            ("write", "UPDATE changes rows")
+            if verb == "UPDATE"
+            else ("destructive", "DELETE removes rows")
+        )
     if tree.key == "merge":
         if any(when.text("then").upper() == "DELETE" for when in tree.find_all(exp.When)):
             return ("destructive", "MERGE ... THEN DELETE removes rows")
@@ -145,7 +151,7 @@ def _node_finding(node: exp.Expr, dialect: Dialect, definition: bool) -> Finding
 
     merge_action = isinstance(node.parent, exp.When)  # MERGE ... THEN UPDATE: judged with MERGE
     if node.key in ("insert", "update", "delete", "merge") and not merge_action:
-        level, reason = _top_level(node)
+        level, reason = _top_level(node, dialect)
         return (level, f"data-modifying sub-statement: {reason}")
     if node.key in NESTED_REFUSED and not definition:
         return ("refused", f"{node.key.upper()} nested inside another statement")
