@@ -51,11 +51,17 @@ NESTED_REFUSED = frozenset(
 
 
 def judge_tree(
-    tree: exp.Expr, lead: str, dialect: Dialect, policy: LimitPolicy | None, text: str
+    tree: exp.Expr,
+    lead: str,
+    dialect: Dialect,
+    policy: LimitPolicy | None,
+    text: str,
+    generate: bool = True,
 ) -> Verdict:
     """Classify one parsed statement, LIMIT it if it is a read-only query, regenerate its SQL.
 
     Why: what runs is sqlglot's regeneration (comments dropped), so what was judged is what runs.
+    `generate=False` (the second look at a regenerated statement) keeps `text` as it is.
     """
     from sqlglot.errors import SqlglotError
 
@@ -67,9 +73,12 @@ def judge_tree(
     if level == "refused":
         return refusal(text, *reasons)
     if level == "read_only" and policy is not None and tree.key in PLAIN_QUERY_KEYS:
+        unbounded = unbounded_fetch(tree)
+        if unbounded is not None:
+            return refusal(text, unbounded)
         reasons += _apply_limit(tree, policy, dialect)
     try:
-        statement = regenerate(tree, dialect)
+        statement = regenerate(tree, dialect) if generate else text
     except SqlglotError as exc:
         return refusal(text, f"sqlglot cannot regenerate it faithfully: {exc}")
     return Verdict(level, statement, tuple(reasons), tree.key in PLAIN_QUERY_KEYS)
@@ -205,6 +214,8 @@ def _apply_limit(tree: exp.Expr, policy: LimitPolicy, dialect: Dialect) -> list[
     """Add `LIMIT limit` to the outermost query, or cap a larger one; say what was done.
 
     Why: an ad-hoc SELECT on production must not stream a whole table into the console.
+    `FETCH ... WITH TIES` returns every row tied with the last, however many: it becomes
+    `ROWS ONLY`, so that the cap holds.
     """
     from sqlglot import exp
 
@@ -215,11 +226,33 @@ def _apply_limit(tree: exp.Expr, policy: LimitPolicy, dialect: Dialect) -> list[
     slot = "count" if isinstance(node, exp.Fetch) else "expression"
     value = node.args.get(slot)
     count = 1 if value is None and slot == "count" else _literal_int(value)
+    reasons = _without_ties(node)
     if policy.allow_larger or (count is not None and count <= policy.cap):
-        return []
+        return reasons
     node.set(slot, exp.Literal.number(policy.cap))
     shown = str(count) if count is not None else value.sql(dialect) if value is not None else "?"
-    return [f"LIMIT {shown} capped to {policy.cap}"]
+    return [*reasons, f"LIMIT {shown} capped to {policy.cap}"]
+
+
+def _without_ties(node: exp.Expr) -> list[str]:
+    """Turn `FETCH ... WITH TIES` into `FETCH ... ROWS ONLY`, and say so (nothing if no ties)."""
+    options = node.args.get("limit_options")
+    if options is None or not options.args.get("with_ties"):
+        return []
+    options.set("with_ties", False)
+    return ["FETCH ... WITH TIES rewritten to ROWS ONLY: rows tied with the last are not returned"]
+
+
+def unbounded_fetch(tree: exp.Expr) -> str | None:
+    """Why the outermost query's row count has no bound the guard can cap, or None.
+
+    Why: `FETCH FIRST 10 PERCENT` is a share of however many rows there are.
+    """
+    node = tree.args.get("limit")
+    options = node.args.get("limit_options") if node is not None else None
+    if options is not None and options.args.get("percent"):
+        return "FETCH ... PERCENT has no row bound: use FETCH FIRST n ROWS ONLY or LIMIT n"
+    return None
 
 
 def _literal_int(value: exp.Expr | None) -> int | None:
