@@ -168,7 +168,7 @@ _ROWS: tuple[tuple[tuple[str, ...], str, str], ...] = (  # (dialects, expected, 
     (BOTH, D, "DELETE FROM orders"),
     (BOTH, D, "DeLeTe/* c */FROM orders WHERE id = 1"),
     (BOTH, D, "UPDATE orders SET status = 'x'"),
-    (BOTH, D, "UPDATE orders SET status = 'x' WHERE 1 = 1"),  # always true: every row, like no WHERE
+    (BOTH, D, "UPDATE orders SET status = 'x' WHERE 1 = 1"),  # always true: like no WHERE
     (BOTH, D, "DROP TABLE orders"),
     (BOTH, D, "drop table if exists orders"),
     (BOTH, D, "/* leading */ DROP TABLE orders"),
