@@ -30,6 +30,7 @@ POSTGRES_16 = names(
     """
     any_value array_sample array_shuffle erf erfc pg_input_error_info pg_input_is_valid
     pg_split_walfile_name random_normal date_add date_subtract pg_stat_get_backend_subxact
+    system_user
     """
 )
 """Pure functions PostgreSQL 16 added (not on the lab's server, so not checked there)."""
@@ -38,9 +39,8 @@ POSTGRES_SYNTAX = names(
     """
     cast coalesce row current_catalog current_date current_role current_schema current_time
     current_timestamp current_user extract greatest grouping least localtime localtimestamp
-    normalize nullif overlay position session_user substring system_user treat trim user
-    xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlparse xmlpi xmlroot xmlserialize
-    xmltable
+    normalize nullif overlay position session_user substring treat trim user xmlattributes
+    xmlconcat xmlelement xmlexists xmlforest xmlparse xmlpi xmlroot xmlserialize xmltable
     """
 )
 """SQL keywords that read as calls (not functions in pg_proc): checked by pg_get_keywords()."""
@@ -67,13 +67,13 @@ MYSQL = names(
     json_contains_path json_depth json_detailed json_equals json_exists json_extract json_insert
     json_keys json_length json_loose json_merge json_merge_patch json_merge_preserve
     json_normalize json_object json_objectagg json_overlaps json_pretty json_query json_quote
-    json_remove json_replace json_search json_set json_table json_type json_unquote json_valid
-    json_value lag last_day last_insert_id last_value lastval lcase lead least left length
-    lengthb linefromtext linefromwkb linestring linestringfromtext linestringfromwkb ln
-    localtime localtimestamp locate log log10 log2 lower lpad ltrim make_set makedate maketime match
-    max mbrcontains mbrdisjoint mbrequal mbrequals mbrintersects mbroverlaps mbrtouches
-    mbrwithin md5 median microsecond mid min minute mlinefromtext mlinefromwkb mod month
-    monthname mpointfromtext mpointfromwkb mpolyfromtext mpolyfromwkb multilinestring
+    json_remove json_replace json_search json_set json_type json_unquote json_valid json_value
+    lag last_day last_insert_id last_value lastval lcase lead least left length lengthb
+    linefromtext linefromwkb linestring linestringfromtext linestringfromwkb ln localtime
+    localtimestamp locate log log10 log2 lower lpad ltrim make_set makedate maketime match max
+    mbrcontains mbrdisjoint mbrequal mbrequals mbrintersects mbroverlaps mbrtouches mbrwithin
+    md5 median microsecond mid min minute mlinefromtext mlinefromwkb mod month monthname
+    mpointfromtext mpointfromwkb mpolyfromtext mpolyfromwkb multilinestring
     multilinestringfromtext multilinestringfromwkb multipoint multipointfromtext
     multipointfromwkb multipolygon multipolygonfromtext multipolygonfromwkb name_const
     natural_sort_key now nth_value ntile nullif numgeometries numinteriorrings numpoints nvl
@@ -110,17 +110,18 @@ MYSQL = names(
 
 MYSQL_8 = names(
     """
-    any_value bin_to_uuid format_bytes format_pico_time grouping gtid_subset gtid_subtract
-    icu_version is_uuid json_schema_valid json_schema_validation_report json_storage_free
-    json_storage_size mbrcoveredby ps_current_thread_id ps_thread_id regexp_like roles_graphml
-    st_buffer_strategy st_collect st_frechetdistance st_geohash st_hausdorffdistance st_isvalid
-    st_latfromgeohash st_latitude st_lineinterpolatepoint st_lineinterpolatepoints
-    st_longfromgeohash st_longitude st_makeenvelope st_numinteriorring st_pointatdistance
-    st_pointfromgeohash st_simplify st_swapxy st_transform st_validate statement_digest
-    statement_digest_text uuid_to_bin validate_password_strength
+    any_value bin_to_uuid json_table format_bytes format_pico_time grouping gtid_subset
+    gtid_subtract icu_version is_uuid json_schema_valid json_schema_validation_report
+    json_storage_free json_storage_size mbrcoveredby ps_current_thread_id ps_thread_id
+    regexp_like roles_graphml st_buffer_strategy st_collect st_frechetdistance st_geohash
+    st_hausdorffdistance st_isvalid st_latfromgeohash st_latitude st_lineinterpolatepoint
+    st_lineinterpolatepoints st_longfromgeohash st_longitude st_makeenvelope st_numinteriorring
+    st_pointatdistance st_pointfromgeohash st_simplify st_swapxy st_transform st_validate
+    statement_digest statement_digest_text uuid_to_bin validate_password_strength
     """
 )
-"""Pure MySQL 5.7/8.0 functions that MariaDB lacks (not on the lab's server, so not checked)."""
+"""Pure MySQL 5.7/8.0 functions MariaDB lacks, and JSON_TABLE (a table function, not a call):
+not checked on the lab's server."""
 
 ALLOWED: dict[str, frozenset[str]] = {
     "postgres": POSTGRES | POSTGRES_16 | POSTGRES_SYNTAX,
