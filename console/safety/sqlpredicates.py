@@ -31,9 +31,10 @@ def always_true(predicate: exp.Expr, dialect: Dialect) -> bool:
     """
     from sqlglot import exp
 
+    folded = _folded(predicate, dialect)
     if predicate.find(exp.Column) is None and predicate.find(exp.Placeholder) is None:
-        return not _false(predicate)
-    return _true(_folded(predicate, dialect))
+        return not _false(folded)  # all rows or none (or random ones): unless provably none
+    return _true(folded)
 
 
 def _folded(predicate: exp.Expr, dialect: Dialect) -> exp.Expr:
