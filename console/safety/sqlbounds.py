@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 64 * 1024
 """A statement longer than this (UTF-8) is refused before it is tokenized."""
-MAX_TOKENS = 3_000
+MAX_TOKENS = 2_500
 """A statement of more tokens (words, numbers, operators) is refused before it is parsed."""
 MAX_DEPTH = 32
 """Parentheses and brackets nested deeper than this are refused (sqlglot recurses per level)."""
@@ -26,12 +26,15 @@ MAX_BRACKETS = 32
 """More `[` than this (array subscripts and constructors) are refused: their parse is quadratic."""
 MAX_BRACKET_DEPTH = 4
 """Brackets nested deeper than this are refused: their parse doubles with each level."""
+MAX_SET_OPERATIONS = 200
+"""More UNION/INTERSECT/EXCEPT than this are refused: they cost sqlglot the most per token."""
 ESTIMATE_FACTOR = 4
 """Text with more than this many times MAX_TOKENS word or symbol runs is refused untokenized."""
 SHOWN_CHARACTERS = 200
 """How much of an oversized statement a refusal keeps (for the verdict line and the audit)."""
 
 _OPENING = {"L_PAREN": "R_PAREN", "L_BRACKET": "R_BRACKET"}
+_SET_OPERATIONS = frozenset({"UNION", "INTERSECT", "EXCEPT"})
 _RUNS = re.compile(r"\w+|[^\w\s]")
 
 
@@ -63,9 +66,10 @@ def shape_problem(tokens: list[Token]) -> str | None:
     """Why these tokens would take sqlglot too long to parse, or None. Linear in the tokens."""
     if len(tokens) > MAX_TOKENS:
         return _too_many(len(tokens), "")
-    depth = brackets = bracket_depth = 0
+    depth = brackets = bracket_depth = set_operations = 0
     for token in tokens:
         kind = token.token_type.name
+        set_operations += kind in _SET_OPERATIONS
         if kind in _OPENING:
             depth += 1
             if kind == "L_BRACKET":
@@ -80,6 +84,9 @@ def shape_problem(tokens: list[Token]) -> str | None:
             return f"brackets (ARRAY[...] or subscripts) nested deeper than {MAX_BRACKET_DEPTH}"
         if brackets > MAX_BRACKETS:
             return f"more than {MAX_BRACKETS} brackets (array subscripts or ARRAY[...])"
+    if set_operations > MAX_SET_OPERATIONS:
+        limit = MAX_SET_OPERATIONS
+        return f"{set_operations:,} UNION/INTERSECT/EXCEPT: the guard judges up to {limit}"
     return None
 
 

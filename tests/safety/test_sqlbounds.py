@@ -12,7 +12,13 @@ import asyncio
 
 import pytest
 
-from console.safety.sqlbounds import MAX_BRACKETS, MAX_BYTES, MAX_DEPTH, MAX_TOKENS
+from console.safety.sqlbounds import (
+    MAX_BRACKETS,
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_SET_OPERATIONS,
+    MAX_TOKENS,
+)
 from console.safety.sqlguard import Plan, plan, plan_async
 from tests.safety.sql_adversarial import SHAPES, Shape
 
@@ -50,6 +56,11 @@ def test_every_adversarial_shape_gets_a_verdict_with_a_reason(shape: Shape, size
         ("postgres", "SELECT * FROM t WHERE " + " OR ".join(["a = 1"] * 2_000), "tokens"),
         ("mysql", "SELECT * FROM t WHERE a IN (" + ", ".join(["1"] * 100_000) + ")", "bytes"),
         ("postgres", " UNION ".join(["SELECT 1"] * 10_000), "bytes"),
+        (
+            "postgres",
+            " UNION ".join(["SELECT 1"] * (MAX_SET_OPERATIONS + 2)),
+            f"the guard judges up to {MAX_SET_OPERATIONS}",
+        ),
     ],
 )
 def test_pathological_shapes_are_refused_with_the_reason(
@@ -65,7 +76,7 @@ def test_pathological_shapes_are_refused_with_the_reason(
     [
         "SELECT a[1], a[2][3], ARRAY[ARRAY[1, 2], ARRAY[3, 4]] FROM t",
         "SELECT * FROM t WHERE id IN (" + ", ".join(str(i) for i in range(1_000)) + ")",
-        " UNION ALL ".join(f"SELECT {i}" for i in range(300)),
+        " UNION ALL ".join(f"SELECT {i}" for i in range(MAX_SET_OPERATIONS + 1)),
         "SELECT " + "(" * 10 + "1" + ")" * 10,
     ],
 )
@@ -102,7 +113,7 @@ async def test_the_event_loop_keeps_running_while_the_guard_judges() -> None:
             await asyncio.sleep(0)
 
     ticker = asyncio.create_task(tick())
-    sql = " UNION ALL ".join(f"SELECT {i}" for i in range(600))
+    sql = " UNION ALL ".join(f"SELECT {i}" for i in range(MAX_SET_OPERATIONS + 1))
     verdict = await plan_async(sql, "postgres", deadline_s=60)
     ticker.cancel()
     assert verdict.classification == "read_only"
