@@ -174,6 +174,8 @@ def _node_finding(node: exp.Expr, dialect: Dialect, definition: bool) -> Finding
         return ("refused", "assignment (:=) changes session variables")
     if isinstance(node, exp.Hint):
         return _hint_finding(node)
+    if isinstance(node, exp.Operator):
+        return _operator_finding(node)
     if isinstance(node, exp.Func) and node.find_ancestor(exp.Hint) is None:
         return _function_node_finding(node, dialect)
     return None
@@ -187,9 +189,7 @@ def _function_node_finding(node: exp.Func, dialect: Dialect) -> Finding | None:
     """
     from sqlglot import exp
 
-    schema = ""
-    if isinstance(node.parent, exp.Dot) and node.parent.expression is node:
-        schema = node.parent.this.sql(dialect=dialect).replace('"', "").replace("`", "")
+    schema = _qualifier(node, dialect)
     if isinstance(node, exp.Anonymous):
         quoted = isinstance(node.this, exp.Identifier) and bool(node.this.args.get("quoted"))
         arguments = len(node.expressions)
@@ -200,6 +200,28 @@ def _function_node_finding(node: exp.Func, dialect: Dialect) -> Finding | None:
     if name is None:
         return None
     return function_finding(name, dialect, schema=schema)
+
+
+def _qualifier(node: exp.Func, dialect: Dialect) -> str:
+    """The schema (and catalog) a call is qualified by: `shop.f()`, or `FROM shop.f()`."""
+    from sqlglot import exp
+
+    parent = node.parent
+    if isinstance(parent, exp.Dot) and parent.expression is node:
+        written = str(parent.this.sql(dialect=dialect))
+        return written.replace('"', "").replace("`", "")
+    if isinstance(parent, exp.Table) and parent.this is node:
+        parts = [parent.args.get("catalog"), parent.args.get("db")]
+        return ".".join(part.name for part in parts if part is not None)
+    return ""
+
+
+def _operator_finding(node: exp.Operator) -> Finding | None:
+    """`OPERATOR(schema.op)` calls the function behind the operator: only pg_catalog's are pure."""
+    operator = str(node.args.get("operator") or "")
+    if operator.lower().startswith("pg_catalog."):
+        return None
+    return ("refused", f"OPERATOR({operator}) may be user-defined: it calls a function of its own")
 
 
 def _hint_finding(node: exp.Hint) -> Finding | None:

@@ -179,7 +179,34 @@ def test_user_defined_and_schema_qualified_functions_are_refused(
         )
 
 
+@pytest.mark.parametrize(
+    ("dialect", "sql", "shown"),
+    [
+        ("postgres", "SELECT * FROM shop.lower('x') AS l", "function shop.lower"),
+        ("postgres", "SELECT * FROM t, LATERAL shop.purge(t.id)", "function shop.purge"),
+        ("postgres", "SELECT * FROM ts_stat('SELECT 1')", "function ts_stat"),
+        ("postgres", "SELECT * FROM purge_orders(1) WITH ORDINALITY", "function purge_orders"),
+        ("postgres", "SELECT * FROM ROWS FROM (pg_sleep(1))", "function pg_sleep"),
+        ("postgres", "SELECT (purge_orders(1)).*", "function purge_orders"),
+        ("postgres", "SELECT my_agg(x ORDER BY y) FILTER (WHERE x > 0) FROM t", "function my_agg"),
+        ("postgres", "SELECT purge() OVER () FROM t", "function purge"),
+        ("postgres", "SELECT 1 OPERATOR(shop.+) 2", "OPERATOR(shop.+)"),
+        ("mysql", "SELECT * FROM `shop`.lower(1) AS l", "function shop.lower"),
+        ("mysql", "SELECT my_agg(DISTINCT x) FROM t", "function my_agg"),
+    ],
+)
+def test_calls_in_every_syntax_are_judged_alike(dialect: Dialect, sql: str, shown: str) -> None:
+    """Table functions, LATERAL, aggregates, windows and operators call functions too."""
+    verdict = plan(sql, dialect)
+    assert verdict.classification == "refused"
+    assert any(reason.startswith(shown) for reason in verdict.reasons), verdict.reasons
+
+
 def test_a_schema_qualified_builtin_is_refused_outside_pg_catalog() -> None:
+    assert plan("SELECT * FROM pg_catalog.generate_series(1, 2)", "postgres").classification == (
+        "read_only"
+    )
+    assert plan("SELECT 1 OPERATOR(pg_catalog.+) 2", "postgres").classification == "read_only"
     assert plan("SELECT pg_catalog.lower('A')", "postgres").classification == "read_only"
     assert plan("SELECT shop.lower('A')", "postgres").classification == "refused"
     assert plan("SELECT shop.lower('A')", "mysql").classification == "refused"
