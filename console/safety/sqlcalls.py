@@ -30,6 +30,8 @@ def emitted_name(node: exp.Func, dialect: Dialect) -> str | None:
     """The lower-cased function name the generator writes for `node`; None for operator and
     syntax forms. An unknown form is returned as its class name, so that it is refused.
     """
+    if isinstance(node.args.get("this"), str):  # a class that carries the name it was called by
+        return str(node.args["this"]).lower()
     present = tuple(sorted(key for key, value in node.args.items() if value is not None))
     key = (type(node).__name__, present, dialect)
     if key not in _NAMES:

@@ -281,6 +281,8 @@ def test_typed_sqlglot_functions_are_judged_by_the_name_that_runs() -> None:
     concat = exp.GroupConcat(this=exp.column("x"), separator=exp.Literal.string(","))
     assert emitted_name(concat, "postgres") == "string_agg"
     assert emitted_name(concat, "mysql") == "group_concat"
+    aggregate = exp.AnonymousAggFunc(this="purge_orders", expressions=[exp.column("x")])
+    assert emitted_name(aggregate, "postgres") == "purge_orders"  # a name it carries, not a stub
 
 
 # --- the allowlist against the lab's servers -----------------------------------------------------
