@@ -131,6 +131,9 @@ def _dml_or_create(tree: exp.Expr, dialect: Dialect) -> Finding:
     if tree.key == "merge":
         if any(when.text("then").upper() == "DELETE" for when in tree.find_all(exp.When)):
             return ("destructive", "MERGE ... THEN DELETE removes rows")
+        on = tree.args.get("on")
+        if isinstance(on, exp.Expr) and always_true(on, dialect):
+            return ("destructive", "MERGE with an always-true ON matches every row")
         return ("write", "MERGE writes rows")
     kind = str(tree.args.get("kind") or "").upper()
     if kind in WRITE_CREATE_KINDS and not tree.args.get("replace"):

@@ -111,3 +111,12 @@ def test_any_true_constant_comparison_grades_like_no_where(
         assert verdict.classification == "destructive", verdict.reasons
     alone = plan(WRITES[0].format(w=constant), dialect)
     assert alone.classification == ("destructive" if COMPARISONS[op](left, right) else "write")
+
+
+def test_a_merge_matching_every_row_is_destructive() -> None:
+    every = "MERGE INTO orders t USING staging s ON 1 = 1 WHEN MATCHED THEN UPDATE SET x = 1"
+    verdict = plan(every, "postgres")
+    assert verdict.classification == "destructive"
+    assert any("always-true ON" in reason for reason in verdict.reasons)
+    keyed = "MERGE INTO orders t USING staging s ON t.id = s.id WHEN MATCHED THEN UPDATE SET x = 1"
+    assert plan(keyed, "postgres").classification == "write"
