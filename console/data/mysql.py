@@ -44,7 +44,7 @@ from console.data.sqlrows import (
 from console.inventory import Instance
 from console.safety.explainable import explain_target
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import plan
+from console.safety.sqlguard import plan_async
 
 Row = tuple[Any, ...]
 
@@ -210,10 +210,13 @@ class MySQLSource(CatalogQueries):
     async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]:
         """EXPLAIN of one plain SELECT, or of a single-table UPDATE/DELETE's SELECT equivalent;
         anything else is refused before it is sent."""
-        target, note = explain_target(statement, "mysql")
+        target, note = await asyncio.to_thread(explain_target, statement, "mysql")
         if target is None:
             return refused(instance.name, "mysql", note)
-        guarded = plan(target, "mysql", allow_larger=True).statement
+        verdict = await plan_async(target, "mysql", allow_larger=True)
+        if verdict.classification != "read_only":
+            return refused(instance.name, "mysql", "; ".join(verdict.reasons))
+        guarded = verdict.statement
 
         async def run() -> ExplainPlan:
             columns, rows = await self._table(instance, f"EXPLAIN {TAG} {guarded}")

@@ -44,7 +44,7 @@ from console.data.sqlrows import (
 from console.inventory import Instance
 from console.safety.explainable import explain_target
 from console.safety.masking import mask_setting, mask_text
-from console.safety.sqlguard import plan
+from console.safety.sqlguard import plan_async
 
 Row = tuple[Any, ...]
 Pool: TypeAlias = "asyncpg.Pool[asyncpg.Record]"
@@ -261,10 +261,13 @@ class PostgresSource(CatalogQueries):
 
         The estimate is the largest node's: a Limit on top would hide the scan below it.
         """
-        target, note = explain_target(statement, "postgres")
+        target, note = await asyncio.to_thread(explain_target, statement, "postgres")
         if target is None:
             return refused(instance.name, "postgres", note)
-        guarded = plan(target, "postgres", allow_larger=True).statement
+        verdict = await plan_async(target, "postgres", allow_larger=True)
+        if verdict.classification != "read_only":
+            return refused(instance.name, "postgres", "; ".join(verdict.reasons))
+        guarded = verdict.statement
 
         async def run() -> ExplainPlan:
             sql = EXPLAIN_SQL + guarded.strip().rstrip(";")

@@ -37,7 +37,7 @@ from console.safety.confirm import (
 )
 from console.safety.masking import mask_row, mask_text
 from console.safety.redisguard import RedisPlan, plan_redis
-from console.safety.sqlguard import Plan, plan
+from console.safety.sqlguard import Plan, plan, plan_async
 
 
 class QueryRunner:
@@ -60,14 +60,20 @@ class QueryRunner:
         self._heavy_sessions = options.heavy_sessions
 
     def plan(self, instance: Instance, sql: str) -> Plan:
-        """The guard's verdict for `sql` on this instance; nothing is sent."""
+        """The guard's verdict for `sql` on this instance; nothing is sent (blocking: the CLI's)."""
         return plan(
+            sql, _sql_source(instance), production=instance.is_production, limit=self._row_limit
+        )
+
+    async def judge(self, instance: Instance, sql: str) -> Plan:
+        """`plan` off the event loop, refused past the guard's deadline (the TUI's)."""
+        return await plan_async(
             sql, _sql_source(instance), production=instance.is_production, limit=self._row_limit
         )
 
     async def query(self, instance: Instance, sql: str) -> Reading[QueryResult]:
         """Run `sql` if and only if the guard finds it read-only; refuse anything else."""
-        verdict = self.plan(instance, sql)
+        verdict = await self.judge(instance, sql)
         source = _sql_source(instance)
         if verdict.classification != "read_only":
             await self._record(instance, verdict.statement, verdict, "refused")
@@ -138,7 +144,7 @@ class QueryRunner:
 
     # --- confirmed changes ------------------------------------------------------------------
 
-    def action(self, instance: Instance, text: str | list[str]) -> Action | None:
+    async def action(self, instance: Instance, text: str | list[str]) -> Action | None:
         """The change a typed statement (or Redis argv) would make; None if it is not a change.
 
         A read runs through `query`/`redis`; a refused statement never runs at all.
@@ -146,7 +152,7 @@ class QueryRunner:
         if instance.kind == "redis":
             args = text if isinstance(text, list) else text.split()
             return change_action(instance, self.plan_redis(instance, args))
-        return change_action(instance, self.plan(instance, str(text)))
+        return change_action(instance, await self.judge(instance, str(text)))
 
     async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]:
         """The action that ends one session (client), for the confirmation prompts."""
@@ -170,7 +176,7 @@ class QueryRunner:
         """
         action = consent.action
         source = _source(instance)
-        problem = consent_problem(consent, instance) or self._changed(instance, action)
+        problem = consent_problem(consent, instance) or await self._changed(instance, action)
         if problem is not None:
             await self._record_action(instance, consent, "refused", error=problem)
             return refused(instance.name, source, problem)
@@ -200,7 +206,7 @@ class QueryRunner:
         """Audit a change the person cancelled at a prompt (nothing was sent)."""
         await self._record_action(instance, Consent(action, ()), "cancelled")
 
-    def _changed(self, instance: Instance, action: Action) -> str | None:
+    async def _changed(self, instance: Instance, action: Action) -> str | None:
         """Why the action is not what the guard (or the kill builder) makes of its text now."""
         if action.batch:
             again = batch_action(
@@ -216,7 +222,7 @@ class QueryRunner:
             built = [kill_action(instance, action.kill, rds, "") for rds in (False, True)]
         else:
             text = list(action.command) if action.command else action.statement
-            built = [a for a in (self.action(instance, text),) if a is not None]
+            built = [a for a in (await self.action(instance, text),) if a is not None]
         same = [b for b in built if (b.statement, b.command) == (action.statement, action.command)]
         if not same:
             return "the text is no longer the change that was judged and confirmed"

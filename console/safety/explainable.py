@@ -12,15 +12,22 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
+from console.safety.sqlbounds import oversized, shape_problem
+from console.safety.sqlcommands import tokenize
 from console.safety.sqlguard import explain_refusal
 from console.safety.sqlrules import Dialect
 
 
 def select_equivalent(statement: str, dialect: Dialect) -> str | None:
-    """`SELECT * FROM table WHERE ...` for one UPDATE/DELETE of one table; otherwise None."""
+    """`SELECT * FROM table WHERE ...` for one UPDATE/DELETE of one table; otherwise None.
+
+    Statements past the guard's size and shape bounds are not parsed (they would take long).
+    """
     try:
+        if oversized(statement) or shape_problem(tokenize(statement, dialect)):
+            return None
         trees = sqlglot.parse(statement, read=dialect)
-    except SqlglotError:
+    except (SqlglotError, RecursionError):
         return None
     if len(trees) != 1 or not isinstance(trees[0], exp.Update | exp.Delete):
         return None

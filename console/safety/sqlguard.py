@@ -7,6 +7,7 @@ of parsed shapes and token forms, and everything else fails closed: write, destr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterator
@@ -15,16 +16,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from console.safety import sqlcommands as commands
+from console.safety.sqlbounds import oversized, shape_problem, shown
 from console.safety.sqlrules import Classification, Dialect, LimitPolicy, Verdict, refusal
 from console.safety.sqlshapes import QUERY_LEADS, judge_tree
 
 if TYPE_CHECKING:
     from sqlglot.tokenizer_core import Token
 
-__all__ = ["Classification", "Dialect", "Plan", "explain_refusal", "plan"]
+__all__ = [
+    "GUARD_DEADLINE_S",
+    "Classification",
+    "Dialect",
+    "Plan",
+    "explain_refusal",
+    "plan",
+    "plan_async",
+]
 
 EXECUTABLE_COMMENT = re.compile(r"/\*\s*[mM]?!")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+GUARD_DEADLINE_S = 2.0
+"""How long `plan_async` waits for a verdict before it refuses the statement."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +72,42 @@ def plan(
         raise ValueError(f"limit and cap must be positive, got limit={limit} cap={cap}")
     policy = LimitPolicy(limit, limit if cap is None else cap, allow_larger)
     verdict = _judge(sql, dialect, policy)
-    statement = sql.strip() if verdict.level == "refused" else verdict.statement
+    statement = shown(sql) if verdict.level == "refused" else verdict.statement
     confirmations = {"read_only": 0, "write": 1, "destructive": 2 if production else 1}
     reasons = verdict.reasons or (verdict.level.replace("_", "-"),)
     return Plan(verdict.level, statement, dialect, confirmations.get(verdict.level, 0), reasons)
+
+
+async def plan_async(
+    sql: str,
+    dialect: Dialect,
+    *,
+    production: bool = True,
+    limit: int = 100,
+    cap: int | None = None,
+    allow_larger: bool = False,
+    deadline_s: float = GUARD_DEADLINE_S,
+) -> Plan:
+    """`plan` in a worker thread, refused when it takes longer than `deadline_s`.
+
+    Why: the event loop must never wait on sqlglot (the Query tab judges at every keystroke).
+    The thread is not killed on the deadline (Python cannot), but the size and shape bounds
+    keep every verdict well inside it, so a late one only finishes and is dropped.
+    """
+    judged = asyncio.to_thread(
+        plan,
+        sql,
+        dialect,
+        production=production,
+        limit=limit,
+        cap=cap,
+        allow_larger=allow_larger,
+    )
+    try:
+        return await asyncio.wait_for(judged, deadline_s)
+    except TimeoutError:
+        reason = f"the guard could not judge this within {deadline_s:g}s"
+        return Plan("refused", shown(sql), dialect, 0, (reason,))
 
 
 def explain_refusal(statement: str, dialect: Dialect) -> str | None:
@@ -87,12 +131,19 @@ def _judge(sql: str, dialect: Dialect, policy: LimitPolicy | None, recheck: bool
     """
     from sqlglot.errors import SqlglotError
 
+    too_large = oversized(sql)
+    if too_large is not None:
+        return refusal(sql, too_large)
     if EXECUTABLE_COMMENT.search(sql):
         return refusal(sql, "executable comment (/*! ... */ or /*M! ... */): MySQL runs its text")
     if CONTROL_CHARACTERS.search(sql):
         return refusal(sql, "control characters in the statement")
     try:
-        statements = commands.split(commands.tokenize(sql, dialect))
+        tokens = commands.tokenize(sql, dialect)
+        problem = shape_problem(tokens)
+        if problem is not None:
+            return refusal(sql, problem)
+        statements = commands.split(tokens)
         if len(statements) != 1:
             found = f"{len(statements)} stacked statements" if statements else "no statement"
             return refusal(sql, f"{found}: exactly one statement per call")
@@ -101,6 +152,8 @@ def _judge(sql: str, dialect: Dialect, policy: LimitPolicy | None, recheck: bool
         return refusal(sql, _parse_failure(exc))
     except RecursionError:
         return refusal(sql, "the statement is nested too deeply to check")
+    except Exception as exc:  # sqlglot itself failing on odd input: never a crash, a refusal
+        return refusal(sql, f"the statement does not parse (sqlglot: {type(exc).__name__})")
 
 
 def _route(
@@ -134,18 +187,24 @@ def _judge_parsed(
     Why: the regeneration is what runs, so it must mean what the original was judged to mean.
     """
     import sqlglot
+    from sqlglot.dialects.dialect import Dialect as SqlglotDialect
     from sqlglot.errors import SqlglotError
 
+    text = commands.text_of(sql, tokens)
     try:
         with _quiet_sqlglot():
-            trees = [t for t in sqlglot.parse(commands.text_of(sql, tokens), read=dialect) if t]
+            if first in QUERY_LEADS:  # the tokens are the stock tokenizer's here: parse them
+                parsed = SqlglotDialect.get_or_raise(dialect).parser().parse(tokens, sql)
+            else:  # a statement keyword the stock tokenizer may fold into a Command
+                parsed = sqlglot.parse(text, read=dialect)
+            trees = [t for t in parsed if t]
     except SqlglotError as exc:
         return refusal(sql, _parse_failure(exc))
     if len(trees) != 1:
         return refusal(sql, f"parses to {len(trees)} statements")
     if trees[0].key == "command":  # sqlglot's fallback: judged by keyword, run as tokenized
         return commands.judge_keyword(sql, tokens, commands.FALLBACK)
-    verdict = judge_tree(trees[0], first, dialect, policy, sql)
+    verdict = judge_tree(trees[0], first, dialect, policy, sql, generate=recheck)
     if recheck and verdict.level != "refused":
         again = _judge(verdict.statement, dialect, None, recheck=False)
         if again.level != verdict.level:
@@ -159,7 +218,8 @@ def _parse_failure(exc: Exception) -> str:
     if errors:
         first = errors[0]
         where = f" (line {first.get('line')}, column {first.get('col')})"
-        return f"the statement does not parse: {first.get('description')}{where}"
+        description = str(first.get("description")).split(" but got <Token")[0]
+        return f"the statement does not parse: {description}{where}"
     return f"the statement does not parse: {str(exc).splitlines()[0][:120]}"
 
 

@@ -91,7 +91,8 @@ class QueryPane(Vertical):
         yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
 
     @on(Input.Changed, "#query-input")
-    def show_verdict(self, event: Input.Changed) -> None:
+    @work(exclusive=True, group="verdict", exit_on_error=False)
+    async def show_verdict(self, event: Input.Changed) -> None:
         verdict = self.query_one("#verdict", Static)
         text = event.value.strip()
         if not text:
@@ -102,7 +103,7 @@ class QueryPane(Vertical):
             kind, confirmations, reasons = plan.classification, plan.confirmations, plan.reasons
             shown = " ".join(plan.command)
         else:
-            sql_plan = self.data.queries.plan(self.instance, text)
+            sql_plan = await self.data.queries.judge(self.instance, text)  # off the event loop
             kind, confirmations = sql_plan.classification, sql_plan.confirmations
             reasons, shown = sql_plan.reasons, sql_plan.statement
         verdict.set_class(kind != "read_only", "-refused")
@@ -120,7 +121,7 @@ class QueryPane(Vertical):
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
         args: str | list[str] = _words(text) if self.instance.kind == "redis" else text
-        action = self.data.queries.action(self.instance, args)
+        action = await self.data.queries.action(self.instance, args)
         if action is not None:
             await self._change(action, text)
         elif self.instance.kind == "redis":

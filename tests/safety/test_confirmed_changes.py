@@ -138,7 +138,9 @@ async def test_a_consent_for_one_instance_does_not_run_on_another(
 ) -> None:
     data, _ = audited
     other = named(settings, "aws-luckyus-salespayment-rw")
-    action = data.queries.action(named(settings, SALESORDER), "DELETE FROM orders WHERE id = -1")
+    action = await data.queries.action(
+        named(settings, SALESORDER), "DELETE FROM orders WHERE id = -1"
+    )
     assert action is not None
     done = await data.queries.execute(other, Consent(action, (YES, other.name)))
     assert done.error is not None
@@ -151,7 +153,7 @@ async def test_an_edited_action_is_refused(
     """A screen cannot swap the text after the prompts: the data layer judges it again."""
     data, _ = audited
     instance = named(settings, SALESORDER)
-    action = data.queries.action(instance, "UPDATE orders SET status = 'x' WHERE id = -1")
+    action = await data.queries.action(instance, "UPDATE orders SET status = 'x' WHERE id = -1")
     assert action is not None and action.confirmations == 1
     swapped = replace(action, statement="DROP TABLE orders")
     done = await data.queries.execute(instance, Consent(swapped, (YES,)))
@@ -168,7 +170,7 @@ async def test_a_confirmed_write_runs_on_the_write_credential(
     instance = named(settings, SALESORDER)
     statement = "UPDATE orders SET status = status WHERE id = 1"
     assert (await data.queries.query(instance, statement)).error is not None  # a read refuses it
-    action = data.queries.action(instance, statement)
+    action = await data.queries.action(instance, statement)
     assert action is not None and action.classification == "write"
     done = await data.queries.execute(instance, Consent(action, (YES,)))
     assert done.error is None, done.error
@@ -189,7 +191,7 @@ async def test_no_write_credential_keeps_the_instance_read_only(
 ) -> None:
     data, _ = audited
     instance = replace(named(settings, SALESORDER), write_secret=None, write_user=None)
-    action = data.queries.action(instance, "UPDATE orders SET status = status WHERE id = 1")
+    action = await data.queries.action(instance, "UPDATE orders SET status = status WHERE id = 1")
     assert action is not None
     done = await data.queries.execute(instance, Consent(action, (YES,)))
     assert done.error is not None

@@ -136,6 +136,33 @@ def test_regeneration_keeps_quoting_and_drops_comments(
             "added",
         ),
         ("mysql", "(SELECT * FROM t)", "(SELECT * FROM t) LIMIT 100", "added"),
+        # issue 11, class 3: WITH TIES returns every row tied with the last, past any cap
+        (
+            "postgres",
+            "SELECT * FROM t ORDER BY a FETCH FIRST 5 ROWS WITH TIES",
+            "SELECT * FROM t ORDER BY a FETCH FIRST 5 ROWS ONLY",
+            "WITH TIES rewritten to ROWS ONLY",
+        ),
+        (
+            "postgres",
+            "SELECT * FROM t ORDER BY a OFFSET 10 ROWS FETCH NEXT 900 ROWS WITH TIES",
+            "SELECT * FROM t ORDER BY a OFFSET 10 FETCH NEXT 100 ROWS ONLY",
+            "capped to 100",
+        ),
+        (
+            "postgres",
+            "SELECT * FROM t ORDER BY a FETCH FIRST ROW WITH TIES",
+            "SELECT * FROM t ORDER BY a FETCH FIRST ROWS ONLY",
+            "WITH TIES rewritten",
+        ),
+        (
+            "postgres",
+            "SELECT * FROM t OFFSET 5 FETCH NEXT 3000 ROWS ONLY",
+            "SELECT * FROM t OFFSET 5 FETCH NEXT 100 ROWS ONLY",
+            "capped to 100",
+        ),
+        ("postgres", "SELECT * FROM t LIMIT NULL", "SELECT * FROM t LIMIT 100", "capped to 100"),
+        ("mysql", "SELECT * FROM t LIMIT 5000, 10", "SELECT * FROM t LIMIT 10 OFFSET 5000", None),
     ],
 )
 def test_limit_is_added_or_capped(
@@ -148,6 +175,25 @@ def test_limit_is_added_or_capped(
         assert not any("LIMIT" in r for r in verdict.reasons)
     else:
         assert any(reason in r for r in verdict.reasons), verdict.reasons
+
+
+@pytest.mark.parametrize("allow_larger", [False, True])
+def test_with_ties_never_survives_the_guard(allow_larger: bool) -> None:
+    """However large the cap, no tie past the row count reaches the server (class 3)."""
+    for sql in (
+        "SELECT * FROM t ORDER BY a FETCH FIRST 5 ROWS WITH TIES",
+        "SELECT * FROM t ORDER BY a FETCH NEXT 50000 ROWS WITH TIES",
+        "(SELECT a FROM t UNION SELECT a FROM u) ORDER BY a FETCH FIRST 2 ROWS WITH TIES",
+    ):
+        verdict = plan(sql, "postgres", allow_larger=allow_larger)
+        assert verdict.classification == "read_only"
+        assert "TIES" not in verdict.statement.upper()
+
+
+def test_fetch_percent_has_no_row_bound_and_is_refused() -> None:
+    verdict = plan("SELECT * FROM t FETCH FIRST 10 PERCENT ROWS ONLY", "postgres")
+    assert verdict.classification == "refused"
+    assert any("PERCENT has no row bound" in reason for reason in verdict.reasons)
 
 
 def test_limit_and_cap_are_parameters() -> None:

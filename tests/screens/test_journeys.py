@@ -54,13 +54,14 @@ async def test_palette_to_processes_to_statement(
             await pilot.press("down")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ProcessDetailScreen))
-        text = app.export_screenshot()
-        assert "SLEEP(20)" in text
-        assert EMAIL not in text and "***@example.com" in text
-        # SLEEP() is refused by the guard: the plan is not run, and the screen says why
+        # SLEEP() is refused by the guard: the plan is not run, and the screen says why (the
+        # guard judges in a worker thread: the screenshot waits for its verdict on screen)
         await wait_until(
             pilot, lambda: "not run" in str(app.screen.query_one("#plan-title").render())
         )
+        text = app.export_screenshot()
+        assert "SLEEP(20)" in text
+        assert EMAIL not in text and "***@example.com" in text
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, InstanceScreen))
         assert app.worker_errors == []
