@@ -90,6 +90,7 @@ def _mask_email(match: re.Match[str]) -> str:
 _LEFT = r"(?<![0-9_+*@])(?<![\w*][.-])"
 _RIGHT = r"(?![0-9@])(?![.-][0-9])"
 _SEP = r"[ ._-]{1,2}"
+_OPT = r"[ ._-]{0,2}"
 # US SSN: 123-45-6789 always; 123456789 / 123 45 6789 only after a word naming it
 _SSN_DASHED = re.compile(
     r"(?<![\w*-])(?P<area>\d{3})(?P<sep>-)(?P<group>\d{2})-(?P<serial>\d{4})(?![\w-])"
@@ -101,17 +102,18 @@ _SSN_CONTEXT = re.compile(r"ssn|social[ _-]?security|\bsocial\b", re.I)
 # a whole run of 13+ digits in groups; the card inside it is found by its shape, IIN and Luhn
 # (`_mask_card`), so "4111 1111 1111 1111 12/27" still loses its card
 _CARD = re.compile(
-    rf"{_LEFT}(?<!\d[ ._-])(?<!\d[ ._-]{{2}})\d(?:[ ._-]{{0,2}}\d){{12,}}(?![ ._-]{{0,2}}\d){_RIGHT}",
+    rf"{_LEFT}(?<!\d[ ._-])(?<!\d[ ._-]{{2}})\d(?:{_OPT}\d){{12,}}(?!{_OPT}\d){_RIGHT}",
     re.ASCII,
 )
 _GROUP_SPLIT = re.compile(r"([ ._-]{1,2})")
 _PHONE = re.compile(
     _LEFT + r"(?:"
     # international: +44 20 7946 0958, +86 138 0013 8000, +1 (212) 555-0100, +442079460958
-    rf"(?P<intl>\+(?:\d{{7,15}}|\d{{1,4}}(?:[ ._-]{{0,2}}\(\d{{1,5}}\)[ ._-]{{0,2}}\d{{1,15}}(?:{_SEP}\d{{1,15}}){{0,8}}"
+    rf"(?P<intl>\+(?:\d{{7,15}}|\d{{1,4}}(?:{_OPT}\(\d{{1,5}}\){_OPT}\d{{1,15}}"
+    rf"(?:{_SEP}\d{{1,15}}){{0,8}}"
     rf"|(?:{_SEP}\d{{1,15}}){{1,8}})))"
     # North American: (212) 555-0100, 212.555.0100, 1-212-555-0100, 2125550100
-    rf"|(?P<nanp>(?:1[ ._-]{{0,2}})?(?:\(\d{{3}}\)[ ._-]{{0,2}}|\d{{3}}[ ._-]{{0,2}})\d{{3}}[ ._-]{{0,2}}\d{{4}})"
+    rf"|(?P<nanp>(?:1{_OPT})?(?:\(\d{{3}}\){_OPT}|\d{{3}}{_OPT})\d{{3}}{_OPT}\d{{4}})"
     # mobile 3-4-4 (138 0013 8000) and national trunk-0 numbers (020 7946 0958, 06 12 34 56 78)
     rf"|1\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}"
     rf"|0\d{{1,4}}(?:{_SEP}\d{{2,4}}){{2,4}}"
@@ -191,12 +193,12 @@ def _mask_card(match: re.Match[str]) -> str:
         if end is None:
             index += 1
             continue
-        out += [*(g + s for g, s in zip(groups[plain:index], separators[plain:index]))]
+        out += [g + s for g, s in zip(groups[plain:index], separators[plain:index], strict=True)]
         out.append("****" + "".join(groups[index:end])[-4:] + separators[end - 1])
         index = plain = end
     if not out:
         return match.group(0)
-    out += [g + s for g, s in zip(groups[plain:], separators[plain:])]
+    out += [g + s for g, s in zip(groups[plain:], separators[plain:], strict=True)]
     return "".join(out)
 
 
@@ -237,7 +239,8 @@ _JSON_PAIR = re.compile(
     r'(?P<value>"(?:[^"\\\n]|\\.){0,4096}"|-?\d[\d.eE+-]{0,40})'
 )
 _XML_PAIR = re.compile(
-    r"<(?P<key>[A-Za-z_][\w.-]{0,63})(?P<attrs>[ \t][^<>]{0,256})?>(?P<value>[^<]{0,4096})</(?P=key)>"
+    r"<(?P<key>[A-Za-z_][\w.-]{0,63})(?P<attrs>[ \t][^<>]{0,256})?>"
+    r"(?P<value>[^<]{0,4096})</(?P=key)>"
 )
 
 

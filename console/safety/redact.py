@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 MASK = "***"
 _MAX = 1024
-"""The longest value one pattern takes: long enough for any credential, short enough to stay linear."""
+"""The longest value a pattern takes: long enough for any credential, short enough to be linear."""
 
 # A value after `=` or `:`: quoted (spaces and escapes allowed; E'..' and B'..' in SQL), an
 # unclosed quote, or one unquoted word. The groups o/c keep its quotes around the mask, so a SQL
@@ -65,8 +65,7 @@ _SQL = re.compile(
 _REDIS_CONFIG = re.compile(rf"(?P<pre>\b(?:requirepass|masterauth)[ \t]+){_VALUE}", re.I)
 # aws configure set aws_secret_access_key x (a name and its value apart, no `=`)
 _CONFIGURE_SET = re.compile(
-    r"(?P<pre>\bconfigure[ \t]+set[ \t]+[\w.-]{0,80}(?:secret|token|password|key)[ \t]+)"
-    + _VALUE,
+    r"(?P<pre>\bconfigure[ \t]+set[ \t]+[\w.-]{0,80}(?:secret|token|password|key)[ \t]+)" + _VALUE,
     re.I,
 )
 # Redis AUTH [user] pw, HELLO 3 AUTH user pw, MIGRATE ... AUTH pw / AUTH2 user pw (the command
