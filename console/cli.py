@@ -22,6 +22,7 @@ from console.config import Settings, config_path, load_settings
 from console.data.models import FleetHealth, SourceError
 from console.errors import ConsoleError
 from console.formatting import text_table
+from console.safety.scrub import scrub
 from console.secrets import check_resolvable, exposed_secret_files, readable_by_others
 from console.verbs import check as check_verb
 from console.verbs import inventory as inventory_verb
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConsoleError as exc:
-        print(f"opsconsole: {exc}", file=sys.stderr)
+        print(scrub(f"opsconsole: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -234,7 +235,7 @@ async def _guarded(settings: Settings, args: argparse.Namespace) -> int:
             if instance.kind == "redis":
                 print("opsconsole: plan: a Redis instance; use `opsconsole redis`", file=sys.stderr)
                 return 2
-            print(query_verb.render_plan(data.queries.plan(instance, args.sql), args.json))
+            print(query_verb.render_plan(data.queries.shown_plan(instance, args.sql), args.json))
             return 0
         if args.verb == "redis":
             if instance.kind != "redis" or not args.command:
@@ -271,10 +272,10 @@ def _refused(error: SourceError | None) -> int:
         print("opsconsole: no answer", file=sys.stderr)
         return 1
     if error.kind == "refused":
-        print(f"opsconsole: refused: {error.message}", file=sys.stderr)
+        print(scrub(f"opsconsole: refused: {error.message}"), file=sys.stderr)
         print("opsconsole: writes run only from the console, after confirmation", file=sys.stderr)
         return 3
-    print(f"opsconsole: {error.kind}: {error.message}", file=sys.stderr)
+    print(scrub(f"opsconsole: {error.kind}: {error.message}"), file=sys.stderr)
     return 1
 
 
