@@ -96,18 +96,19 @@ _SSN_DASHED = re.compile(
     r"(?<![\w*-])(?P<area>\d{3})(?P<sep>-)(?P<group>\d{2})-(?P<serial>\d{4})(?![\w-])"
 )
 _SSN_PLAIN = re.compile(
-    r"(?<![\w*-])(?P<area>\d{3})(?P<sep>[ .]?)(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w-])"
+    r"(?=\d)(?<![\w*-])(?P<area>\d{3})(?P<sep>[ .]?)(?P<group>\d{2})(?P=sep)"
+    r"(?P<serial>\d{4})(?![\w-])"
 )
 _SSN_CONTEXT = re.compile(r"ssn|social[ _-]?security|\bsocial\b", re.I)
 # a whole run of 13+ digits in groups; the card inside it is found by its shape, IIN and Luhn
 # (`_mask_card`), so "4111 1111 1111 1111 12/27" still loses its card
 _CARD = re.compile(
-    rf"{_LEFT}(?<!\d[ ._-])(?<!\d[ ._-]{{2}})\d(?:{_OPT}\d){{12,}}(?!{_OPT}\d){_RIGHT}",
+    rf"(?=\d){_LEFT}(?<!\d[ ._-])(?<!\d[ ._-]{{2}})\d(?:{_OPT}\d){{12,}}(?!{_OPT}\d){_RIGHT}",
     re.ASCII,
 )
 _GROUP_SPLIT = re.compile(r"([ ._-]{1,2})")
 _PHONE = re.compile(
-    _LEFT + r"(?:"
+    r"(?=[\d+(])" + _LEFT + r"(?:"
     # international: +44 20 7946 0958, +86 138 0013 8000, +1 (212) 555-0100, +442079460958
     rf"(?P<intl>\+(?:\d{{7,15}}|\d{{1,4}}(?:{_OPT}\(\d{{1,5}}\){_OPT}\d{{1,15}}"
     rf"(?:{_SEP}\d{{1,15}}){{0,8}}"
@@ -180,8 +181,16 @@ def _card_span(groups: list[str], start: int) -> int | None:
     return None
 
 
+def _after_figure_key(match: re.Match[str]) -> bool:
+    """True when a bare number follows a name saying it is an id, a time or a count."""
+    before = match.string[max(0, match.start() - 40) : match.start()]
+    return match.group(0).isdigit() and _FIGURE_KEY.search(before) is not None
+
+
 def _mask_card(match: re.Match[str]) -> str:
-    """Each card in a digit run as ****1234, the other groups as they were."""
+    """Each card in a digit run as ****1234, the other groups as they were (not after `id=`)."""
+    if _after_figure_key(match):
+        return match.group(0)
     parts = _GROUP_SPLIT.split(match.group(0))
     groups, separators = parts[0::2], [*parts[1::2], ""]
     out, index, plain = [], 0, 0
@@ -223,9 +232,7 @@ def _mask_phone(match: re.Match[str]) -> str:
     touching = (match.start() > 0 and string[match.start() - 1].isalpha()) or (
         match.end() < len(string) and string[match.end()].isalnum()
     )
-    if bare and (
-        touching or _FIGURE_KEY.search(string[max(0, match.start() - 40) : match.start()])
-    ):
+    if bare and (touching or _after_figure_key(match)):
         return text
     return "***-***-" + digits[-4:]
 
@@ -316,7 +323,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 _SECRET_WORDS = _words(
-    "password passwd pwd pass passphrase secret secrets token apikey cvv cvv2 cvc cvc2 csc pin"
+    "password passwd pwd pw pass passphrase secret secrets token apikey cvv cvv2 cvc cvc2 csc pin"
     " otp totp salt privatekey credential credentials"
 )
 _SECRET_PAIRS = (("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"))

@@ -48,14 +48,23 @@ _KEY_VALUE = re.compile(
     rf"(?:[_-]?(?:hash|digest|b64|base64|enc))?\d*[\"']?[ \t]*(?:=>|:=|=|:)[ \t]*){_VALUE}",
     re.I,
 )
+# SQL: 'x' AS password / "x" AS api_key (a literal named as a credential column)
+_AS_NAME = re.compile(
+    rf"(?=['\"])(?:{_QUOTED})(?P<o3>)(?P<post>[ \t]+AS[ \t]+[`\"]?[\w.-]{{0,40}}?"
+    rf"{_SECRET_NAME}\d*\b)",
+    re.I,
+)
 # scheme://user:password@host — the password may hold an `@` (the last one before the host wins)
 _URL = re.compile(
-    r"(?<![a-z0-9+.-])(?P<pre>[a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,256}:)[^\s/]{1,256}(?=@)", re.I
+    r"(?=[a-z])(?<![a-z0-9+.-])(?P<pre>[a-z][a-z0-9+.-]{0,30}://[^:/@\s]{0,256}:)"
+    r"[^\s/]{1,256}(?=@)",
+    re.I,
 )
 # SQL: IDENTIFIED [WITH plugin] BY [PASSWORD] 'x', [ENCRYPTED] PASSWORD 'x' / E'x' / "x" / ('x'),
 # IDENTIFIED VIA plugin USING 'x' / PASSWORD('x'), SET PASSWORD [FOR u] = 'x'
 _SQL = re.compile(
-    r"(?P<pre>\b(?:(?:IDENTIFIED[ \t\n]+(?:WITH[ \t\n]+\S{1,64}[ \t\n]+)?BY(?:[ \t\n]+PASSWORD)?"
+    r"(?P<pre>(?=[iups])\b(?:(?:IDENTIFIED[ \t\n]+(?:WITH[ \t\n]+\S{1,64}[ \t\n]+)?BY"
+    r"(?:[ \t\n]+PASSWORD)?"
     r"|USING(?:[ \t\n]+PASSWORD)?|PASSWORD)(?:[ \t\n]+|(?=\())"
     r"|SET[ \t\n]+PASSWORD(?:[ \t\n]+FOR[ \t\n]+\S{1,200})?[ \t\n]*=(?:[ \t\n]*PASSWORD)?)"
     rf"[ \t\n]*\(?[ \t\n]*)(?:{_QUOTED})(?P<o3>)",
@@ -72,8 +81,8 @@ _CONFIGURE_SET = re.compile(
 # word in capitals; never a title like "Auth (8)", never across lines). Another case is a
 # command only when it is the whole line or follows HELLO/MIGRATE/redis-cli (`_auth_sub`).
 _ARGS = r"[^\s(][^\s]{0,1024}(?:[ \t]+[^\s]{1,1024})?"
-_AUTH_UPPER = re.compile(rf"(?P<pre>(?<![\w-])AUTH2?[ \t]+){_ARGS}")
-_AUTH_OTHER = re.compile(rf"(?P<pre>(?<![\w-])(?!AUTH)(?i:auth2?)[ \t]+){_ARGS}")
+_AUTH_UPPER = re.compile(rf"(?P<pre>(?=A)(?<![\w-])AUTH2?[ \t]+){_ARGS}")
+_AUTH_OTHER = re.compile(rf"(?P<pre>(?=[aA])(?<![\w-])(?!AUTH)(?i:auth2?)[ \t]+){_ARGS}")
 _REDIS_PROMPT = re.compile(r"(?:\S*>)?")
 # ACL SETUSER name on >password <password #hash !hash (quoted or not)
 _ACL_LINE = re.compile(r"\bACL[ \t]+SETUSER\b[^\n]*", re.I)
@@ -82,7 +91,7 @@ _ACL_RULE = re.compile(
 )
 # command lines: --password=x / --password x / --pass x; -a x (redis-cli) / -px (mysql)
 _FLAG = re.compile(
-    r"(?P<pre>(?<![\w-])--?(?:password|passwd|pass|pwd|token|secret|auth|api-key|requirepass"
+    r"(?P<pre>(?=-)(?<![\w-])--?(?:password|passwd|pass|pwd|token|secret|auth|api-key|requirepass"
     rf"|masterauth|access-key|secret-key)(?:[ \t]+|=))(?!-){_VALUE}",
     re.I,
 )
@@ -105,7 +114,7 @@ _SCHEME_TOKEN = re.compile(
 )
 # tokens recognisable by their shape alone
 _TOKENS = re.compile(
-    r"(?<![A-Za-z0-9_/+-])(?:"
+    r"(?=[AegxsrpnA])(?<![A-Za-z0-9_/+-])(?:"
     r"(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}"  # AWS key ids
     r"|eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,8192}"  # JWT
     r"|gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255}"  # GitHub
@@ -189,6 +198,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Sub, tuple[str, ...]], ...] = (
     (_SQL, _PRE_KEEP, ("password", "identified", "using")),
     (_FLAG, _PRE_KEEP, _SECRET_WORDS),
     (_KEY_VALUE, _PRE_KEEP, _SECRET_WORDS),
+    (_AS_NAME, _KEEP + r"\g<post>", (" as ",)),
     (_REDIS_CONFIG, _PRE_KEEP, ("requirepass", "masterauth")),
     (_CONFIGURE_SET, _PRE_KEEP, ("configure",)),
     (_ACL_LINE, _acl_sub, ("setuser",)),
