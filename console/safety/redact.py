@@ -37,7 +37,7 @@ _PRE_KEEP = r"\g<pre>" + _KEEP
 # or is capitalised after a lower-case letter (camelCase); PG is the one prefix written without
 # a separator. `bypass: on` and `compass=N` are not passwords.
 _SECRET_NAME = (
-    r"(?:pass(?:word|wd|phrase)?|p(?:wd|rivate[_-]?key)|token|credentials?|requirepass"
+    r"(?:pass(?:word|wd|phrase)?|p(?:wd?|rivate[_-]?key)|token|credentials?|requirepass"
     r"|s(?:ecret(?:[_-]?key)?|ignature|igning[_-]?key|ession[_-]?key)|encryption[_-]?key"
     r"|a(?:uth(?:orization)?|pi[_-]?key|pikey|ccess[_-]?key|ccount[_-]?key)"
     r"|master(?:auth|[_-]?key))"
@@ -184,7 +184,7 @@ def _redact_pem(text: str) -> str:
 
 
 _Sub = str | Callable[[re.Match[str]], str]
-_SECRET_WORDS = ("pass", "pwd", "secret", "token", "auth", "credential", "signature", "key")
+_SECRET_WORDS = ("pass", "pw", "secret", "token", "auth", "credential", "signature", "key")
 _TOKEN_HEADS = (
     *("akia", "asia", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "abia", "acca", "eyj"),
     *("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "npm_", "xox", "xapp-"),

@@ -26,7 +26,7 @@ NAMES = (
     "x-api-key", "auth_token", "SECRET_KEY", "secret", "aws_secret_access_key",
     "aws_session_token", "SOURCE_PASSWORD", "MASTER_PASSWORD", "dbPassword", "clientSecret",
     "SecretAccessKey", "SessionToken", "private_key", "requirepass", "masterauth",
-    "X-Amz-Security-Token", "token", "passphrase", "password1", "ADMIN_PASSWORD",
+    "X-Amz-Security-Token", "token", "passphrase", "password1", "ADMIN_PASSWORD", "pw",
 )  # fmt: skip
 SEPARATORS = ("=", ": ", " = ", ":", "=>", ":=")
 QUOTINGS = ("{}", "'{}'", '"{}"')
