@@ -3,8 +3,8 @@
 Memory is bounded per fingerprint whatever the size of the log: counters, sums, the worst
 sample and a histogram of at most 1,000 buckets, each 5 % wider than the one before, which is
 how pt-query-digest computes its 95th percentile (`EventAggregator`); ours is computed the same
-way, so the two agree. Samples are kept as logged and masked (`mask_text`) when the report is
-built: no statement text leaves this module unmasked.
+way, so the two agree. Samples are kept as logged and scrubbed (redacted and masked) when the
+report is built: no statement text leaves this module unmasked or with a password.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from console.analysis.fingerprint import class_key, fingerprint
 from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
 from console.data.aws_models import LogChunk
 from console.data.models import Digest, Reading, SourceError
-from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 
 SAMPLE_KEEP = 8192
 """Characters of the worst statement kept per fingerprint (masked, then cut for display)."""
@@ -200,13 +200,13 @@ def _moment(stamp: float) -> datetime | None:
 
 
 def _sample(text: str) -> str:
-    masked = mask_text(text.strip())
+    masked = scrub(text.strip())
     return masked if len(masked) <= SAMPLE_SHOW else masked[: SAMPLE_SHOW - 1] + "…"
 
 
 def _row(key: str, group: _Class, overall: float) -> DigestRow:
     return DigestRow(
-        fingerprint=mask_text(key),
+        fingerprint=scrub(key),
         query_id=hashlib.md5(key.encode(), usedforsecurity=False).hexdigest().upper(),
         count=group.count,
         total_time_s=group.total,

@@ -48,4 +48,4 @@ def render_result(result: QueryResult, fmt: str) -> str:
 
 
 def render_reply(reply: RedisReply) -> str:
-    return "\n".join(reply.lines)
+    return "\n".join(scrub(line) for line in reply.lines)
