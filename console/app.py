@@ -23,7 +23,7 @@ from console.data.layer import DataLayer
 from console.data.models import Reading
 from console.exports import save_screenshot, save_table, table_text
 from console.inventory import Fleet
-from console.safety.redact import redact
+from console.safety.scrub import scrub
 from console.screens.alerts import AlertsScreen
 from console.screens.cost import CostScreen, PaidCallsChanged
 from console.screens.fleet import FleetScreen
@@ -159,7 +159,7 @@ class OpsConsoleApp(App[None]):
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            message = redact(f"{event.worker.name}: {event.worker.error}")
+            message = scrub(f"{event.worker.name}: {event.worker.error}")
             self.worker_errors.append(message)
             self.notify(message, title="A pane failed", severity="error")
 

@@ -110,7 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConsoleError as exc:
-        print(f"opsconsole: {exc}", file=sys.stderr)
+        from console.safety.scrub import scrub
+
+        print(scrub(f"opsconsole: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -255,7 +257,7 @@ async def _guarded(settings: Settings, args: argparse.Namespace) -> int:
             if instance.kind == "redis":
                 print("opsconsole: plan: a Redis instance; use `opsconsole redis`", file=sys.stderr)
                 return 2
-            print(query_verb.render_plan(data.queries.plan(instance, args.sql), args.json))
+            print(query_verb.render_plan(data.queries.shown_plan(instance, args.sql), args.json))
             return 0
         if args.verb == "redis":
             if instance.kind != "redis" or not args.command:
@@ -291,11 +293,13 @@ def _refused(error: SourceError | None) -> int:
     if error is None:
         print("opsconsole: no answer", file=sys.stderr)
         return 1
+    from console.safety.scrub import scrub
+
     if error.kind == "refused":
-        print(f"opsconsole: refused: {error.message}", file=sys.stderr)
+        print(scrub(f"opsconsole: refused: {error.message}"), file=sys.stderr)
         print("opsconsole: writes run only from the console, after confirmation", file=sys.stderr)
         return 3
-    print(f"opsconsole: {error.kind}: {error.message}", file=sys.stderr)
+    print(scrub(f"opsconsole: {error.kind}: {error.message}"), file=sys.stderr)
     return 1
 
 

@@ -3,8 +3,8 @@
 Memory is bounded per fingerprint whatever the size of the log: counters, sums, the worst
 sample and a histogram of at most 1,000 buckets, each 5 % wider than the one before, which is
 how pt-query-digest computes its 95th percentile (`EventAggregator`); ours is computed the same
-way, so the two agree. Samples are kept as logged and masked (`mask_text`) when the report is
-built: no statement text leaves this module unmasked.
+way, so the two agree. Samples are kept as logged and scrubbed (redacted and masked) when the
+report is built: no statement text leaves this module unmasked or with a password.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from console.analysis.fingerprint import class_key, fingerprint
 from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
-from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 
 if TYPE_CHECKING:  # the models load only for the console and the fleet digest, not `digest FILE`
     from console.data.aws_models import LogChunk
@@ -212,13 +212,13 @@ def _moment(stamp: float) -> datetime | None:
 
 
 def _sample(text: str) -> str:
-    masked = mask_text(text.strip())
+    masked = scrub(text.strip())
     return masked if len(masked) <= SAMPLE_SHOW else masked[: SAMPLE_SHOW - 1] + "…"
 
 
 def _row(key: str, group: _Class, overall: float) -> DigestRow:
     return DigestRow(
-        fingerprint=mask_text(key),
+        fingerprint=scrub(key),
         query_id=hashlib.md5(key.encode(), usedforsecurity=False).hexdigest().upper(),
         count=group.count,
         total_time_s=group.total,

@@ -13,7 +13,7 @@ from typing import Any
 
 from console.data.aws import AwsClients
 from console.data.aws_models import LogChunk
-from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 
 SLOW_LOG_GROUP = "/aws/rds/instance/{server}/slowquery"
 
@@ -65,7 +65,7 @@ def mask_line(line: str) -> str:
     stripped = line.lstrip()
     if stripped.startswith("#") or stripped.lower().startswith(("set timestamp=", "use ")):
         return line
-    return mask_text(line)
+    return scrub(line)
 
 
 def _ms(moment: datetime) -> int:

@@ -43,7 +43,8 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.explainable import explain_target
-from console.safety.masking import mask_setting, mask_text
+from console.safety.masking import mask_setting
+from console.safety.scrub import scrub
 from console.safety.sqlguard import plan_async
 
 Row = tuple[Any, ...]
@@ -279,7 +280,7 @@ class MySQLSource(CatalogQueries):
                     affected = await cursor.execute(statement)
             finally:
                 conn.close()
-            return WriteOutcome(mask_text(statement), to_int(affected))
+            return WriteOutcome(scrub(statement), to_int(affected))
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
@@ -427,7 +428,7 @@ def _digest(row: Row) -> Digest:
     digest, text, schema, calls, total, avg, longest, sent, examined = row
     return Digest(
         digest=str(digest),
-        text=mask_text(str(text)),
+        text=scrub(str(text)),
         schema=None if schema is None else str(schema),
         calls=to_int(calls) or 0,
         total_time_s=to_float(total) or 0.0,

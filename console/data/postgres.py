@@ -43,7 +43,8 @@ from console.data.sqlrows import (
 )
 from console.inventory import Instance
 from console.safety.explainable import explain_target
-from console.safety.masking import mask_setting, mask_text
+from console.safety.masking import mask_setting
+from console.safety.scrub import scrub
 from console.safety.sqlguard import plan_async
 
 Row = tuple[Any, ...]
@@ -314,9 +315,9 @@ class PostgresSource(CatalogQueries):
             finally:
                 await conn.close()
             count = status.rsplit(" ", 1)[-1]
-            reply = tuple(mask_text(" ".join(str(v) for v in r.values())) for r in records[:20])
+            reply = tuple(scrub(" ".join(str(v) for v in r.values())) for r in records[:20])
             return WriteOutcome(
-                mask_text(statement), int(count) if count.isdigit() else None, (status, *reply)
+                scrub(statement), int(count) if count.isdigit() else None, (status, *reply)
             )
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
@@ -424,7 +425,7 @@ def _digest(row: Row) -> Digest:
     digest, text, schema, calls, total, avg, longest, sent, examined = row
     return Digest(
         digest=str(digest),
-        text=mask_text(str(text)),
+        text=scrub(str(text)),
         schema=None if schema is None else str(schema),
         calls=to_int(calls) or 0,
         total_time_s=to_float(total) or 0.0,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import date, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -35,8 +37,10 @@ from console.safety.confirm import (
     consent_problem,
     kill_action,
 )
-from console.safety.masking import mask_row, mask_text
+from console.safety.masking import mask_row
 from console.safety.redisguard import RedisPlan, plan_redis
+from console.safety.scrub import scrub
+from console.safety.sensitive_columns import source_kinds
 from console.safety.sqlguard import Plan, plan, plan_async
 
 
@@ -71,6 +75,27 @@ class QueryRunner:
             sql, _sql_source(instance), production=instance.is_production, limit=self._row_limit
         )
 
+    async def shown_judge(self, instance: Instance, sql: str) -> Plan:
+        """`judge` for showing (the verdict line): statement and reasons scrubbed."""
+        return _shown(await self.judge(instance, sql))
+
+    def shown_plan(self, instance: Instance, sql: str) -> Plan:
+        """`plan` for showing (verdict line, `opsconsole plan`): statement and reasons scrubbed.
+
+        A parse failure quotes the raw input, and a statement may carry a password or PII;
+        only the plan that runs keeps its text as it is.
+        """
+        return _shown(self.plan(instance, sql))
+
+    def shown_redis_plan(self, instance: Instance, args: list[str]) -> RedisPlan:
+        """`plan_redis` for showing: the command line (AUTH, CONFIG SET requirepass) scrubbed."""
+        verdict = self.plan_redis(instance, args)
+        return replace(
+            verdict,
+            command=(scrub(" ".join(verdict.command)),) if verdict.command else (),
+            reasons=tuple(scrub(reason) for reason in verdict.reasons),
+        )
+
     async def query(self, instance: Instance, sql: str) -> Reading[QueryResult]:
         """Run `sql` if and only if the guard finds it read-only; refuse anything else."""
         verdict = await self.judge(instance, sql)
@@ -78,7 +103,7 @@ class QueryRunner:
         if verdict.classification != "read_only":
             await self._record(instance, verdict.statement, verdict, "refused")
             why = "; ".join(verdict.reasons) or verdict.classification
-            return refused(instance.name, source, f"{verdict.classification}: {why}")
+            return refused(instance.name, source, scrub(f"{verdict.classification}: {why}"))
         runner = self._postgres if instance.kind == "postgres" else self._mysql
         reading = await runner.select(instance, verdict.statement, self._row_limit)
         if reading.value is None:
@@ -86,9 +111,14 @@ class QueryRunner:
             await self._record(instance, verdict.statement, verdict, "failed", error=error.message)
             return failed(instance.name, source, error)
         columns, rows = reading.value
-        masked = tuple(mask_row(columns, tuple(_text(c) for c in row)) for row in rows)
+        kinds = await asyncio.to_thread(source_kinds, verdict.statement, verdict.dialect)
+        by_column = kinds.for_columns(columns)
+        masked = tuple(
+            mask_row(columns, tuple(_text(c) for c in row), by_column, tuple(map(_figure, row)))
+            for row in rows
+        )
         result = QueryResult(
-            statement=mask_text(verdict.statement),
+            statement=scrub(verdict.statement),
             columns=columns,
             rows=masked[: self._row_limit],
             truncated=len(masked) > self._row_limit,
@@ -135,7 +165,7 @@ class QueryRunner:
         if verdict.classification != "read_only":
             await self._record(instance, text, verdict, "refused")
             why = "; ".join(verdict.reasons) or verdict.classification
-            return refused(instance.name, "redis", f"{verdict.classification}: {why}")
+            return refused(instance.name, "redis", scrub(f"{verdict.classification}: {why}"))
         reading = await self._redis.command(instance, list(verdict.command))
         rows = None if reading.value is None else len(reading.value.lines)
         error = None if reading.error is None else reading.error.message
@@ -288,9 +318,23 @@ def _idle(command: str) -> bool:
     return command.lower() in ("sleep", "idle", "daemon") or command.lower().startswith("idle")
 
 
+def _figure(value: object) -> bool:
+    """A typed number, time or date from the driver: a figure, never a phone or a card."""
+    return isinstance(value, int | float | Decimal | date | time | timedelta)
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bytes | bytearray):
         return value.decode("utf-8", "replace")
     return str(value)
+
+
+def _shown(verdict: Plan) -> Plan:
+    """A plan whose statement and reasons are scrubbed, for the screen and the CLI."""
+    return replace(
+        verdict,
+        statement=scrub(verdict.statement),
+        reasons=tuple(scrub(reason) for reason in verdict.reasons),
+    )

@@ -40,6 +40,7 @@ from console.data.probing import Probe, ProbeFigures
 from console.data.sqlrows import to_float, to_int
 from console.inventory import Instance
 from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 
 CLIENT_NAME = "opsconsole"
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -140,7 +141,7 @@ class RedisSource:
         async def run() -> RedisReply:
             client = await self._client(instance)
             reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
-            return RedisReply(tuple(args), tuple(mask_text(line) for line in reply_lines(reply)))
+            return RedisReply(tuple(args), tuple(scrub(line) for line in reply_lines(reply)))
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
@@ -166,7 +167,7 @@ class RedisSource:
             lines = [line for reply in replies[:20] for line in reply_lines(reply)]
             text = " ; ".join(" ".join(argv) for argv in commands[:3])
             more = f" ; ... {len(commands) - 3} more" if len(commands) > 3 else ""
-            return WriteOutcome(mask_text(text + more), None, tuple(mask_text(x) for x in lines))
+            return WriteOutcome(scrub(text + more), None, tuple(scrub(x) for x in lines))
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
@@ -389,7 +390,7 @@ def _slowlog_entry(entry: Mapping[str, Any]) -> SlowlogEntry:
         id=int(entry["id"]),
         started_at=datetime.fromtimestamp(int(entry["start_time"]), UTC),
         duration_s=int(entry["duration"]) / 1_000_000,
-        command=mask_text(_text(entry.get("command"))),
+        command=scrub(_text(entry.get("command"))),
         client=address or None,
     )
 

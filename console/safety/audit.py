@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from console.safety.masking import mask_text
-from console.safety.redact import redact
+from console.safety.scrub import scrub
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -29,15 +28,6 @@ def current_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return f"uid:{os.getuid()}"
-
-
-def scrub(text: str) -> str:
-    """Redact credentials, mask PII, then redact again.
-
-    Redacting first removes registered secrets before masking can reshape them (a secret that
-    holds digits or an `@`); the last pass catches anything the masks revealed to the patterns.
-    """
-    return redact(mask_text(redact(text)))
 
 
 @dataclass(frozen=True, slots=True)

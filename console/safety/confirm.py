@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from console.inventory import Instance
-from console.safety.masking import mask_text
 from console.safety.redisguard import RedisPlan
+from console.safety.scrub import scrub
 from console.safety.sqlguard import Plan
 
 Change = Literal["write", "destructive"]
@@ -45,12 +45,12 @@ class Action:
 
     @property
     def text(self) -> str:
-        """What runs, masked for the prompts, the audit log and the screen."""
+        """What runs, redacted and masked for the prompts, the audit log and the screen."""
         if self.batch:
             shown = "\n".join(" ".join(argv) for argv in self.batch[:BATCH_SHOWN])
             more = len(self.batch) - BATCH_SHOWN
-            return mask_text(shown + (f"\n... and {more} more like these" if more > 0 else ""))
-        return mask_text(self.statement or " ".join(self.command))
+            return scrub(shown + (f"\n... and {more} more like these" if more > 0 else ""))
+        return scrub(self.statement or " ".join(self.command))
 
     @property
     def is_production(self) -> bool:
@@ -128,7 +128,7 @@ def kill_action(instance: Instance, session: int, rds: bool, about: str) -> Acti
         title=f"Kill {noun} {session}",
         classification="destructive",
         confirmations=needed("destructive", instance.is_production),
-        reasons=(mask_text(about),) if about else (),
+        reasons=(scrub(about),) if about else (),
         statement=statement,
         command=command,
         kill=session,

@@ -21,7 +21,7 @@ from console.data.layer import DataLayer
 from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
-from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 
 
 class ConfirmScreen(ModalScreen[Consent | None]):
@@ -68,9 +68,9 @@ class ConfirmScreen(ModalScreen[Consent | None]):
             )
             yield Static("will run, exactly:", id="will-run")
             yield Static(a.text, id="statement", markup=False)
-            reasons = "\n".join(f"· {mask_text(reason)}" for reason in a.reasons)
+            reasons = "\n".join(f"· {scrub(reason)}" for reason in a.reasons)
             yield Static(reasons, id="reasons", markup=False)
-            warned = "\n".join(f"! {mask_text(w)}" for w in self.warnings)
+            warned = "\n".join(f"! {scrub(w)}" for w in self.warnings)
             yield Static(warned, id="warnings", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")

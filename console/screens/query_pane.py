@@ -5,12 +5,14 @@ DataLayer.queries (guard, LIMIT, timeouts, masking, audit); on production a read
 estimates as big, or a busy server, is shown first and runs on a second Enter. A write or a
 destructive statement goes through the confirmation prompts and runs on the write credential.
 F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table shows its
-columns. History is kept per kind in the output folder (masked).
+columns. History is kept per kind in the output folder (redacted and masked, one JSON string a
+line, so no character inside an entry can split it on reading). The verdict line is scrubbed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +29,7 @@ from console.data.layer import DataLayer
 from console.data.models import QueryResult, SourceError
 from console.inventory import Instance
 from console.safety.confirm import Action
-from console.safety.masking import mask_text
+from console.safety.scrub import scrub
 from console.screens.confirm import run_confirmed
 
 HISTORY_SIZE = 200
@@ -93,23 +95,21 @@ class QueryPane(Vertical):
     @on(Input.Changed, "#query-input")
     @work(exclusive=True, group="verdict", exit_on_error=False)
     async def show_verdict(self, event: Input.Changed) -> None:
-        verdict = self.query_one("#verdict", Static)
         text = event.value.strip()
         if not text:
-            verdict.update("")
+            self._verdict("", False)
             return
         if self.instance.kind == "redis":
-            plan = self.data.queries.plan_redis(self.instance, _words(text))
+            plan = self.data.queries.shown_redis_plan(self.instance, _words(text))
             kind, confirmations, reasons = plan.classification, plan.confirmations, plan.reasons
             shown = " ".join(plan.command)
         else:
-            sql_plan = await self.data.queries.judge(self.instance, text)  # off the event loop
+            sql_plan = await self.data.queries.shown_judge(self.instance, text)  # off the loop
             kind, confirmations = sql_plan.classification, sql_plan.confirmations
             reasons, shown = sql_plan.reasons, sql_plan.statement
-        verdict.set_class(kind != "read_only", "-refused")
         asks = f" · asks {confirmations}x" if confirmations else ""
         why = f" · {'; '.join(reasons)}" if reasons else ""
-        verdict.update(f"{kind}{asks}: {shown}{why}")
+        self._verdict(f"{kind}{asks}: {shown}{why}", kind != "read_only")
 
     @on(Input.Submitted, "#query-input")
     def submit(self, event: Input.Submitted) -> None:
@@ -232,9 +232,10 @@ class QueryPane(Vertical):
         self._verdict(f"{len(rows)} rows", False)
 
     def _verdict(self, text: str, bad: bool) -> None:
+        """The verdict line, scrubbed: it quotes typed text, reasons and error messages."""
         verdict = self.query_one("#verdict", Static)
         verdict.set_class(bad, "-refused")
-        verdict.update(text)
+        verdict.update(scrub(text))
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -273,19 +274,35 @@ def _words(text: str) -> list[str]:
         return text.split()
 
 
-def _load(path: Path) -> list[str]:
+def history_entry(line: str) -> str | None:
+    """One stored line back as its entry: a JSON string (an older plain line as it is)."""
+    if not line.strip():
+        return None
     try:
-        return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+        entry = json.loads(line)
+    except ValueError:
+        return line
+    return entry if isinstance(entry, str) else line
+
+
+def history_line(entry: str) -> str:
+    """One entry as a stored line: scrubbed, as an ASCII JSON string (U+2028, \\r, \\n escaped)."""
+    return json.dumps(scrub(entry), ensure_ascii=True)
+
+
+def _load(path: Path) -> list[str]:
+    """Entries split on \\n only: a line separator inside an entry never splits it."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError:
         return []
+    return [entry for entry in map(history_entry, lines) if entry]
 
 
 def _save(path: Path, history: list[str]) -> None:
-    """History is masked on the way to disk: PII never rests there."""
+    """History is redacted and masked on the way to disk: no password or PII rests there."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            "\n".join(mask_text(h.replace("\n", " ")) for h in history) + "\n", encoding="utf-8"
-        )
+        path.write_text("".join(history_line(h) + "\n" for h in history), encoding="utf-8")
     except OSError:
         pass  # history is a convenience; a read-only disk must not stop a query

@@ -1,4 +1,8 @@
-"""`opsconsole plan`, `query` and `redis`: the guard's verdict and guarded reads, headless."""
+"""`opsconsole plan`, `query` and `redis`: the guard's verdict and guarded reads, headless.
+
+What is printed was scrubbed by the data layer (`QueryRunner.shown_plan`, masked rows); the
+plan's texts are scrubbed once more here, so no caller can print a raw statement or reason.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,16 @@ from typing import Any
 
 from console.data.models import QueryResult, RedisReply
 from console.formatting import table_csv, text_table
+from console.safety.scrub import scrub
 from console.safety.sqlguard import Plan
 
 
 def plan_record(verdict: Plan) -> dict[str, Any]:
     return {
         "classification": verdict.classification,
-        "statement": verdict.statement,
+        "statement": scrub(verdict.statement),
         "confirmations": verdict.confirmations,
-        "reasons": list(verdict.reasons),
+        "reasons": [scrub(reason) for reason in verdict.reasons],
     }
 
 
@@ -28,7 +33,7 @@ def render_plan(verdict: Plan, as_json: bool) -> str:
         f"statement:      {record['statement']}",
         f"confirmations:  {record['confirmations']}",
     ]
-    lines += [f"reason:         {reason}" for reason in verdict.reasons]
+    lines += [f"reason:         {reason}" for reason in record["reasons"]]
     return "\n".join(lines)
 
 
@@ -43,4 +48,4 @@ def render_result(result: QueryResult, fmt: str) -> str:
 
 
 def render_reply(reply: RedisReply) -> str:
-    return "\n".join(reply.lines)
+    return "\n".join(scrub(line) for line in reply.lines)

@@ -11,12 +11,8 @@ from typing import Any
 
 from console.analysis.health_report import FiringAlert, HealthReport, InstanceIssue, Rollup
 from console.formatting import human_percent, table_markdown
-from console.safety.masking import mask_text
 from console.safety.redact import redact
-
-
-def _clean(text: str) -> str:
-    return redact(mask_text(text))
+from console.safety.scrub import scrub as _clean
 
 
 def _rollup_record(rollup: Rollup) -> dict[str, Any]:

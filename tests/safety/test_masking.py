@@ -1,4 +1,7 @@
-"""PII masking: generated emails, phones and cards never survive; domains and last 4 digits do."""
+"""PII masking: generated emails, phones and cards never survive; domains and last 4 digits do.
+
+Issue 11: classes 3 (JSON/XML/aggregates), 8 (holes and over-masking) and 9 (linear).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from console.safety.masking import (
     mask_setting,
     mask_text,
 )
+from tests.safety import masking_corpus
+from tests.safety.adversarial_shapes import SHAPES, shaped
 
 
 def digits(size: int) -> st.SearchStrategy[str]:
@@ -272,3 +277,127 @@ def test_mask_row() -> None:
     assert row == ("7", "***@x.com", "***-***-0100", None)
     with pytest.raises(ValueError, match="zip"):
         mask_row(("a",), ("1", "2"))
+
+
+# --- issue 11, class 8: split and disguised PII, and figures that are not PII ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4111.1111.1111.1111", "****1111"),
+        ("4111_1111_1111_1111", "****1111"),
+        ("4111\u00a01111\u00a01111\u00a01111", "****1111"),
+        ("4111  1111  1111  1111", "****1111"),
+        ("４１１１１１１１１１１１１１１１", "****1111"),
+        ("card4111111111111111;", "card****1111;"),
+        ("212.555.0100", "***-***-0100"),
+        ("212_555_0100", "***-***-0100"),
+        ("212\u00a0555\u00a00100", "***-***-0100"),
+        ("212  555  0100", "***-***-0100"),
+        ("２１２-５５５-０１００", "***-***-0100"),
+        ("tel212-555-0100now", "tel***-***-0100now"),
+        ("jane.doe%40example.com", "***@example.com"),
+        ("jane@[192.0.2.7]", "***@[192.0.2.7]"),
+        ("jane@10.1.2.3", "***@10.1.2.3"),
+        ("jane＠example.com", "***@example.com"),
+        ('"jane doe"@example.com', "***@example.com"),
+        ("jane.doe[b][/b]@example.com", "***@example.com"),
+        ("ssn 123-45-6789", "ssn ***-**-6789"),
+        ("SSN: 123456789", "SSN: ***-**-6789"),
+        ("social security 123 45 6789", "social security ***-**-6789"),
+        ("Authorization: Bearer abc123def456ghi789", "Authorization: Bearer ***"),
+    ],
+)
+def test_class8_split_and_disguised_pii_is_masked(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "created_at=1717171717",
+        "ts: 1717171717000",
+        "order_id=4539578763621486",
+        "epoch 1717171717",  # no area code starts with 1: never a phone
+        "id 123456789",  # 9 digits with no SSN named: an id
+        "uptime 1717171717123 ms",  # a millisecond time starts with 1: never a card
+        "000-12-3456",  # not an SSN (area 000)
+    ],
+)
+def test_class8_figures_are_not_phones_cards_or_ssns(text: str) -> None:
+    assert mask_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "figure", "expected"),
+    [
+        ("created_at", "1717171717", False, "1717171717"),
+        ("ts", "1717171717000", False, "1717171717000"),
+        ("order_id", "4539578763621486", False, "4539578763621486"),
+        ("amount", "2125550100", True, "2125550100"),
+        ("note", "2125550100", False, "***-***-0100"),
+        ("user_id", "jane@example.com", False, "***@example.com"),  # not a number: masked
+        ("phone_id", "2125550100", True, "***-***-0100"),  # the name says phone: masked anyway
+    ],
+)
+def test_class8_a_value_is_masked_by_where_it_stands(
+    column: str, value: str, figure: bool, expected: str
+) -> None:
+    assert mask_cell(column, value, figure=figure) == expected
+
+
+def test_class8_the_source_kind_masks_a_renamed_column() -> None:
+    row = mask_row(("x", "id_no", "n"), ("hunter2", "123-45-6789", "7"), ("secret", "ssn", None))
+    assert row == ("***", "***-**-6789", "7")
+
+
+def test_class8_masking_corpus_both_directions() -> None:
+    rates = masking_corpus.rates()
+    assert rates.text_misses == [] and rates.cell_misses == []
+    assert rates.cell_false == [] and rates.typed_false == [] and rates.text_false == []
+    assert rates.harmless_false == []
+
+
+# --- issue 11, class 3: values inside JSON, XML and aggregated text ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[{"id":1,"email":"jane@example.com","phone":2125550100,"password":"pw","ssn":"123456789"}]',
+            '[{"id":1,"email":"***@example.com","phone":"***-***-0100","password":"***","ssn":"***-**-6789"}]',
+        ),
+        (
+            '{"contact": {"mobile_no": "n/a", "note": "hi"}}',
+            '{"contact": {"mobile_no": "***", "note": "hi"}}',
+        ),
+        (
+            "<row><email>jane@example.com</email><phone>n/a</phone><name>Jane</name></row>",
+            "<row><email>***@example.com</email><phone>***</phone><name>Jane</name></row>",
+        ),
+        ("jane@example.com,bob@example.org", "***@example.com,***@example.org"),
+        ('[{"note": "call 212-555-0100"}]', '[{"note": "call ***-***-0100"}]'),
+    ],
+)  # fmt: skip
+def test_class3_values_in_json_xml_and_aggregates_are_masked(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+# --- issue 11, class 9: linear on adversarial shapes (the timeout is a hang guard only) --------
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_class9_mask_text_returns_on_adversarial_shapes(name: str) -> None:
+    masked = mask_text(shaped(SHAPES[name], 200_000))
+    assert isinstance(masked, str) and masked
+
+
+@pytest.mark.timeout(30)
+def test_class9_a_megabyte_of_digit_groups_masks_every_card_and_keeps_the_rest() -> None:
+    groups = shaped("1234 5678 ", 1_000_000)
+    assert "****" not in mask_text(groups)  # no group of 1234 5678 ... is a card (Luhn fails)
+    cards = "4111 1111 1111 1111 x " * 40_000
+    assert mask_text(cards) == "****1111 x " * 40_000
