@@ -151,3 +151,21 @@ async def test_cancel_propagates(data: DataLayer, market: Instance, silent_port:
     call.cancel()
     with pytest.raises(asyncio.CancelledError):
         await call
+
+
+async def test_config_get_of_credentials_is_refused_and_redacted_below_the_guard(
+    data: DataLayer, market: Instance
+) -> None:
+    """Class 4: the guard refuses CONFIG GET * (it matches requirepass); the source, called
+    past the guard, still replaces every credential's value with ***."""
+    refused = await data.queries.redis(market, ["CONFIG", "GET", "*"])
+    assert refused.error is not None and refused.error.kind == "refused"
+    assert "requirepass" in refused.error.message
+    reading = await data.redis.command(market, ["CONFIG", "GET", "*"])
+    assert reading.value is not None, reading.error
+    lines = [line.split(") ", 1)[1] for line in reading.value.lines]
+    names = lines[0::2]
+    assert {"requirepass", "masterauth", "maxmemory"} <= set(names)
+    values = dict(zip(names, lines[1::2], strict=True))
+    assert values["requirepass"] == values["masterauth"] == "***"
+    assert values["maxmemory"] == str(MAX_MEMORY)
