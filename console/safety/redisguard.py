@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from console.safety.redisargs import MAX_COMMAND_CHARS
 from console.safety.redisbounds import READ_CAP, secret_parameters, unbounded
 
 Classification = Literal["read_only", "write", "destructive", "refused"]
@@ -346,6 +347,12 @@ def _normalise(args: Sequence[str]) -> tuple[tuple[str, ...], str | None]:
         return command, "empty command"
     if not all(isinstance(arg, str) for arg in command):
         return command, "arguments must be strings"
+    length = sum(len(arg) for arg in command)
+    if length > MAX_COMMAND_CHARS:
+        return command, (
+            f"the command is {length:,} characters long: the console takes at most "
+            f"{MAX_COMMAND_CHARS:,}"
+        )
     named = 2 if command[0].upper() in CONTAINERS and len(command) > 1 else 1
     shown = tuple(w.upper() if _is_word(w) else w for w in command[:named]) + command[named:]
     if not all(_is_word(word) for word in command[:named]):

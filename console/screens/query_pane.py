@@ -11,7 +11,6 @@ columns. History is kept per kind in the output folder (masked).
 from __future__ import annotations
 
 import asyncio
-import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -28,6 +27,7 @@ from console.data.models import QueryResult, SourceError
 from console.inventory import Instance
 from console.safety.confirm import Action
 from console.safety.masking import mask_text
+from console.safety.redisargs import split_command
 from console.screens.confirm import run_confirmed
 
 HISTORY_SIZE = 200
@@ -98,7 +98,7 @@ class QueryPane(Vertical):
             verdict.update("")
             return
         if self.instance.kind == "redis":
-            plan = self.data.queries.plan_redis(self.instance, _words(text))
+            plan = self.data.queries.plan_redis(self.instance, split_command(text))
             kind, confirmations, reasons = plan.classification, plan.confirmations, plan.reasons
             shown = " ".join(plan.command)
         else:
@@ -119,12 +119,12 @@ class QueryPane(Vertical):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
-        args: str | list[str] = _words(text) if self.instance.kind == "redis" else text
+        args: str | list[str] = split_command(text) if self.instance.kind == "redis" else text
         action = self.data.queries.action(self.instance, args)
         if action is not None:
             await self._change(action, text)
         elif self.instance.kind == "redis":
-            reply = await self.data.queries.redis(self.instance, _words(text))
+            reply = await self.data.queries.redis(self.instance, split_command(text))
             lines = reply.value.lines if reply.value else ()
             self._show(("reply",), [(line,) for line in lines], reply.error)
         elif await self._heavy_first(text):
@@ -262,14 +262,6 @@ def _cells(result: QueryResult | None) -> list[tuple[str, ...]]:
     if result is None:
         return []
     return [tuple("" if c is None else c for c in row) for row in result.rows]
-
-
-def _words(text: str) -> list[str]:
-    """A Redis command line split as a shell would (quoted arguments keep their spaces)."""
-    try:
-        return shlex.split(text)
-    except ValueError:  # an unclosed quote: the guard will judge the plain words
-        return text.split()
 
 
 def _load(path: Path) -> list[str]:
