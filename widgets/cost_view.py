@@ -22,6 +22,7 @@ from console.data.models import Reading, Series
 from console.verbs.cost import money, share_rows
 from widgets.metric_chart import MetricChart
 from widgets.reading_view import Clock, show_reading_state, utcnow
+from widgets.resilient import Resilient
 
 NARROW_BELOW = 120  # columns: below this the two tables stack instead of sitting side by side
 TABLES = (("by-service", "SERVICE"), ("by-usage", "USAGE TYPE"))
@@ -75,7 +76,7 @@ def problem_line(reading: Reading[CostReport], shown: CostReport | None) -> Text
     return text
 
 
-class CostView(Vertical):
+class CostView(Resilient, Vertical):
     """The cost report; the screen assigns `reading`, `paid`, `outcome` and `days`."""
 
     DEFAULT_CSS = """

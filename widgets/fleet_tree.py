@@ -16,6 +16,7 @@ from textual.widgets.tree import TreeNode
 
 from console.data.models import FleetHealth, InstanceRef
 from console.formatting import human_bytes
+from widgets.resilient import Resilient
 
 KIND_TITLES = {"mysql": "MySQL", "postgres": "PostgreSQL", "redis": "Redis"}
 MARKS = {"ok": ("●", "green"), "warn": ("▲", "yellow"), "down": ("✖", "red")}
@@ -32,7 +33,7 @@ def _figure(health: FleetHealth) -> str:
     return f"{value.latency_ms:.0f} ms"
 
 
-class FleetTree(Tree[InstanceRef]):
+class FleetTree(Resilient, Tree[InstanceRef]):
     """The whole inventory as a tree; posts InstanceSelected on Enter."""
 
     DEFAULT_CSS = """

@@ -22,9 +22,10 @@ from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
 from console.safety.masking import mask_text
+from widgets.resilient import Resilient
 
 
-class ConfirmScreen(ModalScreen[Consent | None]):
+class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
     """Ask for a change's confirmations; dismiss with the answers, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

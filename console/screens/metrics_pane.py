@@ -25,6 +25,7 @@ from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.cloudwatch_charts import CloudWatchCharts
 from widgets.metric_chart import MetricChart
+from widgets.resilient import Resilient
 
 RANGES: tuple[tuple[str, timedelta], ...] = (
     ("15m", timedelta(minutes=15)),
@@ -35,7 +36,7 @@ RANGES: tuple[tuple[str, timedelta], ...] = (
 POINTS = 120
 
 
-class MetricsPane(VerticalScroll):
+class MetricsPane(Resilient, VerticalScroll):
     """Charts for one instance; the screen calls refresh_charts() while the tab is visible."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -15,9 +15,10 @@ from console.data.layer import DataLayer
 from console.data.models import Process
 from console.formatting import human_duration
 from console.inventory import Instance
+from widgets.resilient import Resilient
 
 
-class ProcessDetailScreen(ModalScreen[None]):
+class ProcessDetailScreen(Resilient, ModalScreen[None]):
     """Statement (masked) and plan of one process; Escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

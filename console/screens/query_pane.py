@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,6 +30,8 @@ from console.safety.confirm import Action
 from console.safety.masking import mask_text
 from console.safety.redisargs import split_command
 from console.screens.confirm import run_confirmed
+from widgets.keyed_table import cell
+from widgets.resilient import Resilient
 
 HISTORY_SIZE = 200
 
@@ -44,7 +47,7 @@ class QueryInput(Input):
         self.screen.focus_next()
 
 
-class QueryPane(Vertical):
+class QueryPane(Resilient, Vertical):
     """An input line with history, the guard's verdict, and the result table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,7 +90,7 @@ class QueryPane(Vertical):
             placeholder=f"{hint} — Enter runs it (a change asks first); Esc leaves the line",
             id="query-input",
         )
-        yield Static("", id="verdict")
+        yield Static("", id="verdict", markup=False)  # the statement and reasons, as typed
         yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
 
     @on(Input.Changed, "#query-input")
@@ -226,8 +229,8 @@ class QueryPane(Vertical):
         self.listing = []
         table = self.query_one("#results", DataTable)
         table.clear(columns=True)
-        table.add_columns(*columns)
-        table.add_rows(rows)
+        table.add_columns(*(Text(name) for name in columns))  # data: never read as markup
+        table.add_rows([tuple(cell(value) for value in row) for row in rows])
         self._verdict(f"{len(rows)} rows", False)
 
     def _verdict(self, text: str, bad: bool) -> None:
