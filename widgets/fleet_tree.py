@@ -81,7 +81,7 @@ class FleetTree(Resilient, Tree[InstanceRef]):
         for ref in instances:
             if ref.name not in self._leaves:
                 self._refs[ref.name] = ref
-                self._leaves[ref.name] = self._group_node(ref).add_leaf(ref.name, data=ref)
+                self._leaves[ref.name] = self._group_node(ref).add_leaf(Text(ref.name), data=ref)
         self._prune_empty()
         self._relabel_all()
 
@@ -98,10 +98,10 @@ class FleetTree(Resilient, Tree[InstanceRef]):
     def _group_node(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
         kind = self._kinds.get(ref.kind)
         if kind is None:
-            kind = self._kinds[ref.kind] = self.root.add(ref.kind, expand=True)
+            kind = self._kinds[ref.kind] = self.root.add(Text(ref.kind), expand=True)
         group = self._groups.get((ref.kind, ref.group))
         if group is None:
-            group = self._groups[(ref.kind, ref.group)] = kind.add(ref.group, expand=False)
+            group = self._groups[(ref.kind, ref.group)] = kind.add(Text(ref.group), expand=False)
         return group
 
     def set_health(self, health: FleetHealth) -> None:

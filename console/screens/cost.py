@@ -103,7 +103,7 @@ class CostScreen(Resilient, Screen[None]):
         status.failing = (f"aws {reading.error.kind}",) if reading.error else ()
         if reading.error is None:
             status.touch()
-        self.notify(f"Cost Explorer: {view.outcome}", title="Cost", timeout=3)
+        self.notify(f"Cost Explorer: {view.outcome}", title="Cost", timeout=3, markup=False)
 
     def action_refresh(self) -> None:
         self.fetch()

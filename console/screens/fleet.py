@@ -74,7 +74,9 @@ class FleetScreen(PollingScreen):
         tree.set_fleet(refs_of(discovered))
         status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
         if discovered.discovery_error:
-            self.notify(discovered.discovery_error, title="Discovery", severity="warning")
+            self.notify(
+                discovered.discovery_error, title="Discovery", severity="warning", markup=False
+            )
         self.post_message(FleetLoaded(discovered))
 
         async def once() -> None:

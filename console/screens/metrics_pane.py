@@ -13,6 +13,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -65,7 +66,7 @@ class MetricsPane(Resilient, VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(self._range_text(), id="range")
-        yield Static("", id="prometheus-note")
+        yield Static("", id="prometheus-note", markup=False)
         for query in self.queries:
             yield self._chart(query)
         yield CloudWatchCharts(self.data, self.settings, self.instance, id="cloudwatch")
@@ -77,7 +78,7 @@ class MetricsPane(Resilient, VerticalScroll):
 
     def _chart(self, query: MetricQuery) -> MetricChart:
         chart = MetricChart(classes="-prometheus")
-        chart.border_title = query.title
+        chart.border_title = Text(query.title)
         chart.unit = query.unit
         return chart
 
