@@ -25,6 +25,7 @@ from console.data.models import (
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.redis import RedisSource
+from console.data.rowcap import cut_cell
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
 from console.safety.confirm import (
@@ -79,13 +80,14 @@ class QueryRunner:
             error = reading.error or SourceError(instance.name, source, "internal", "no answer")
             await self._record(instance, verdict.statement, verdict, "failed", error=error.message)
             return failed(instance.name, source, error)
-        columns, rows = reading.value
-        masked = tuple(mask_row(columns, tuple(_text(c) for c in row)) for row in rows)
+        columns, rows, cut_at_size = reading.value
+        shown = rows[: self._row_limit]
+        masked = tuple(mask_row(columns, tuple(cut_cell(_text(c)) for c in row)) for row in shown)
         result = QueryResult(
             statement=mask_text(verdict.statement),
             columns=columns,
-            rows=masked[: self._row_limit],
-            truncated=len(masked) > self._row_limit,
+            rows=masked,
+            truncated=cut_at_size or len(rows) > self._row_limit,
         )
         await self._record(instance, verdict.statement, verdict, "ok", rows=len(result.rows))
         return Reading(instance.name, source, reading.fetched_at, reading.elapsed_s, value=result)

@@ -137,6 +137,8 @@ class QueryPane(Resilient, Vertical):
                 [tuple("NULL" if c is None else c for c in r) for r in value.rows] if value else []
             )
             self._show(value.columns if value else (), rows, result.error)
+            if value is not None and value.truncated:
+                self._verdict(f"{len(rows)} rows: cut at the row limit or the size cap", False)
 
     async def _heavy_first(self, text: str) -> bool:
         """False (and the warnings shown) the first time a heavy production read is submitted."""
