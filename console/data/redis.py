@@ -37,6 +37,7 @@ from console.data.models import (
     SlowlogEntry,
     WriteOutcome,
 )
+from console.data.rowcap import cut_cell
 from console.data.sqlrows import WarnLimits, health_from, to_float, to_int
 from console.inventory import Instance
 from console.safety.masking import mask_text
@@ -44,6 +45,8 @@ from console.safety.redact import MASK
 from console.safety.redisbounds import SECRET_PARAMETERS
 
 CLIENT_NAME = "opsconsole"
+MAX_REPLY_LINES = 10_000
+"""A command's reply is shown up to this many lines (each cut as a result cell is)."""
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -139,8 +142,11 @@ class RedisSource:
         async def run() -> RedisReply:
             client = await self._client(instance)
             reply = await client.execute_command(*args)  # type: ignore[no-untyped-call]
-            reply = without_secrets(args, reply)
-            return RedisReply(tuple(args), tuple(mask_text(line) for line in reply_lines(reply)))
+            lines = reply_lines(without_secrets(args, reply))
+            shown = [mask_text(cut_cell(line) or "") for line in lines[:MAX_REPLY_LINES]]
+            if len(lines) > MAX_REPLY_LINES:
+                shown.append(f"(cut: {len(lines):,} lines, {MAX_REPLY_LINES:,} shown)")
+            return RedisReply(tuple(args), tuple(shown))
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
