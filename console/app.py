@@ -32,9 +32,10 @@ from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.shared_polls import SharedPolls
 from console.screens.slow_fleet import SlowFleetScreen
+from widgets.resilient import Resilient
 
 
-class OpsConsoleApp(App[None]):
+class OpsConsoleApp(Resilient, App[None]):
     """The on-call console: opens on the fleet; every source goes through one DataLayer."""
 
     TITLE = "opsconsole"

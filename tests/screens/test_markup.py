@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncmy
 import pytest
@@ -20,7 +20,9 @@ from textual.widgets import DataTable, Input, Static
 
 from console.app import OpsConsoleApp
 from console.config import Settings
+from console.inventory import Instance
 from console.lab import topology
+from console.screens.messages import OpenInstance
 from tests.helpers import screen_text, wait_until
 from tests.screens.conftest import app_for
 
@@ -137,6 +139,21 @@ async def test_a_failing_handler_is_reported_in_place_and_the_console_keeps_runn
         assert any(n.message == message for n in app._notifications)
         assert len(app.worker_errors) == 1  # one notification, not one per keystroke
         table = await type_and_run(pilot, app, "SELECT 1 AS still_here")
+        assert table.row_count == 1 and running(app)
+    assert app.return_code in (None, 0)
+
+
+async def test_a_failing_app_handler_is_reported_and_the_console_keeps_running(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The App's own handlers too: an intent it cannot carry out is reported, not fatal."""
+    app = app_for(settings, tmp_path, instance=INSTANCE, pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        app.post_message(OpenInstance(cast(Instance, None)))  # a bug upstream: no instance
+        await wait_until(pilot, lambda: bool(app.worker_errors))
+        assert "AttributeError" in app.worker_errors[0] and running(app)
+        table = await type_and_run(pilot, app, "SELECT 2 AS after_the_failure")
         assert table.row_count == 1 and running(app)
     assert app.return_code in (None, 0)
 
