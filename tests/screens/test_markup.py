@@ -143,6 +143,23 @@ async def test_a_failing_handler_is_reported_in_place_and_the_console_keeps_runn
     assert app.return_code in (None, 0)
 
 
+async def test_a_cell_that_fails_to_render_is_reported_and_the_console_keeps_running(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Should a markup cell slip past (a str cell added somewhere), rendering it fails once,
+    in place; the next result replaces it."""
+    app = app_for(settings, tmp_path, instance=INSTANCE, pane="query")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
+        results = app.screen.query_one("#results", DataTable)
+        results.add_column("x")
+        results.add_row("[/]")  # a str cell: DataTable reads it as markup when drawing it
+        await wait_until(pilot, lambda: bool(app.worker_errors))
+        assert "MarkupError" in app.worker_errors[0] and running(app)
+        table = await type_and_run(pilot, app, "SELECT 3 AS later")
+        assert table.row_count == 1 and running(app)
+
+
 async def test_a_failing_app_handler_is_reported_and_the_console_keeps_running(
     settings: Settings, tmp_path: Path
 ) -> None:
