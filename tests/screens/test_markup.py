@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -186,3 +187,24 @@ async def test_a_failure_before_the_first_screen_exits_non_zero(settings: Settin
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
     assert app.return_code == 1
+
+
+async def test_the_palette_shows_markup_shaped_names_and_groups_as_they_are(
+    settings: Settings,
+) -> None:
+    """The palette (ctrl+p) reads hits as markup: a name or group (discovered: data) is escaped."""
+    tricky = ("[/]", "[b]x[/b]", "[@click=app.quit]q")
+    mysql = [i for i in settings.fleet.instances if i.kind == "mysql"][: len(tricky)]
+    renamed = tuple(
+        replace(i, name=f"db-{t}", group=f"g {t}") for i, t in zip(mysql, tricky, strict=True)
+    )
+    app = OpsConsoleApp(replace(settings, fleet=replace(settings.fleet, instances=renamed)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"db-")
+        await pilot.pause(0.8)
+        shown = screen_text(app.export_screenshot())
+        compact = shown.replace(" ", "")  # the highlighted prompt is drawn a span a letter
+        for t in tricky:
+            assert f"db-{t}" in compact and f"mysql · g {t} · production" in shown, t
+        assert running(app) and not any("Markup" in e for e in app.worker_errors)
