@@ -31,9 +31,10 @@ from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.shared_polls import SharedPolls
 from console.screens.slow_fleet import SlowFleetScreen
+from widgets.resilient import Resilient
 
 
-class OpsConsoleApp(App[None]):
+class OpsConsoleApp(Resilient, App[None]):
     """The on-call console: opens on the fleet; every source goes through one DataLayer."""
 
     TITLE = "opsconsole"
@@ -66,6 +67,9 @@ class OpsConsoleApp(App[None]):
         self.data = DataLayer(settings)
         self.fleet: Fleet = settings.fleet
         self.worker_errors: list[str] = []
+        """Failures reported in place (workers, widgets, handlers), redacted; tests read it."""
+        self.up = False
+        """True once the first screen is mounted: from then on a failure never ends the app."""
         self.polls = SharedPolls(self, self.data, settings)
 
     def on_mount(self) -> None:
@@ -78,6 +82,26 @@ class OpsConsoleApp(App[None]):
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
             self.open_instance(name, pane)
+        self.up = True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Report an error raised in a widget or handler in place and keep the console running.
+
+        Why: Textual exits on any unhandled error (a render, a message handler); an on-call
+        console must survive one bad value. Before the first screen is up there is nothing to
+        keep: Textual exits, with status 1 (`run_app` returns it).
+        """
+        if not self.up:
+            super()._handle_exception(error)
+            return
+        self._report(f"{type(error).__name__}: {error}", "A widget failed")
+
+    def _report(self, text: str, title: str) -> None:
+        """One notification per distinct failure (a render error repeats at every refresh)."""
+        message = scrub(text)
+        if message not in self.worker_errors:
+            self.worker_errors.append(message)
+            self.notify(message, title=title, severity="error", markup=False)
 
     async def on_unmount(self) -> None:
         await self.data.close()
@@ -98,7 +122,9 @@ class OpsConsoleApp(App[None]):
         """Open an instance by name (palette, --instance); say so when it is unknown."""
         instance = self.fleet.by_name(name)
         if instance is None:
-            self.notify(f"no instance named {name!r} in the inventory", severity="error")
+            self.notify(
+                f"no instance named {name!r} in the inventory", severity="error", markup=False
+            )
             return
         self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
 
@@ -131,7 +157,7 @@ class OpsConsoleApp(App[None]):
 
     def action_save_screenshot(self) -> None:
         svg = save_screenshot(self, self.settings.output_dir, self._subject())
-        self.notify(f"saved {svg} (and .txt)", title="Screenshot")
+        self.notify(f"saved {svg} (and .txt)", title="Screenshot", markup=False)
 
     def _focused_table(self) -> DataTable[object] | None:
         focused = self.focused
@@ -146,7 +172,7 @@ class OpsConsoleApp(App[None]):
             self.notify("no table on this screen to export", severity="warning")
             return
         csv_path, _md = save_table(table, self.settings.output_dir, self._subject())
-        self.notify(f"saved {csv_path} (and .md)", title="Export")
+        self.notify(f"saved {csv_path} (and .md)", title="Export", markup=False)
 
     def action_copy_row(self) -> None:
         table = self._focused_table()
@@ -159,12 +185,11 @@ class OpsConsoleApp(App[None]):
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            message = scrub(f"{event.worker.name}: {event.worker.error}")
-            self.worker_errors.append(message)
-            self.notify(message, title="A pane failed", severity="error")
+            self._report(f"{event.worker.name}: {event.worker.error}", "A pane failed")
 
 
 def run_app(settings: Settings, instance: str | None = None, pane: str | None = None) -> int:
     """Run the console full-screen until the user quits."""
-    OpsConsoleApp(settings, instance=instance, pane=pane).run()
-    return 0
+    app = OpsConsoleApp(settings, instance=instance, pane=pane)
+    app.run()
+    return app.return_code or 0

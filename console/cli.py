@@ -283,7 +283,7 @@ async def _guarded(settings: Settings, args: argparse.Namespace) -> int:
             return _refused(result.error)
         print(query_verb.render_result(result.value, args.format))
         if result.value.truncated:
-            print("opsconsole: rows capped at the row limit", file=sys.stderr)
+            print("opsconsole: result cut at the row limit or the size cap", file=sys.stderr)
         return 0
     finally:
         await data.close()

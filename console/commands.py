@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 if TYPE_CHECKING:
     from console.app import OpsConsoleApp
@@ -20,11 +21,12 @@ class FleetProvider(Provider):
         for instance in app.fleet.instances:
             score = matcher.match(instance.name)
             if score > 0:
+                # Textual reads a hit's prompt and help as markup: names are data, escaped
                 yield Hit(
                     score,
-                    matcher.highlight(instance.name),
+                    matcher.highlight(escape(instance.name)),
                     partial(app.open_instance, instance.name),
-                    help=f"{instance.kind} · {instance.group} · {instance.env}",
+                    help=escape(f"{instance.kind} · {instance.group} · {instance.env}"),
                 )
 
 

@@ -68,7 +68,7 @@ class AlertDetail(Static):
     def _alert(self, alert: Alert) -> Table:
         table = _grid()
         table.add_row("source", "Alertmanager")
-        table.add_row("alert", alert.name)
+        table.add_row("alert", Text(alert.name))  # data: never read as markup
         table.add_row(
             "severity", Text(alert.severity.upper(), style=severity_style(alert.severity))
         )
@@ -77,27 +77,30 @@ class AlertDetail(Static):
             state.append("  silenced", style="yellow")
         table.add_row("state", state)
         table.add_row("since", _since(alert.starts_at, alert_age(alert, self._clock())))
-        table.add_row("summary", alert.summary or Text("-", style="dim"))
+        table.add_row("summary", Text(alert.summary) if alert.summary else Text("-", style="dim"))
         for name, value in alert.labels:
             if name not in HIDDEN_LABELS:
-                table.add_row(Text(name, style="dim"), value)
+                table.add_row(Text(name, style="dim"), Text(value))
         for silence_id in alert.silenced_by:
-            table.add_row("silenced by", silence_id)
+            table.add_row("silenced by", Text(silence_id))
         table.add_row(Text("fingerprint", style="dim"), Text(alert.fingerprint, style="dim"))
         return table
 
     def _alarm(self, alarm: CloudWatchAlarm) -> Table:
         table = _grid()
         table.add_row("source", "CloudWatch")
-        table.add_row("alarm", alarm.name)
+        table.add_row("alarm", Text(alarm.name))
         table.add_row("state", Text(alarm.state, style=state_style(alarm.state)))
         table.add_row("since", _since(alarm.since, alarm_age(alarm, self._clock())))
         metric = "/".join(part for part in (alarm.namespace, alarm.metric) if part)
-        table.add_row("metric", metric or "-")
-        table.add_row("reason", alarm.reason or Text("-", style="dim"))
-        table.add_row("instance", alarm.instance or Text("not in the inventory", style="dim"))
+        table.add_row("metric", Text(metric or "-"))
+        table.add_row("reason", Text(alarm.reason) if alarm.reason else Text("-", style="dim"))
+        table.add_row(
+            "instance",
+            Text(alarm.instance) if alarm.instance else Text("not in the inventory", style="dim"),
+        )
         dimensions = ", ".join(f"{name}={value}" for name, value in alarm.dimensions)
-        table.add_row(Text("dimensions", style="dim"), dimensions or "-")
+        table.add_row(Text("dimensions", style="dim"), Text(dimensions or "-"))
         if alarm.instance:
             table.add_row("", Text("Enter: its Metrics tab", style="dim"))
         return table

@@ -33,6 +33,7 @@ from widgets.alarm_lines import (
     source_tag,
 )
 from widgets.reading_view import Clock, show_reading_state, utcnow
+from widgets.resilient import Resilient
 
 Entry = Alert | CloudWatchAlarm
 AlarmsReading = Reading[tuple[CloudWatchAlarm, ...]]
@@ -100,7 +101,7 @@ def instance_width(instances: list[str], content_width: int) -> int:
     return min(longest, max(12, content_width - LINE_FIXED))
 
 
-class AlertList(OptionList):
+class AlertList(Resilient, OptionList):
     """Alerts under "SEVERITY · name (count)" headings, then CloudWatch alarms by state.
 
     Enter posts AlertChosen (Alertmanager) or AlarmChosen (CloudWatch).

@@ -20,8 +20,10 @@ from textual.widgets import DataTable, Static
 from console.data.aws_models import CostReport, PaidCalls
 from console.data.models import Reading, Series
 from console.verbs.cost import money, share_rows
+from widgets.keyed_table import cell
 from widgets.metric_chart import MetricChart
 from widgets.reading_view import Clock, show_reading_state, utcnow
+from widgets.resilient import Resilient
 
 NARROW_BELOW = 120  # columns: below this the two tables stack instead of sitting side by side
 TABLES = (("by-service", "SERVICE"), ("by-usage", "USAGE TYPE"))
@@ -75,7 +77,7 @@ def problem_line(reading: Reading[CostReport], shown: CostReport | None) -> Text
     return text
 
 
-class CostView(Vertical):
+class CostView(Resilient, Vertical):
     """The cost report; the screen assigns `reading`, `paid`, `outcome` and `days`."""
 
     DEFAULT_CSS = """
@@ -165,7 +167,7 @@ class CostView(Vertical):
             cursor = table.cursor_row
             table.clear()
             for row in share_rows(cost_lines, report.window_total):
-                table.add_row(*row)
+                table.add_row(*(cell(c) for c in row))  # names from AWS: never markup
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1))
         fetched_at = self._good_at or self._clock()

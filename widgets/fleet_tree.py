@@ -16,6 +16,7 @@ from textual.widgets.tree import TreeNode
 
 from console.data.models import FleetHealth, InstanceRef
 from console.formatting import human_bytes
+from widgets.resilient import Resilient
 
 KIND_TITLES = {"mysql": "MySQL", "postgres": "PostgreSQL", "redis": "Redis"}
 MARKS = {"ok": ("●", "green"), "warn": ("▲", "yellow"), "down": ("✖", "red")}
@@ -32,7 +33,7 @@ def _figure(health: FleetHealth) -> str:
     return f"{value.latency_ms:.0f} ms"
 
 
-class FleetTree(Tree[InstanceRef]):
+class FleetTree(Resilient, Tree[InstanceRef]):
     """The whole inventory as a tree; posts InstanceSelected on Enter."""
 
     DEFAULT_CSS = """
@@ -80,7 +81,7 @@ class FleetTree(Tree[InstanceRef]):
         for ref in instances:
             if ref.name not in self._leaves:
                 self._refs[ref.name] = ref
-                self._leaves[ref.name] = self._group_node(ref).add_leaf(ref.name, data=ref)
+                self._leaves[ref.name] = self._group_node(ref).add_leaf(Text(ref.name), data=ref)
         self._prune_empty()
         self._relabel_all()
 
@@ -97,10 +98,10 @@ class FleetTree(Tree[InstanceRef]):
     def _group_node(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
         kind = self._kinds.get(ref.kind)
         if kind is None:
-            kind = self._kinds[ref.kind] = self.root.add(ref.kind, expand=True)
+            kind = self._kinds[ref.kind] = self.root.add(Text(ref.kind), expand=True)
         group = self._groups.get((ref.kind, ref.group))
         if group is None:
-            group = self._groups[(ref.kind, ref.group)] = kind.add(ref.group, expand=False)
+            group = self._groups[(ref.kind, ref.group)] = kind.add(Text(ref.group), expand=False)
         return group
 
     def set_health(self, health: FleetHealth) -> None:

@@ -31,11 +31,11 @@ class HealthDetail(Static):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        table.add_row("instance", ref.name)
-        table.add_row("kind", ref.kind)
-        table.add_row("group", ref.group)
-        table.add_row("env", ref.env)
-        table.add_row("endpoint", ref.endpoint)
+        table.add_row("instance", Text(ref.name))  # data: never read as markup
+        table.add_row("kind", Text(ref.kind))
+        table.add_row("group", Text(ref.group))
+        table.add_row("env", Text(ref.env))
+        table.add_row("endpoint", Text(ref.endpoint))
         if ref.discovered_at is not None:
             table.add_row("found", _found(ref))
         self._health_rows(table)

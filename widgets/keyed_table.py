@@ -23,6 +23,7 @@ from textual.widgets.data_table import RowKey
 
 from console.data.models import Reading
 from widgets.reading_view import Clock, show_reading_state, utcnow
+from widgets.resilient import Resilient
 
 ItemT = TypeVar("ItemT")
 
@@ -62,7 +63,7 @@ def cell(text: str | None, style: str = "") -> Cell:
     return body
 
 
-class KeyedTable(DataTable[Cell]):
+class KeyedTable(Resilient, DataTable[Cell]):
     """A DataTable whose rows are kept in sync with a keyed list by `sync_rows`, in place."""
 
     def sync_rows(self, rows: Sequence[KeyedRow]) -> SyncResult:

@@ -90,7 +90,7 @@ class MetricChart(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         if title:
-            self.border_title = title
+            self.border_title = Text(title)  # a metric name: never read as markup
         self.set_reactive(MetricChart.unit, unit)
         self._clock = clock
         self._time_format = time_format  # the x axis' ends ("%a %m-%d" for a daily chart)

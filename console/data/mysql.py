@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncmy
 from asyncmy.constants.COMMAND import COM_SET_OPTION
+from asyncmy.cursors import SSCursor
 
 from console.config import Timeouts
 from console.data.calls import fetch, refused
@@ -32,6 +33,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.data.probing import Probe, ProbeFigures
+from console.data.rowcap import Fetched, fetch_bounded
 from console.data.sqlrows import (
     CatalogQueries,
     CounterRate,
@@ -225,16 +227,38 @@ class MySQLSource(CatalogQueries):
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
-    async def select(
-        self, instance: Instance, statement: str, max_rows: int
-    ) -> Reading[tuple[tuple[str, ...], list[Row]]]:
-        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only."""
+    async def select(self, instance: Instance, statement: str, max_rows: int) -> Reading[Fetched]:
+        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only,
+        streamed (an unbuffered cursor) and within the character cap of `rowcap`."""
+        return await fetch(
+            instance.name,
+            "mysql",
+            self._timeouts.query_s,
+            lambda: self._streamed(instance, statement, max_rows + 1),
+        )
 
-        async def run() -> tuple[tuple[str, ...], list[Row]]:
-            columns, rows = await self._table(instance, statement, fetch_at_most=max_rows + 1)
-            return columns, rows
-
-        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
+    async def _streamed(self, instance: Instance, sql: str, max_rows: int) -> Fetched:
+        """Read at most max_rows rows as they arrive; a result not read to its end is never
+        drained (that would transfer it all): its connection is closed instead."""
+        pool = await self._pool(instance)
+        sql = self._with_server_limit(instance, sql)
+        conn = await pool.acquire()
+        try:
+            await self._single_statement_mode(instance, conn)
+            cursor = conn.cursor(SSCursor)
+            await cursor.execute(sql)
+            columns = tuple(d[0] for d in cursor.description or ())
+            rows, cut, exhausted = await fetch_bounded(cursor.fetchmany, max_rows)
+            if exhausted:
+                await cursor.close()
+            else:
+                conn.close()  # the rest stays unread: the server stops when the socket does
+        except BaseException:
+            conn.close()  # interrupted or failed: never hand a dirty connection back
+            raise
+        finally:
+            pool.release(conn)
+        return Fetched(columns, rows, cut)
 
     async def _catalog(
         self, instance: Instance, sql: str, args: Sequence[Any], limit: int
@@ -375,7 +399,6 @@ class MySQLSource(CatalogQueries):
         instance: Instance,
         sql: str,
         args: Sequence[Any] = (),
-        fetch_at_most: int | None = None,
     ) -> tuple[tuple[str, ...], list[Row]]:
         pool = await self._pool(instance)
         sql = self._with_server_limit(instance, sql)
@@ -385,10 +408,7 @@ class MySQLSource(CatalogQueries):
             async with conn.cursor() as cursor:
                 await cursor.execute(sql, tuple(args) or None)
                 columns = tuple(d[0] for d in cursor.description or ())
-                if fetch_at_most is None:
-                    rows = list(await cursor.fetchall())
-                else:
-                    rows = list(await cursor.fetchmany(fetch_at_most))
+                rows = list(await cursor.fetchall())
         except BaseException:
             conn.close()  # interrupted or failed: never hand a dirty connection back
             raise

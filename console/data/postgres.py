@@ -32,6 +32,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.data.probing import Probe, ProbeFigures
+from console.data.rowcap import Fetched, fetch_bounded
 from console.data.sqlrows import (
     CatalogQueries,
     CounterRate,
@@ -279,15 +280,15 @@ class PostgresSource(CatalogQueries):
 
         return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 
-    async def select(
-        self, instance: Instance, statement: str, max_rows: int
-    ) -> Reading[tuple[tuple[str, ...], list[Row]]]:
-        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only."""
-
-        async def run() -> tuple[tuple[str, ...], list[Row]]:
-            return await self._table(instance, statement, max_rows + 1)
-
-        return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
+    async def select(self, instance: Instance, statement: str, max_rows: int) -> Reading[Fetched]:
+        """Columns and at most max_rows + 1 rows of a statement the guard passed as read-only,
+        through a cursor (the server stops producing rows there), within `rowcap`'s cap."""
+        return await fetch(
+            instance.name,
+            "postgres",
+            self._timeouts.query_s,
+            lambda: self._table(instance, statement, max_rows + 1),
+        )
 
     async def write(self, instance: Instance, statement: str) -> Reading[WriteOutcome]:
         """Run one confirmed statement on the write credential, on a connection of its own.
@@ -397,16 +398,18 @@ class PostgresSource(CatalogQueries):
             await pool.release(conn)
         return [tuple(record) for record in records]
 
-    async def _table(
-        self, instance: Instance, sql: str, max_rows: int
-    ) -> tuple[tuple[str, ...], list[Row]]:
-        """Column names and at most max_rows rows, on a pooled read-only connection."""
+    async def _table(self, instance: Instance, sql: str, max_rows: int) -> Fetched:
+        """Column names and at most max_rows rows, on a pooled read-only connection: a portal
+        (a cursor in a read-only transaction) hands them over in chunks, and closing it stops
+        the server producing the rest."""
         pool = await self._pool(instance)
         conn = await pool.acquire()
         try:
-            prepared = await conn.prepare(sql)
-            records = await prepared.fetch()
-            columns = _column_names(prepared)
+            async with conn.transaction(readonly=True):
+                prepared = await conn.prepare(sql)
+                columns = _column_names(prepared)
+                cursor = await prepared.cursor()
+                rows, cut, _ = await fetch_bounded(cursor.fetch, max_rows)
         except asyncpg.PostgresError:
             raise
         except BaseException:
@@ -414,7 +417,7 @@ class PostgresSource(CatalogQueries):
             raise
         finally:
             await pool.release(conn)
-        return columns, [tuple(record) for record in records[:max_rows]]
+        return Fetched(columns, rows, cut)
 
 
 def _column_names(statement: Any) -> tuple[str, ...]:

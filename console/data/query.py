@@ -27,6 +27,7 @@ from console.data.models import (
 from console.data.mysql import MySQLSource
 from console.data.postgres import PostgresSource
 from console.data.redis import RedisSource
+from console.data.rowcap import cut_cell
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
 from console.safety.confirm import (
@@ -110,18 +111,24 @@ class QueryRunner:
             error = reading.error or SourceError(instance.name, source, "internal", "no answer")
             await self._record(instance, verdict.statement, verdict, "failed", error=error.message)
             return failed(instance.name, source, error)
-        columns, rows = reading.value
+        columns, rows, cut_at_size = reading.value
+        shown = rows[: self._row_limit]
         kinds = await asyncio.to_thread(source_kinds, verdict.statement, verdict.dialect)
         by_column = kinds.for_columns(columns)
         masked = tuple(
-            mask_row(columns, tuple(_text(c) for c in row), by_column, tuple(map(_figure, row)))
-            for row in rows
+            mask_row(
+                columns,
+                tuple(cut_cell(_text(c)) for c in row),
+                by_column,
+                tuple(map(_figure, row)),
+            )
+            for row in shown
         )
         result = QueryResult(
             statement=scrub(verdict.statement),
             columns=columns,
-            rows=masked[: self._row_limit],
-            truncated=len(masked) > self._row_limit,
+            rows=masked,
+            truncated=cut_at_size or len(rows) > self._row_limit,
         )
         await self._record(instance, verdict.statement, verdict, "ok", rows=len(result.rows))
         return Reading(instance.name, source, reading.fetched_at, reading.elapsed_s, value=result)

@@ -3,8 +3,13 @@
 An allowlist, failing closed: a command (or subcommand) not named here is refused. Redis's own
 command flags are not enough (INFO, CLIENT LIST and SLOWLOG GET lack `readonly`; CONFIG SET,
 CLIENT KILL, SHUTDOWN and PUBLISH lack `write`), so every container command is classified by
-subcommand, and the few whose effect depends on an argument (KEYS, XREAD BLOCK, CONFIG SET
-<param>, COPY/RESTORE REPLACE, ACL LOG RESET) are looked at argument by argument.
+subcommand, and the few whose effect depends on an argument (XREAD BLOCK, CONFIG SET <param>,
+CONFIG GET <pattern>, COPY/RESTORE REPLACE, ACL LOG RESET) are looked at argument by argument.
+
+A read-only command can still exhaust a production server or print a credential: on production
+every read must be bounded (`console.safety.redisbounds` grades each one: bounded by nature, by
+a COUNT/range/LIMIT argument capped at `READ_CAP`, or a whole-key read refused with the bounded
+alternative), and CONFIG GET of a pattern that can match a credential is refused everywhere.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from console.safety.redisargs import MAX_COMMAND_CHARS
+from console.safety.redisbounds import READ_CAP, secret_parameters, unbounded
 
 Classification = Literal["read_only", "write", "destructive", "refused"]
 Verdict = tuple[Classification, str]
@@ -67,12 +75,13 @@ _GROUPS: tuple[tuple[Classification, str, str], ...] = (
         """
         HGETALL HKEYS HVALS SMEMBERS SINTER SUNION SDIFF ZDIFF ZINTER ZUNION""",
     ),
+    ("read_only", "reads key names, walking the whole keyspace", "KEYS"),
     (
         "read_only",
         "reads server state",
         """
         PING ECHO TIME LASTSAVE ROLE INFO COMMAND COMMAND|COUNT COMMAND|DOCS COMMAND|INFO
-        COMMAND|LIST COMMAND|GETKEYS COMMAND|GETKEYSANDFLAGS COMMAND|HELP CONFIG|GET CONFIG|HELP
+        COMMAND|LIST COMMAND|GETKEYS COMMAND|GETKEYSANDFLAGS COMMAND|HELP CONFIG|HELP
         CLIENT|LIST CLIENT|INFO CLIENT|GETNAME CLIENT|ID CLIENT|TRACKINGINFO CLIENT|GETREDIR
         CLIENT|HELP SLOWLOG|GET SLOWLOG|LEN SLOWLOG|HELP MEMORY|STATS MEMORY|DOCTOR
         MEMORY|MALLOC-STATS MEMORY|HELP LATENCY|LATEST LATENCY|HISTORY LATENCY|DOCTOR LATENCY|GRAPH
@@ -189,6 +198,9 @@ def _table() -> dict[str, Verdict]:
 
 
 _TABLE = _table()
+_PRODUCTION_READS = (
+    f"production: reads are bounded (at most {READ_CAP:,} elements a call, no whole-key reads)"
+)
 _BLOCKING = "would block a headless verb"
 
 # CONFIG SET parameters: file paths, credentials and listeners are never set from the console;
@@ -205,13 +217,6 @@ _CONFIG_DESTRUCTIVE = _words(
     " min-replicas-max-lag min-slaves-max-lag client-output-buffer-limit repl-backlog-size"
     " busy-reply-threshold lua-time-limit io-threads lazyfree-lazy-user-del"
 )
-
-
-def _keys(args: tuple[str, ...], production: bool) -> Verdict:
-    """KEYS walks the whole keyspace in one call: refused on production."""
-    if production:
-        return ("refused", "walks the whole keyspace and blocks the server: use SCAN")
-    return ("read_only", "reads key names (walks the whole keyspace; outside production only)")
 
 
 def _xread(args: tuple[str, ...], production: bool) -> Verdict:
@@ -246,6 +251,21 @@ def _acl_log(args: tuple[str, ...], production: bool) -> Verdict:
     return ("read_only", "reads the log of denied commands")
 
 
+def _config_get(args: tuple[str, ...], production: bool) -> Verdict:
+    """CONFIG GET pattern...: refused when a pattern can match a credential (`*`, `*pass*`)."""
+    patterns = args[2:]
+    if not patterns:
+        return ("refused", "CONFIG GET takes parameter patterns")
+    secrets = secret_parameters(patterns)
+    if secrets:
+        return (
+            "refused",
+            f"would print credentials ({', '.join(secrets)}): name the parameters you need, "
+            "without a pattern that matches these",
+        )
+    return ("read_only", "reads server state")
+
+
 def _config_set(args: tuple[str, ...], production: bool) -> Verdict:
     """CONFIG SET, one or more parameter/value pairs: the most dangerous parameter decides."""
     pairs = args[2:]
@@ -265,19 +285,19 @@ def _config_set(args: tuple[str, ...], production: bool) -> Verdict:
 
 
 _ARGUMENT_RULES: dict[str, Callable[[tuple[str, ...], bool], Verdict]] = {
-    "KEYS": _keys,
     "XREAD": _xread,
     "XREADGROUP": _xreadgroup,
     "COPY": _replace,
     "RESTORE": _replace,
     "ACL|LOG": _acl_log,
+    "CONFIG|GET": _config_get,
     "CONFIG|SET": _config_set,
 }
 
 #: every NAME or NAME|SUB the guard can classify read_only (some only for certain arguments)
 READ_ONLY_COMMANDS = frozenset(
     [name for name, (kind, _) in _TABLE.items() if kind == "read_only"]
-    + ["KEYS", "XREAD", "ACL|LOG"]
+    + ["XREAD", "ACL|LOG", "CONFIG|GET"]
 )
 
 
@@ -286,21 +306,27 @@ def _is_word(name: str) -> bool:
     return name.isascii() and name.replace("_", "").replace("-", "").isalnum()
 
 
-def _verdict(command: tuple[str, ...], production: bool) -> tuple[str, Verdict]:
-    """(label, verdict) for a command whose names are already upper-cased."""
-    name = command[0]
-    if name in CONTAINERS and len(command) > 1:
-        name = f"{name}|{command[1]}"
-    elif name in CONTAINERS and name != "COMMAND":  # bare COMMAND lists every command
-        return name, ("refused", f"{name} needs a subcommand")
-    label = name.replace("|", " ")
+def _name(command: tuple[str, ...]) -> str:
+    """NAME, or NAME|SUB for a container command, as the table keys them."""
+    if command[0] in CONTAINERS and len(command) > 1:
+        return f"{command[0]}|{command[1]}"
+    return command[0]
+
+
+def _verdict(command: tuple[str, ...], production: bool) -> Verdict:
+    """The verdict for a command whose names are already upper-cased."""
+    name = _name(command)
+    if name in CONTAINERS and name != "COMMAND":  # bare COMMAND lists every command
+        return ("refused", f"{name} needs a subcommand")
     rule = _ARGUMENT_RULES.get(name)
-    if rule is not None:
-        return label, rule(command, production)
-    verdict = _TABLE.get(name)
+    verdict = rule(command, production) if rule is not None else _TABLE.get(name)
     if verdict is None:
-        return label, ("refused", "not on the console's allowlist")
-    return label, verdict
+        return ("refused", "not on the console's allowlist")
+    if verdict[0] == "read_only" and production:
+        problem = unbounded(name, command)
+        if problem is not None:
+            return ("refused", problem)
+    return verdict
 
 
 def _confirmations(classification: Classification, production: bool) -> int:
@@ -321,6 +347,12 @@ def _normalise(args: Sequence[str]) -> tuple[tuple[str, ...], str | None]:
         return command, "empty command"
     if not all(isinstance(arg, str) for arg in command):
         return command, "arguments must be strings"
+    length = sum(len(arg) for arg in command)
+    if length > MAX_COMMAND_CHARS:
+        return command, (
+            f"the command is {length:,} characters long: the console takes at most "
+            f"{MAX_COMMAND_CHARS:,}"
+        )
     named = 2 if command[0].upper() in CONTAINERS and len(command) > 1 else 1
     shown = tuple(w.upper() if _is_word(w) else w for w in command[:named]) + command[named:]
     if not all(_is_word(word) for word in command[:named]):
@@ -336,9 +368,11 @@ def plan_redis(args: Sequence[str], *, production: bool = True) -> RedisPlan:
     command, malformed = _normalise(args)
     if malformed is not None:
         return RedisPlan("refused", command, 0, (malformed,))
-    label, (classification, reason) = _verdict(command, production)
+    classification, reason = _verdict(command, production)
     confirmations = _confirmations(classification, production)
-    reasons = [f"{label}: {reason}"]
+    reasons = [f"{_name(command).replace('|', ' ')}: {reason}"]
     if confirmations == 2:
         reasons.append("production: confirm twice")
+    elif production and classification == "refused" and _verdict(command, False)[0] != "refused":
+        reasons.append(_PRODUCTION_READS)
     return RedisPlan(classification, command, confirmations, tuple(reasons))

@@ -110,7 +110,7 @@ class AlertsScreen(PollingScreen):
         alert, alarm = listing.highlighted_alert(), listing.highlighted_alarm()
         key = alert.fingerprint if alert is not None else alarm.name if alarm else None
         if key is None:
-            self.notify("highlight an alert first", title="Investigate")
+            self.notify("highlight an alert first", title="Investigate", markup=False)
             return
         self.investigate(key)
 
@@ -132,7 +132,11 @@ class AlertsScreen(PollingScreen):
         instance = self.fleet.by_name(alarm.instance) if alarm.instance else None
         if instance is None:
             where = alarm.instance or ", ".join(f"{k}={v}" for k, v in alarm.dimensions)
-            self.notify(f"no inventory instance matches {where or alarm.name}", severity="warning")
+            self.notify(
+                f"no inventory instance matches {where or alarm.name}",
+                severity="warning",
+                markup=False,
+            )
             return
         self.post_message(OpenInstance(instance, "metrics"))
 
@@ -141,13 +145,16 @@ class AlertsScreen(PollingScreen):
         targets = self.fleet.for_labels(message.alert.labels)
         if not targets:
             self.notify(
-                f"no inventory instance matches {_where(message.alert)}", severity="warning"
+                f"no inventory instance matches {_where(message.alert)}",
+                severity="warning",
+                markup=False,
             )
             return
         if len(targets) > 1:
             self.notify(
                 f"{_where(message.alert)} hosts {len(targets)} instances; opened {targets[0].name}",
                 title="Alert",
+                markup=False,
             )
         self.post_message(OpenInstance(targets[0], pane_for(message.alert.name)))
 

@@ -27,6 +27,7 @@ from console.data.layer import DataLayer
 from console.data.models import Reading, Series, SourceError
 from console.inventory import Instance
 from widgets.metric_chart import MetricChart
+from widgets.resilient import Resilient
 
 POINTS = 120
 MIN_PERIOD_S = 60  # CloudWatch's basic resolution
@@ -42,7 +43,7 @@ def service_of(instance: Instance) -> str:
     return "ElastiCache" if instance.kind == "redis" else "RDS"
 
 
-class CloudWatchCharts(Vertical):
+class CloudWatchCharts(Resilient, Vertical):
     """A heading and one chart per CloudWatch metric; `refresh_charts()` fetches when due."""
 
     DEFAULT_CSS = """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,9 +23,10 @@ from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
 from console.safety.scrub import scrub
+from widgets.resilient import Resilient
 
 
-class ConfirmScreen(ModalScreen[Consent | None]):
+class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
     """Ask for a change's confirmations; dismiss with the answers, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,8 +59,8 @@ class ConfirmScreen(ModalScreen[Consent | None]):
         a = self.action
         asks = "asks twice" if a.confirmations >= 2 else "asks once"
         with Vertical() as box:
-            box.border_title = a.title
-            box.border_subtitle = f"{a.classification} · {asks}"
+            box.border_title = Text(a.title)  # holds data: never read as markup
+            box.border_subtitle = Text(f"{a.classification} · {asks}")
             env = "PRODUCTION" if a.is_production else a.env
             yield Static(
                 f"on {a.instance}  ({env})  {a.endpoint}",
@@ -66,7 +68,7 @@ class ConfirmScreen(ModalScreen[Consent | None]):
                 classes="-prod" if a.is_production else "",
                 markup=False,
             )
-            yield Static("will run, exactly:", id="will-run")
+            yield Static("will run, exactly:", id="will-run", markup=False)
             yield Static(a.text, id="statement", markup=False)
             reasons = "\n".join(f"· {scrub(reason)}" for reason in a.reasons)
             yield Static(reasons, id="reasons", markup=False)

@@ -25,6 +25,7 @@ from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
 from console.screens.status import bind_status_bar
 from widgets.cost_view import CostView
+from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 DAY_STEPS = (1, 3, 7, 14, 30, 60, 90)
@@ -55,7 +56,7 @@ def next_days(days: int, step: int) -> int:
     return DAY_STEPS[max(0, min(len(DAY_STEPS) - 1, index + step))]
 
 
-class CostScreen(Screen[None]):
+class CostScreen(Resilient, Screen[None]):
     """Month to date, the last N days by service and usage type, the daily trend, the counter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -102,7 +103,7 @@ class CostScreen(Screen[None]):
         status.failing = (f"aws {reading.error.kind}",) if reading.error else ()
         if reading.error is None:
             status.touch()
-        self.notify(f"Cost Explorer: {view.outcome}", title="Cost", timeout=3)
+        self.notify(f"Cost Explorer: {view.outcome}", title="Cost", timeout=3, markup=False)
 
     def action_refresh(self) -> None:
         self.fetch()

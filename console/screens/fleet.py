@@ -104,7 +104,7 @@ class FleetScreen(PollingScreen):
         failing = discovered.discovery_error
         self.query_one(StatusBar).failing = ("prometheus discovery",) if failing else ()
         if failing:
-            self.notify(failing, title="Discovery", severity="warning")
+            self.notify(failing, title="Discovery", severity="warning", markup=False)
         self.post_message(FleetLoaded(discovered))
         new = [i for i in discovered.instances if i.name not in before]
         if new:

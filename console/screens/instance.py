@@ -89,6 +89,7 @@ class InstanceScreen(PollingScreen):
         yield Static(
             f" {i.name}  ·  {i.kind}  ·  {i.group}  ·  {i.env}  ·  {i.endpoint}",
             id="instance-title",
+            markup=False,  # names and endpoints: data, never read as markup
             classes="-prod" if i.is_production else "",
         )
         with TabbedContent(initial=self.initial_pane, id="tabs"):
@@ -228,13 +229,22 @@ class InstanceScreen(PollingScreen):
         built = await self.data.queries.kill(self.instance, session, about)
         if built.value is None:
             why = built.error.message if built.error else "no answer"
-            self.notify(f"Cannot kill {session}: {why}", title="Kill", severity="error")
+            self.notify(
+                f"Cannot kill {session}: {why}", title="Kill", severity="error", markup=False
+            )
             return
         done = await run_confirmed(self.app, self.data, self.instance, built.value)
         if done is None:
-            self.notify(f"Kill of {session} cancelled; nothing was sent.", title="Kill")
+            self.notify(
+                f"Kill of {session} cancelled; nothing was sent.", title="Kill", markup=False
+            )
         elif done.error is not None:
-            self.notify(f"{done.error.kind}: {done.error.message}", title="Kill", severity="error")
+            self.notify(
+                f"{done.error.kind}: {done.error.message}",
+                title="Kill",
+                severity="error",
+                markup=False,
+            )
         else:
-            self.notify(f"{built.value.text}: done.", title="Kill")
+            self.notify(f"{built.value.text}: done.", title="Kill", markup=False)
         self.wake()

@@ -28,11 +28,13 @@ async def investigate_from(
 ) -> None:
     """Run an investigation and report it as notifications (call from a worker)."""
     what = instance_name or alert_key or "?"
-    screen.notify(f"Investigating {what}: gathering the evidence…", title="Investigate")
+    screen.notify(
+        f"Investigating {what}: gathering the evidence…", title="Investigate", markup=False
+    )
     try:
         found = await investigate(data, WINDOW, alert_key=alert_key, instance_name=instance_name)
     except (UsageError, SourceFailedError) as exc:
-        screen.notify(str(exc), title="Investigate", severity="error")
+        screen.notify(str(exc), title="Investigate", severity="error", markup=False)
         return
     first = found.findings[0].title if found.findings else "no findings"
     screen.notify(
@@ -40,4 +42,5 @@ async def investigate_from(
         title=f"Investigated {what}",
         severity="warning" if found.attention else "information",
         timeout=20,
+        markup=False,
     )

@@ -24,13 +24,14 @@ from console.formatting import human_number
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
 from widgets.key_audit_tables import BigKeyTable, PrefixTable
+from widgets.resilient import Resilient
 
 TIME_BUDGET_S = 15.0
 TTL_S = 7 * 86400
 JITTER_S = 3600
 
 
-class KeysPane(Vertical):
+class KeysPane(Resilient, Vertical):
     """The audit's summary line, its prefix table and its biggest keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,6 +13,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +26,7 @@ from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.cloudwatch_charts import CloudWatchCharts
 from widgets.metric_chart import MetricChart
+from widgets.resilient import Resilient
 
 RANGES: tuple[tuple[str, timedelta], ...] = (
     ("15m", timedelta(minutes=15)),
@@ -35,7 +37,7 @@ RANGES: tuple[tuple[str, timedelta], ...] = (
 POINTS = 120
 
 
-class MetricsPane(VerticalScroll):
+class MetricsPane(Resilient, VerticalScroll):
     """Charts for one instance; the screen calls refresh_charts() while the tab is visible."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +66,7 @@ class MetricsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(self._range_text(), id="range")
-        yield Static("", id="prometheus-note")
+        yield Static("", id="prometheus-note", markup=False)
         for query in self.queries:
             yield self._chart(query)
         yield CloudWatchCharts(self.data, self.settings, self.instance, id="cloudwatch")
@@ -76,7 +78,7 @@ class MetricsPane(VerticalScroll):
 
     def _chart(self, query: MetricQuery) -> MetricChart:
         chart = MetricChart(classes="-prometheus")
-        chart.border_title = query.title
+        chart.border_title = Text(query.title)
         chart.unit = query.unit
         return chart
 

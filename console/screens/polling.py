@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable
 from textual import events
 from textual.screen import Screen
 
+from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 
-class PollingScreen(Screen[None]):
+class PollingScreen(Resilient, Screen[None]):
     """A screen with a paused flag and an interval loop that sleeps while hidden."""
 
     def __init__(self) -> None:

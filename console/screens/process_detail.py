@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,9 +16,11 @@ from console.data.layer import DataLayer
 from console.data.models import Process
 from console.formatting import human_duration
 from console.inventory import Instance
+from widgets.keyed_table import cell
+from widgets.resilient import Resilient
 
 
-class ProcessDetailScreen(ModalScreen[None]):
+class ProcessDetailScreen(Resilient, ModalScreen[None]):
     """Statement (masked) and plan of one process; Escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,16 +43,17 @@ class ProcessDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         p = self.process
         with VerticalScroll() as box:
-            box.border_title = f"process {p.id} on {self.instance.name}"
+            box.border_title = Text(f"process {p.id} on {self.instance.name}")
             yield Static(
                 f"user {p.user}  host {p.host}  db {p.db or '-'}  command {p.command}\n"
                 f"state {p.state or '-'}  time {human_duration(p.time_s)}  "
                 f"transaction {human_duration(p.trx_age_s)}  "
                 f"blocked by {', '.join(map(str, p.blocked_by)) or '-'}",
                 id="facts",
+                markup=False,  # data: never read as markup
             )
             yield Static(p.query or "(no statement)", id="statement", markup=False)
-            yield Static("EXPLAIN", id="plan-title")
+            yield Static("EXPLAIN", id="plan-title", markup=False)
             yield DataTable(id="plan", show_cursor=False)
 
     def on_mount(self) -> None:
@@ -70,8 +74,8 @@ class ProcessDetailScreen(ModalScreen[None]):
             return
         plan = reading.value
         table = self.query_one("#plan", DataTable)
-        table.add_columns(*plan.columns)
-        table.add_rows(plan.rows)
+        table.add_columns(*(Text(name) for name in plan.columns))
+        table.add_rows([tuple(cell(value) for value in row) for row in plan.rows])
         estimate = "-" if plan.estimated_rows is None else str(plan.estimated_rows)
         about = f" — {plan.note}" if plan.note else ""
         title.update(f"EXPLAIN (estimated rows: {estimate}){about}")

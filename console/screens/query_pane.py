@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,8 +29,11 @@ from console.data.layer import DataLayer
 from console.data.models import QueryResult, SourceError
 from console.inventory import Instance
 from console.safety.confirm import Action
+from console.safety.redisargs import split_command
 from console.safety.scrub import scrub
 from console.screens.confirm import run_confirmed
+from widgets.keyed_table import cell
+from widgets.resilient import Resilient
 
 HISTORY_SIZE = 200
 
@@ -46,7 +49,7 @@ class QueryInput(Input):
         self.screen.focus_next()
 
 
-class QueryPane(Vertical):
+class QueryPane(Resilient, Vertical):
     """An input line with history, the guard's verdict, and the result table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,7 +92,7 @@ class QueryPane(Vertical):
             placeholder=f"{hint} — Enter runs it (a change asks first); Esc leaves the line",
             id="query-input",
         )
-        yield Static("", id="verdict")
+        yield Static("", id="verdict", markup=False)  # the statement and reasons, as typed
         yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
 
     @on(Input.Changed, "#query-input")
@@ -100,7 +103,7 @@ class QueryPane(Vertical):
             self._verdict("", False)
             return
         if self.instance.kind == "redis":
-            plan = self.data.queries.shown_redis_plan(self.instance, _words(text))
+            plan = self.data.queries.shown_redis_plan(self.instance, split_command(text))
             kind, confirmations, reasons = plan.classification, plan.confirmations, plan.reasons
             shown = " ".join(plan.command)
         else:
@@ -120,12 +123,12 @@ class QueryPane(Vertical):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
-        args: str | list[str] = _words(text) if self.instance.kind == "redis" else text
+        args: str | list[str] = split_command(text) if self.instance.kind == "redis" else text
         action = await self.data.queries.action(self.instance, args)
         if action is not None:
             await self._change(action, text)
         elif self.instance.kind == "redis":
-            reply = await self.data.queries.redis(self.instance, _words(text))
+            reply = await self.data.queries.redis(self.instance, split_command(text))
             lines = reply.value.lines if reply.value else ()
             self._show(("reply",), [(line,) for line in lines], reply.error)
         elif await self._heavy_first(text):
@@ -135,6 +138,8 @@ class QueryPane(Vertical):
                 [tuple("NULL" if c is None else c for c in r) for r in value.rows] if value else []
             )
             self._show(value.columns if value else (), rows, result.error)
+            if value is not None and value.truncated:
+                self._verdict(f"{len(rows)} rows: cut at the row limit or the size cap", False)
 
     async def _heavy_first(self, text: str) -> bool:
         """False (and the warnings shown) the first time a heavy production read is submitted."""
@@ -227,8 +232,8 @@ class QueryPane(Vertical):
         self.listing = []
         table = self.query_one("#results", DataTable)
         table.clear(columns=True)
-        table.add_columns(*columns)
-        table.add_rows(rows)
+        table.add_columns(*(Text(name) for name in columns))  # data: never read as markup
+        table.add_rows([tuple(cell(value) for value in row) for row in rows])
         self._verdict(f"{len(rows)} rows", False)
 
     def _verdict(self, text: str, bad: bool) -> None:
@@ -264,14 +269,6 @@ def _cells(result: QueryResult | None) -> list[tuple[str, ...]]:
     if result is None:
         return []
     return [tuple("" if c is None else c for c in row) for row in result.rows]
-
-
-def _words(text: str) -> list[str]:
-    """A Redis command line split as a shell would (quoted arguments keep their spaces)."""
-    try:
-        return shlex.split(text)
-    except ValueError:  # an unclosed quote: the guard will judge the plain words
-        return text.split()
 
 
 def history_entry(line: str) -> str | None:

@@ -34,10 +34,11 @@ from console.screens.messages import OpenInstance
 from console.screens.slow_pane import WINDOWS
 from console.screens.status import bind_status_bar
 from widgets.digest_table import DigestTable
+from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 
-class SlowFleetScreen(Screen[None]):
+class SlowFleetScreen(Resilient, Screen[None]):
     """The fleet's slow queries over a window; Escape goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -22,6 +22,7 @@ from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
 from widgets.digest_table import DigestTable
+from widgets.resilient import Resilient
 
 WINDOWS: tuple[tuple[str, timedelta], ...] = (
     ("1h", timedelta(hours=1)),
@@ -31,7 +32,7 @@ WINDOWS: tuple[tuple[str, timedelta], ...] = (
 REREAD_S = 60.0
 
 
-class SlowPane(Vertical):
+class SlowPane(Resilient, Vertical):
     """The slow-log digest of one instance; the screen calls refresh_digest() while visible."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

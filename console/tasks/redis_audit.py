@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.safety.redisbounds import READ_CAP
+
 if TYPE_CHECKING:
     from console.config import Settings
     from console.data.layer import DataLayer
@@ -45,7 +47,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="at most N commands/s to the server, pipelined ones counted "
                         "(default 5000)")  # fmt: skip
     parser.add_argument("--resume", action="store_true", help="continue the saved partial scan")
-    parser.add_argument("--count", metavar="N", type=int, default=100, help="SCAN COUNT")
+    parser.add_argument("--count", metavar="N", type=int, default=100,
+                        help=f"SCAN COUNT (at most {READ_CAP}, the Redis guard's cap)")  # fmt: skip
     parser.add_argument("--sample-every", metavar="N", type=int, default=10,
                         help="MEMORY USAGE on 1 key in N (default 10)")  # fmt: skip
     parser.add_argument("--top", metavar="N", type=int, default=5, help="biggest keys per type")
@@ -61,6 +64,8 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
         return "--time-budget and --ops-budget must be positive"
     if min(args.count, args.sample_every, args.top, args.limit) < 1:
         return "--count, --sample-every, --top and --limit must be at least 1"
+    if args.count > READ_CAP:
+        return f"--count must be at most {READ_CAP} (the Redis guard's cap on a read)"
     if args.ttl < 1 or args.jitter < 0:
         return "--ttl must be at least 1 and --jitter not negative"
     return None

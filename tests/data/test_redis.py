@@ -13,6 +13,8 @@ from redis.asyncio import Redis
 
 from console.config import Settings
 from console.data.layer import DataLayer
+from console.data.redis import MAX_REPLY_LINES
+from console.data.rowcap import MAX_CELL_CHARS
 from console.inventory import Instance
 from console.lab import topology
 
@@ -151,3 +153,41 @@ async def test_cancel_propagates(data: DataLayer, market: Instance, silent_port:
     call.cancel()
     with pytest.raises(asyncio.CancelledError):
         await call
+
+
+async def test_config_get_of_credentials_is_refused_and_redacted_below_the_guard(
+    data: DataLayer, market: Instance
+) -> None:
+    """Class 4: the guard refuses CONFIG GET * (it matches requirepass); the source, called
+    past the guard, still replaces every credential's value with ***."""
+    refused = await data.queries.redis(market, ["CONFIG", "GET", "*"])
+    assert refused.error is not None and refused.error.kind == "refused"
+    assert "requirepass" in refused.error.message
+    reading = await data.redis.command(market, ["CONFIG", "GET", "*"])
+    assert reading.value is not None, reading.error
+    lines = [line.split(") ", 1)[1] for line in reading.value.lines]
+    names = lines[0::2]
+    assert {"requirepass", "masterauth", "maxmemory"} <= set(names)
+    values = dict(zip(names, lines[1::2], strict=True))
+    assert values["requirepass"] == values["masterauth"] == "***"
+    assert values["maxmemory"] == str(MAX_MEMORY)
+
+
+async def test_a_big_reply_is_cut_by_lines_and_by_line_length(
+    data: DataLayer, market: Instance, lab_admin: Redis
+) -> None:
+    """Past the guard's bounds (a whole list, one 2 MB value): the reply stays bounded."""
+    key = f"opsconsole:test:big:{secrets.token_hex(4)}"
+    try:
+        await lab_admin.rpush(key, *range(MAX_REPLY_LINES + 5))
+        await lab_admin.set(f"{key}:s", "v" * (2 * MAX_CELL_CHARS))
+        listed = await data.redis.command(market, ["LRANGE", key, "0", "-1"])
+        assert listed.value is not None, listed.error
+        assert len(listed.value.lines) == MAX_REPLY_LINES + 1
+        assert listed.value.lines[-1].startswith(f"(cut: {MAX_REPLY_LINES + 5:,} lines")
+        value = await data.redis.command(market, ["GET", f"{key}:s"])
+        assert value.value is not None, value.error
+        [line] = value.value.lines
+        assert len(line) < MAX_CELL_CHARS + 100 and line.endswith(f"{MAX_CELL_CHARS:,} shown)")
+    finally:
+        await lab_admin.delete(key, f"{key}:s")

@@ -14,6 +14,7 @@ from console.analysis.ttl_audit import (
     remediation_plan,
 )
 from console.data.redis_audit import AUDIT_COMMANDS, Throttle
+from console.safety.redisbounds import READ_CAP
 from console.safety.redisguard import plan_redis
 
 
@@ -96,6 +97,8 @@ def test_every_command_the_audit_sends_is_read_only() -> None:
     for command in AUDIT_COMMANDS:
         assert plan_redis(list(command)).classification == "read_only", command
     assert not any(c[0] in ("KEYS", "CONFIG") for c in AUDIT_COMMANDS)
+    at_most = ("SCAN", "0", "MATCH", "*", "COUNT", str(READ_CAP))
+    assert plan_redis(list(at_most)).classification == "read_only"  # the largest --count
 
 
 async def test_throttle_paces_commands_to_the_budget() -> None:

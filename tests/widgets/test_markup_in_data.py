@@ -1,0 +1,78 @@
+"""Issue 11, class 7: values that look like Rich markup are shown as they are, in every widget.
+
+'[/]' used to raise MarkupError (the console closed), '[b]x[/b]' to lose its brackets, and
+':100:' to become an emoji. The values go in where a source would put them: alert names, labels
+and annotations, instance names, groups and endpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+
+from console.data.models import AlertGroup, InstanceRef
+from tests import factories
+from tests import factories_alerts as fa
+from tests.helpers import screen_text
+from tests.widgets_harness_alerts import AlertsHarness
+from widgets.fleet_tree import FleetTree
+from widgets.health_detail import HealthDetail
+
+TRICKY = ("[/]", "[b]x[/b]", "cart:100:items", "[red]", "\\[")
+
+
+def tricky_refs() -> list[InstanceRef]:
+    return [
+        InstanceRef("mysql", f"db{i}-{text}", f"group {text}", "production", f"h{text}:3306")
+        for i, text in enumerate(TRICKY)
+    ]
+
+
+class TrickyFleet(App[None]):
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield FleetTree(id="tree")
+            yield HealthDetail(id="detail")
+
+    def on_mount(self) -> None:
+        tree = self.query_one(FleetTree)
+        refs = tricky_refs()
+        tree.set_fleet(refs)
+        tree.set_health(factories.health(refs[0], "down"))
+        tree.root.expand_all()
+        detail = self.query_one(HealthDetail)
+        detail.instance = refs[0]
+        detail.health = factories.health(refs[0], "down")
+
+
+async def test_instance_names_groups_and_endpoints_show_as_they_are() -> None:
+    app = TrickyFleet()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app.export_screenshot())
+        for ref in tricky_refs():
+            assert ref.name in shown
+            assert ref.group in shown
+        assert "h[/]:3306" in shown  # the detail's endpoint
+        assert app.return_code is None
+
+
+def tricky_alerts() -> tuple[AlertGroup, ...]:
+    alert = fa.alert("[/]Down", "critical", "[b]db[/b]:9104", timedelta(minutes=5), "[red]sum")
+    alert = replace(alert, labels=(*alert.labels, ("team", "cart:100:items")))
+    return (AlertGroup("critical", "[/]Down", (alert,)),)
+
+
+async def test_alert_names_labels_and_annotations_show_as_they_are() -> None:
+    app = AlertsHarness(fa.alerts_reading(tricky_alerts()))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        shown = screen_text(app.export_screenshot())
+        for text in ("[/]Down", "[b]db[/b]:9104", "[red]sum", "cart:100:items"):
+            assert text in shown, text
+        assert app.return_code is None
