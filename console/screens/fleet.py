@@ -46,6 +46,7 @@ class FleetScreen(PollingScreen):
         self.settings = settings
         self.fleet: Fleet = settings.fleet
         self.swept = False
+        self._rediscover = False
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -67,23 +68,34 @@ class FleetScreen(PollingScreen):
 
     @work(exclusive=True, group="fleet", exit_on_error=False)
     async def poll_fleet(self) -> None:
-        tree = self.query_one(FleetTree)
         status = self.query_one(StatusBar)
-        discovered = await self.data.fleet()
-        self.fleet = discovered
-        tree.set_fleet(refs_of(discovered))
-        status.failing = ("prometheus discovery",) if discovered.discovery_error else ()
-        if discovered.discovery_error:
-            self.notify(discovered.discovery_error, title="Discovery", severity="warning")
-        self.post_message(FleetLoaded(discovered))
+        await self._discover()
 
         async def once() -> None:
-            results = await self.data.fleet_health(discovered.instances, self._on_health)
+            if self._rediscover:
+                await self._discover()
+            results = await self.data.fleet_health(self.fleet.instances, self._on_health)
             status.touch()
             status.counts = _counts(results)
             self.swept = True
 
         await self.every(self.settings.console.fleet_refresh_s, once)
+
+    async def _discover(self) -> None:
+        """Discover the fleet; a failure is said once and in the status bar until it answers."""
+        had_error = self.fleet.discovery_error
+        discovered = await self.data.fleet()
+        found_any = any(i.origin != "config" for i in discovered.instances)
+        # after a failure, ask again each sweep until an answer lists something: a Prometheus
+        # just back answers with no targets for its first seconds
+        self._rediscover = bool(discovered.discovery_error) or (self._rediscover and not found_any)
+        self.fleet = discovered
+        self.query_one(FleetTree).set_fleet(refs_of(discovered))
+        failing = ("prometheus discovery",) if discovered.discovery_error else ()
+        self.query_one(StatusBar).failing = failing
+        if discovered.discovery_error and not had_error:
+            self.notify(discovered.discovery_error, title="Discovery", severity="warning")
+        self.post_message(FleetLoaded(discovered))
 
     def _on_health(self, health: FleetHealth) -> None:
         self.query_one(FleetTree).set_health(health)

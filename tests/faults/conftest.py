@@ -11,10 +11,10 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -24,7 +24,11 @@ from tests.faults.copies import Copy, copy_root, remove, start_copy
 from tests.faults.fault_config import PROFILE
 from tests.helpers import screen_text
 
-StartCopy = Callable[[str], Copy]
+
+class StartCopy(Protocol):
+    def __call__(self, kind: str, secrets_from: Path | None = None) -> Copy: ...
+
+
 SCREEN = (200, 50)
 """Wide enough that no error text in a border or a detail row is cut short."""
 
@@ -44,8 +48,8 @@ def start(fault_root: Path) -> Iterator[StartCopy]:
     `postgres`); all are stopped at the end of the test."""
     started: list[Copy] = []
 
-    def start_one(kind: str) -> Copy:
-        copy = start_copy(kind, fault_root)
+    def start_one(kind: str, secrets_from: Path | None = None) -> Copy:
+        copy = start_copy(kind, fault_root, secrets_from)
         started.append(copy)
         return copy
 

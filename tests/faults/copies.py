@@ -32,7 +32,7 @@ from console.lab.rules import rules_document
 
 HOST = topology.HOST
 REDIS_GROUP = "Sales/CRM"
-REDIS_CLUSTER = "luckyus-isales-market"
+REDIS_CLUSTER = "luckyus-isales-faults"  # a name the lab's Prometheus does not publish
 READY_WITHIN_S = 60.0
 
 
@@ -169,9 +169,15 @@ def _seed(copy: Copy) -> None:
         raise RuntimeError(f"{copy.kind} copy: {error}")
 
 
-def start_copy(kind: str, root: Path) -> Copy:
-    """Initialise, launch and seed a copy of the lab part `kind` under `root`."""
+def start_copy(kind: str, root: Path, secrets_from: Path | None = None) -> Copy:
+    """Initialise, launch and seed a copy of the lab part `kind` under `root`.
+
+    `secrets_from`: a lab's secrets folder whose passwords the copy takes (so one [redis]
+    secret serves both the copy and the lab clusters a Prometheus copy discovers).
+    """
     copy_layout = layout.Layout(root / kind)
+    if secrets_from is not None:
+        shutil.copytree(secrets_from, copy_layout.secrets)
     layout.ensure(copy_layout)
     copy_layout.root.chmod(0o755)
     copy = Copy(kind, copy_layout, _part(kind, free_port()))

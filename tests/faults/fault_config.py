@@ -15,6 +15,7 @@ from console.config import Settings, load_settings
 from tests.faults.copies import HOST, REDIS_CLUSTER, Copy
 
 PROFILE = "fault"
+PROJECT_CONFIG = Path(__file__).resolve().parents[2] / "config.toml"
 MYSQL_NAME = "aws-luckyus-salesorder-rw"
 POSTGRES_NAME = "aws-luckyus-dify-rw"
 REDIS_NAME = REDIS_CLUSTER
@@ -69,11 +70,21 @@ def _instances(chosen: Parts) -> list[str]:
     if chosen.postgres is not None:
         lines += _table("postgres.domains", {"Dify": ["dify"]})
     if chosen.redis is not None:
-        lines += _table("redis.clusters", {"Sales/CRM": ["isales-market"]})
+        short = REDIS_CLUSTER.removeprefix("luckyus-")
+        lines += _table("redis.clusters", {"Sales/CRM": [short]})
     if chosen.unresolvable_mysql:
         block: dict[str, object] = {"kind": "mysql", "name": UNRESOLVABLE_NAME}
         block |= {"domain": "DevOps", "host": UNRESOLVABLE_HOST, "port": 3306, "env": "lab"}
         lines += ["[[instances]]", *(f"{k} = {_value(v)}" for k, v in block.items()), ""]
+    return lines
+
+
+def _metrics() -> list[str]:
+    """The Metrics tab's charts of the project's config.toml (what a user's Metrics tab shows)."""
+    lines: list[str] = []
+    for kind, queries in load_settings(PROJECT_CONFIG, "lab").metrics.items():
+        for query in queries:
+            lines += _table(f"[metrics.{kind}]", query.model_dump())
     return lines
 
 
@@ -117,6 +128,7 @@ def config_text(root: Path, chosen: Parts) -> str:
         },
     )
     lines += _instances(chosen)
+    lines += _metrics()
     lines += _table(f"profiles.{PROFILE}.console", {})
     return "\n".join(lines)
 
