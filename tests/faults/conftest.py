@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
+from textual.pilot import Pilot
 
 from console.app import OpsConsoleApp
 from console.config import Settings
 from tests.faults.copies import Copy, copy_root, remove, start_copy
 from tests.faults.fault_config import PROFILE
-from tests.helpers import screen_text
+from tests.helpers import screen_text, wait_until
 
 
 class StartCopy(Protocol):
@@ -93,6 +94,22 @@ async def run_check(settings: Settings) -> CheckRun:
     return CheckRun(process.returncode or 0, rows, err.decode("utf-8", errors="replace"))
 
 
+WITHIN_S = 30.0
+"""Hang guard for each wait: far above every timeout in the fault config (a few seconds)."""
+
+
 def visible(app: OpsConsoleApp) -> str:
     """The text on the screen right now (from an SVG export, as `ctrl+s` saves it)."""
     return " ".join(screen_text(app.export_screenshot()).split())
+
+
+async def painted(pilot: Pilot[None], app: OpsConsoleApp) -> str:
+    """The screen's text once it is whole (its status bar drawn): a look taken between a
+    change and its repaint reads a half-drawn screen, where any text is 'not shown'."""
+    await wait_until(pilot, lambda: f"{PROFILE} live" in visible(app), WITHIN_S)
+    return visible(app)
+
+
+async def shows(pilot: Pilot[None], app: OpsConsoleApp, text: str) -> None:
+    """Wait (hang guard only) until `text` is on the screen."""
+    await wait_until(pilot, lambda: text in visible(app), WITHIN_S)

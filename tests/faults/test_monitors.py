@@ -18,7 +18,7 @@ from console.app import OpsConsoleApp
 from console.data.layer import DataLayer
 from console.lab import topology
 from console.screens.alerts import AlertsScreen
-from tests.faults.conftest import SCREEN, StartCopy, run_check, visible
+from tests.faults.conftest import SCREEN, WITHIN_S, StartCopy, painted, run_check, shows
 from tests.faults.copies import Copy
 from tests.faults.fault_config import (
     AWS_CALL_TIMEOUT_S,
@@ -27,7 +27,7 @@ from tests.faults.fault_config import (
     Parts,
     write_settings,
 )
-from tests.faults.test_servers import WITHIN_S, answered, open_instance
+from tests.faults.test_servers import answered, open_instance
 from tests.helpers import wait_until
 from widgets.alert_list import AlertList
 from widgets.fleet_tree import FleetTree
@@ -87,16 +87,16 @@ async def test_prometheus_stopped_then_frozen_marks_the_metrics_tab_and_recovers
         await asyncio.to_thread(prometheus.stop)
         await wait_until(pilot, lambda: prometheus_failing(app) != (), WITHIN_S)
         assert prometheus_failing(app) == ("prometheus unreachable",)
-        assert refused(prometheus) in visible(app)
+        await shows(pilot, app, refused(prometheus))
 
         await asyncio.to_thread(prometheus.start)
         await wait_until(pilot, lambda: prometheus_failing(app) == (), WITHIN_S)
-        assert refused(prometheus) not in visible(app)
+        assert refused(prometheus) not in await painted(pilot, app)
 
         await asyncio.to_thread(prometheus.freeze)
         await wait_until(pilot, lambda: prometheus_failing(app) != (), WITHIN_S)
         assert prometheus_failing(app) == ("prometheus timeout",)
-        assert HTTP_TIMEOUT in visible(app)
+        await shows(pilot, app, HTTP_TIMEOUT)
         check = await run_check(settings)
         assert f"Redis discovery from Prometheus failed ({HTTP_TIMEOUT})" in check.warnings
         assert list(check.rows) == [REDIS_NAME]  # the configured inventory, still checked
@@ -104,7 +104,7 @@ async def test_prometheus_stopped_then_frozen_marks_the_metrics_tab_and_recovers
 
         await asyncio.to_thread(prometheus.thaw)
         await wait_until(pilot, lambda: prometheus_failing(app) == (), WITHIN_S)
-        assert HTTP_TIMEOUT not in visible(app)
+        assert HTTP_TIMEOUT not in await painted(pilot, app)
         thawed_at = datetime.now().astimezone()
         await pilot.press("escape")
         await wait_until(pilot, lambda: checked_after(app, LAB_CLUSTER, thawed_at), WITHIN_S)
@@ -136,14 +136,14 @@ async def test_prometheus_down_at_start_keeps_the_inventory_and_rediscovers_when
         tree = app.screen.query_one(FleetTree)
         await wait_until(pilot, lambda: status.failing == ("prometheus discovery",), WITHIN_S)
         await wait_until(pilot, lambda: answered(app, REDIS_NAME), WITHIN_S)
-        assert "failing: prometheus discovery" in visible(app)
+        await shows(pilot, app, "failing: prometheus discovery")
         assert LAB_CLUSTER not in tree._leaves
 
         await asyncio.to_thread(prometheus.start)
         await discovered(prometheus, settings.path)
         await wait_until(pilot, lambda: status.failing == (), WITHIN_S)
         await wait_until(pilot, lambda: LAB_CLUSTER in tree._leaves, WITHIN_S)
-        assert "prometheus discovery" not in visible(app)
+        assert "prometheus discovery" not in await painted(pilot, app)
         assert answered(app, REDIS_NAME)
         assert app.worker_errors == []
 
@@ -191,13 +191,13 @@ async def test_alertmanager_stopped_then_frozen_marks_the_alerts_pane_and_recove
             failed_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: alerts_error(alerts) != "", WITHIN_S)
             assert alerts_error(alerts) == shown
-            assert shown in visible(app)
+            await shows(pilot, app, shown)
             await wait_until(pilot, lambda: alarms_after(app, failed_at), WITHIN_S)  # noqa: B023
 
             await asyncio.to_thread(mend)
             mended_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: alerts_after(alerts, mended_at), WITHIN_S)  # noqa: B023
-            assert shown not in visible(app)
+            assert shown not in await painted(pilot, app)
         assert app.worker_errors == []
 
 
@@ -221,8 +221,8 @@ async def test_moto_stopped_then_frozen_marks_cloudwatch_and_aws_discovery_and_r
             await asyncio.to_thread(fail)
             failed_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: app.alarms.error is not None, WITHIN_S)  # type: ignore[union-attr]
-            assert "CLOUDWATCH · " in visible(app)
-            assert shown in visible(app)
+            await shows(pilot, app, "CLOUDWATCH · ")
+            await shows(pilot, app, shown)
             await wait_until(pilot, lambda: alerts_after(alerts, failed_at), WITHIN_S)  # noqa: B023
             check = await run_check(settings)
             assert f"AWS discovery failed ({shown})" in check.warnings
@@ -231,8 +231,8 @@ async def test_moto_stopped_then_frozen_marks_cloudwatch_and_aws_discovery_and_r
             await asyncio.to_thread(mend)
             mended_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: alarms_after(app, mended_at), WITHIN_S)  # noqa: B023
-            assert shown not in visible(app)
-            assert "CLOUDWATCH · no metric alarms" in visible(app)
+            assert shown not in await painted(pilot, app)
+            await shows(pilot, app, "CLOUDWATCH · no metric alarms")
         assert app.worker_errors == []
     check = await run_check(settings)
     assert "AWS discovery failed" not in check.warnings
