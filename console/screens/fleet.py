@@ -91,8 +91,7 @@ class FleetScreen(PollingScreen):
         self._rediscover = bool(discovered.discovery_error) or (self._rediscover and not found_any)
         self.fleet = discovered
         self.query_one(FleetTree).set_fleet(refs_of(discovered))
-        failing = ("prometheus discovery",) if discovered.discovery_error else ()
-        self.query_one(StatusBar).failing = failing
+        self.query_one(StatusBar).failing = _failing_discoveries(discovered.discovery_error)
         if discovered.discovery_error and not had_error:
             self.notify(discovered.discovery_error, title="Discovery", severity="warning")
         self.post_message(FleetLoaded(discovered))
@@ -134,6 +133,14 @@ class FleetScreen(PollingScreen):
         instance = self.fleet.by_name(message.instance.name)
         if instance is not None:
             self.post_message(OpenInstance(instance))
+
+
+def _failing_discoveries(error: str | None) -> tuple[str, ...]:
+    """Which discoveries the status bar names as failing (`prometheus discovery`, `aws …`)."""
+    if not error:
+        return ()
+    named = (("Prometheus", "prometheus discovery"), ("AWS discovery", "aws discovery"))
+    return tuple(label for marker, label in named if marker in error) or ("discovery",)
 
 
 def _counts(results: tuple[FleetHealth, ...]) -> str:

@@ -192,12 +192,15 @@ async def test_alertmanager_stopped_then_frozen_marks_the_alerts_pane_and_recove
             await wait_until(pilot, lambda: alerts_error(alerts) != "", WITHIN_S)
             assert alerts_error(alerts) == shown
             await shows(pilot, app, shown)
+            await shows(pilot, app, f"failing: alertmanager {shown.split(':')[0]}")
             await wait_until(pilot, lambda: alarms_after(app, failed_at), WITHIN_S)  # noqa: B023
 
             await asyncio.to_thread(mend)
             mended_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: alerts_after(alerts, mended_at), WITHIN_S)  # noqa: B023
-            assert shown not in await painted(pilot, app)
+            now_shown = await painted(pilot, app)
+            assert shown not in now_shown
+            assert "failing:" not in now_shown
         assert app.worker_errors == []
 
 
@@ -223,6 +226,7 @@ async def test_moto_stopped_then_frozen_marks_cloudwatch_and_aws_discovery_and_r
             await wait_until(pilot, lambda: app.alarms.error is not None, WITHIN_S)  # type: ignore[union-attr]
             await shows(pilot, app, "CLOUDWATCH · ")
             await shows(pilot, app, shown)
+            await shows(pilot, app, f"failing: aws {shown.split(':')[0]}")
             await wait_until(pilot, lambda: alerts_after(alerts, failed_at), WITHIN_S)  # noqa: B023
             check = await run_check(settings)
             assert f"AWS discovery failed ({shown})" in check.warnings
@@ -231,7 +235,9 @@ async def test_moto_stopped_then_frozen_marks_cloudwatch_and_aws_discovery_and_r
             await asyncio.to_thread(mend)
             mended_at = datetime.now().astimezone()
             await wait_until(pilot, lambda: alarms_after(app, mended_at), WITHIN_S)  # noqa: B023
-            assert shown not in await painted(pilot, app)
+            now_shown = await painted(pilot, app)
+            assert shown not in now_shown
+            assert "failing:" not in now_shown
             await shows(pilot, app, "CLOUDWATCH · no metric alarms")
         assert app.worker_errors == []
     check = await run_check(settings)
