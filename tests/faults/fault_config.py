@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.config import Settings, load_settings
@@ -40,6 +40,9 @@ class Parts:
     redis: Copy | None = None
     unresolvable_mysql: bool = False
     aws_discovery: bool = False
+    timeouts: Mapping[str, float] = field(default_factory=lambda: dict(TIMEOUTS))
+    """[timeouts]: the tests' short ones by default; the fault bench passes the shipped ones."""
+    aws_call_timeout_s: float = AWS_CALL_TIMEOUT_S
 
 
 def _value(value: object) -> str:
@@ -108,7 +111,7 @@ def config_text(root: Path, chosen: Parts) -> str:
             "fleet_refresh_s": 1.0,
         },
     )
-    lines += _table("timeouts", dict(TIMEOUTS))
+    lines += _table("timeouts", dict(chosen.timeouts))
     lines += _table("monitoring", url)
     lines += _table("monitoring.redis_discovery", {"enabled": chosen.prometheus is not None})
     mysql_extra = {"database": "mysql"}
@@ -123,7 +126,7 @@ def config_text(root: Path, chosen: Parts) -> str:
         {
             "test_credentials": True,
             "discovery": chosen.aws_discovery,
-            "call_timeout_s": AWS_CALL_TIMEOUT_S,
+            "call_timeout_s": chosen.aws_call_timeout_s,
             "cache_dir": str(root / "aws-cache"),
         },
     )
