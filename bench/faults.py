@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))  # tests.faults: the throwaway copies and their co
 from console.config import Settings, load_settings  # noqa: E402
 from console.data.layer import DataLayer  # noqa: E402
 from console.data.models import Reading  # noqa: E402
-from tests.faults.copies import Copy, copy_root, remove, start_copy  # noqa: E402
+from tests.faults.copies import Copy, copy_root, remove, running_sleeps, start_copy  # noqa: E402
 from tests.faults.fault_config import (  # noqa: E402
     MYSQL_NAME,
     POSTGRES_NAME,
@@ -37,7 +37,6 @@ from tests.faults.fault_config import (  # noqa: E402
     Parts,
     write_settings,
 )
-from tests.faults.test_servers import running_sleeps  # noqa: E402
 
 Call = Callable[[DataLayer, Settings], Awaitable[Reading[Any]]]
 KINDS = ("prometheus", "alertmanager", "moto", "redis", "mariadb", "postgres")

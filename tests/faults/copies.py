@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from console.lab import (
     clients,
@@ -106,6 +107,12 @@ class Copy:
         os.kill(self.pid(), signal.SIGCONT)
 
 
+class StartCopy(Protocol):
+    """The `start` fixture: start a copy of a lab part, stopped when the test ends."""
+
+    def __call__(self, kind: str, secrets_from: Path | None = None) -> Copy: ...
+
+
 def _http_ready(path: str) -> Callable[[Copy], bool]:
     return lambda copy: health.http_get(f"{copy.url}{path}", timeout_s=1.0)[0] == 200
 
@@ -185,6 +192,16 @@ def start_copy(kind: str, root: Path, secrets_from: Path | None = None) -> Copy:
     copy.start()
     _seed(copy)
     return copy
+
+
+def running_sleeps(mariadb: Copy) -> int:
+    """SLEEP statements the copy is running now (asked as root over its socket)."""
+    sql = (
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+        "WHERE INFO LIKE '%SLEEP(30)%' AND INFO NOT LIKE '%PROCESSLIST%'"
+    )
+    done = clients.mysql(mariadb.layout, sql, role="root", timeout_s=5)
+    return int(clients.text(done) or 0)
 
 
 def remove(root: Path) -> None:

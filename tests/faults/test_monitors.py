@@ -18,8 +18,7 @@ from console.app import OpsConsoleApp
 from console.data.layer import DataLayer
 from console.lab import topology
 from console.screens.alerts import AlertsScreen
-from tests.faults.conftest import SCREEN, WITHIN_S, StartCopy, painted, run_check, shows
-from tests.faults.copies import Copy
+from tests.faults.copies import Copy, StartCopy
 from tests.faults.fault_config import (
     AWS_CALL_TIMEOUT_S,
     REDIS_NAME,
@@ -27,7 +26,16 @@ from tests.faults.fault_config import (
     Parts,
     write_settings,
 )
-from tests.faults.test_servers import answered, open_instance
+from tests.faults.seen import (
+    SCREEN,
+    WITHIN_S,
+    answered,
+    checked_after,
+    open_instance,
+    painted,
+    run_check,
+    shows,
+)
 from tests.helpers import wait_until
 from widgets.alert_list import AlertList
 from widgets.fleet_tree import FleetTree
@@ -110,11 +118,6 @@ async def test_prometheus_stopped_then_frozen_marks_the_metrics_tab_and_recovers
         await wait_until(pilot, lambda: checked_after(app, LAB_CLUSTER, thawed_at), WITHIN_S)
         assert LAB_CLUSTER in tree._leaves
         assert app.worker_errors == []
-
-
-def checked_after(app: OpsConsoleApp, name: str, moment: datetime) -> bool:
-    result = app.screen.query_one(FleetTree).health_of(name)
-    return result is not None and result.reading.fetched_at > moment
 
 
 async def test_prometheus_down_at_start_keeps_the_inventory_and_rediscovers_when_back(

@@ -19,11 +19,8 @@ import pytest
 from console.app import OpsConsoleApp
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.data.models import FleetHealth, Reading
-from console.lab import clients
-from console.screens.instance import InstanceScreen
-from tests.faults.conftest import SCREEN, WITHIN_S, StartCopy, painted, run_check, shows
-from tests.faults.copies import Copy
+from console.data.models import Reading
+from tests.faults.copies import Copy, StartCopy, running_sleeps
 from tests.faults.fault_config import (
     MYSQL_NAME,
     POSTGRES_NAME,
@@ -33,48 +30,21 @@ from tests.faults.fault_config import (
     Parts,
     write_settings,
 )
+from tests.faults.seen import (
+    SCREEN,
+    WITHIN_S,
+    answered,
+    checked_after,
+    failing,
+    fleet_error,
+    open_instance,
+    painted,
+    run_check,
+    shows,
+)
 from tests.helpers import wait_until
-from widgets.fleet_tree import FleetTree
-from widgets.status_bar import StatusBar
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(120)]
-
-
-def health(app: OpsConsoleApp, name: str) -> FleetHealth | None:
-    return app.screen.query_one(FleetTree).health_of(name)
-
-
-def checked_after(app: OpsConsoleApp, name: str, moment: datetime) -> bool:
-    """The fleet has a probe of `name` newer than `moment` (its row kept updating)."""
-    result = health(app, name)
-    return result is not None and result.reading.fetched_at > moment
-
-
-def answered(app: OpsConsoleApp, name: str) -> bool:
-    """The fleet shows a probe of `name` that got an answer (`ok`, or `warn` when the machine
-    is busy: a slow probe is a figure, not a fault)."""
-    result = health(app, name)
-    return result is not None and result.reading.error is None and result.state != "down"
-
-
-def fleet_error(app: OpsConsoleApp, name: str) -> str:
-    result = health(app, name)
-    error = None if result is None else result.reading.error
-    return "" if error is None else f"{error.kind}: {error.message}"
-
-
-async def open_instance(app: OpsConsoleApp, pilot, name: str) -> InstanceScreen:  # type: ignore[no-untyped-def]
-    app.open_instance(name)
-    await wait_until(
-        pilot, lambda: isinstance(app.screen, InstanceScreen) and bool(app.screen.loaded), WITHIN_S
-    )
-    screen = app.screen
-    assert isinstance(screen, InstanceScreen)
-    return screen
-
-
-def failing(screen: InstanceScreen) -> tuple[str, ...]:
-    return screen.query_one(StatusBar).failing
 
 
 async def test_a_frozen_redis_times_out_in_place_and_recovers_on_sigcont(
@@ -116,16 +86,6 @@ async def test_a_frozen_redis_times_out_in_place_and_recovers_on_sigcont(
     check = await run_check(settings)
     assert check.answered(REDIS_NAME)
     assert check.answered(POSTGRES_NAME)
-
-
-def running_sleeps(mariadb: Copy) -> int:
-    """SLEEP statements the copy is running now (asked as root over its socket)."""
-    sql = (
-        "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
-        "WHERE INFO LIKE '%SLEEP(30)%' AND INFO NOT LIKE '%PROCESSLIST%'"
-    )
-    done = clients.mysql(mariadb.layout, sql, role="root", timeout_s=5)
-    return int(clients.text(done) or 0)
 
 
 async def kill_during_a_query(settings: Settings, mariadb: Copy) -> Reading[Any]:
