@@ -7,6 +7,9 @@ driver: it serves asyncmy, asyncpg, redis-py, httpx and botocore alike.
 from __future__ import annotations
 
 import errno
+import re
+import socket
+from collections.abc import Iterator
 
 from console.data.models import ErrorKind, Source, SourceError
 from console.errors import SecretError
@@ -85,9 +88,40 @@ def _kind(exc: BaseException) -> ErrorKind:
     return "internal"
 
 
+_ADDRESS = re.compile(r"\('([^']+)', (\d+)\)")
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the exceptions it was raised from (drivers wrap the socket error in their own)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        yield link
+        link = link.__cause__ or link.__context__
+
+
+def _network_words(exc: BaseException) -> str | None:
+    """What happened on the network, in the words an on-call reader expects, whichever driver
+    wrapped it (httpx says "All connection attempts failed", botocore "Could not connect to the
+    endpoint URL"): "host not found", "connection refused (127.0.0.1:9)", "host unreachable"."""
+    for link in _chain(exc):
+        if isinstance(link, socket.gaierror):
+            return f"host not found ({link.strerror or 'the name does not resolve'})"
+        if isinstance(link, OSError) and link.errno == errno.ECONNREFUSED:
+            where = _ADDRESS.search(str(link))
+            return f"connection refused ({where[1]}:{where[2]})" if where else "connection refused"
+        if isinstance(link, OSError) and link.errno == errno.EHOSTUNREACH:
+            return "host unreachable"
+    if _mysql_code(exc) == 2013:
+        return "server closed the connection during the query (2013)"
+    return None
+
+
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH):
-        return f"connection refused ({exc.strerror})"
+    words = _network_words(exc)
+    if words is not None:
+        return mask_text(redact(words))
     code = _mysql_code(exc)
     if code is not None and len(exc.args) > 1:
         text = f"({code}) {exc.args[1]}"

@@ -105,11 +105,16 @@ def pg_env(layout: Layout, role: str) -> dict[str, str]:
     return {"PGUSER": user, "PGPASSWORD": layout.password(secret), "PGCONNECT_TIMEOUT": "3"}
 
 
-def psql_argv(layout: Layout, role: str, database: str) -> list[str]:
-    """argv for `psql` as `role` over TCP ("postgres" is the trusted socket superuser)."""
+def psql_argv(
+    layout: Layout, role: str, database: str, port: int = topology.POSTGRES_PORT
+) -> list[str]:
+    """argv for `psql` as `role` over TCP ("postgres" is the trusted socket superuser).
+
+    `port`: the lab's server by default; a fault test's throwaway copy passes its own.
+    """
     host = str(layout.pg_socket_dir) if role == "postgres" else topology.HOST
     argv = [str(PG_BIN / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
-    argv += ["-h", host, "-p", str(topology.POSTGRES_PORT), "-d", database]
+    argv += ["-h", host, "-p", str(port), "-d", database]
     return [*argv, "-U", "postgres"] if role == "postgres" else argv
 
 
@@ -120,9 +125,11 @@ def psql(
     role: str = "admin",
     database: str = "postgres",
     timeout_s: float = 60.0,
+    port: int = topology.POSTGRES_PORT,
 ) -> subprocess.CompletedProcess[bytes]:
     env = {} if role == "postgres" else pg_env(layout, role)
-    return run(psql_argv(layout, role, database), stdin=sql, env=env, timeout_s=timeout_s)
+    argv = psql_argv(layout, role, database, port)
+    return run(argv, stdin=sql, env=env, timeout_s=timeout_s)
 
 
 # --- Redis -----------------------------------------------------------------------------------

@@ -94,15 +94,22 @@ def _static_job(name: str, port: int, instance: str | None = None) -> dict[str, 
     return {"job_name": name, "static_configs": [target]}
 
 
-def prometheus_document(layout: Layout) -> str:
+def prometheus_document(
+    layout: Layout,
+    port: int = topology.PROMETHEUS_PORT,
+    alertmanager_port: int = topology.ALERTMANAGER_PORT,
+) -> str:
+    """The lab Prometheus' config; a fault test's throwaway copy passes its own two ports (it
+    scrapes the lab's exporters like the lab's Prometheus, and alerts only its own Alertmanager).
+    """
     jobs = [
         _redis_job(),
         _static_job("mysql", topology.MYSQLD_EXPORTER_PORT, f"{H}:{topology.MARIADB_PORT}"),
         _static_job("postgres", topology.POSTGRES_EXPORTER_PORT, f"{H}:{topology.POSTGRES_PORT}"),
-        _static_job("prometheus", topology.PROMETHEUS_PORT),
-        _static_job("alertmanager", topology.ALERTMANAGER_PORT),
+        _static_job("prometheus", port),
+        _static_job("alertmanager", alertmanager_port),
     ]
-    alertmanager = {"static_configs": [{"targets": [f"{H}:{topology.ALERTMANAGER_PORT}"]}]}
+    alertmanager = {"static_configs": [{"targets": [f"{H}:{alertmanager_port}"]}]}
     document = {
         "global": {
             "scrape_interval": "5s",

@@ -166,8 +166,9 @@ def databases_sql() -> str:
     return "\n".join(parts) + "\n"
 
 
-def bootstrap(layout: Layout) -> str | None:
-    done = clients.psql(layout, roles_sql(layout), role="postgres")
+def bootstrap(layout: Layout, port: int = topology.POSTGRES_PORT) -> str | None:
+    """Create the roles over the trusted socket (`port`: a fault test's copy passes its own)."""
+    done = clients.psql(layout, roles_sql(layout), role="postgres", port=port)
     return None if done.returncode == 0 else f"roles: {clients.errors(done)}"
 
 

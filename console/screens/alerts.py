@@ -80,6 +80,7 @@ class AlertsScreen(PollingScreen):
         def follow(reading: Reading[tuple[CloudWatchAlarm, ...]] | None) -> None:
             if reading is not None:
                 alerts.alarms = reading
+                self._show_failing()
 
         self.watch(self.app, "alarms", follow)
         self.poll()
@@ -97,9 +98,18 @@ class AlertsScreen(PollingScreen):
         async def once() -> None:
             alerts.reading = await self.data.alertmanager.groups()
             self.loaded = True
-            self.query_one(StatusBar).touch()
+            if alerts.reading.error is None:
+                self.query_one(StatusBar).touch()
+            self._show_failing()
 
         await self.every(self.settings.console.refresh_s, once)
+
+    def _show_failing(self) -> None:
+        """The status bar names what fails now (`alertmanager unreachable`, `aws timeout`)."""
+        alerts = self.query_one(AlertList)
+        readings = (alerts.reading, alerts.alarms)
+        errors = [r.error for r in readings if r is not None and r.error is not None]
+        self.query_one(StatusBar).failing = tuple(f"{e.source} {e.kind}" for e in errors)
 
     def has_data(self) -> bool:
         """Alertmanager has answered once (for headless screenshots)."""

@@ -54,6 +54,7 @@ class FleetScreen(PollingScreen):
         self.fleet: Fleet = settings.fleet
         self.swept = False
         self.discovered = False
+        self._rediscover = False
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -87,6 +88,8 @@ class FleetScreen(PollingScreen):
         self.discover()
 
         async def once() -> None:
+            if self._rediscover:
+                self.discover()
             await self.data.fleet_health(self.fleet.instances, self._on_health)
             self._count()
             self.swept = True
@@ -96,14 +99,21 @@ class FleetScreen(PollingScreen):
     @work(exclusive=True, group="fleet-discovery", exit_on_error=False)
     async def discover(self) -> None:
         """Ask Prometheus (and AWS); the tree keeps showing the kept list until they answer,
-        and keeps it (marked, with the reason) if they fail. New instances are probed now."""
+        and keeps it (marked, with the reason) if they fail. New instances are probed now.
+
+        After a failure it is asked again each sweep until an answer lists something: a
+        Prometheus just back answers with no targets for its first seconds.
+        """
+        had_error = self.fleet.discovery_error
         before = {i.name for i in self.fleet.instances}
         discovered = await self.data.fleet()
+        found_any = any(i.origin not in ("config", "kept") for i in discovered.instances)
+        failing = discovered.discovery_error
+        self._rediscover = bool(failing) or (self._rediscover and not found_any)
         self._show_fleet(discovered)
         self.discovered = True
-        failing = discovered.discovery_error
-        self.query_one(StatusBar).failing = ("prometheus discovery",) if failing else ()
-        if failing:
+        self.query_one(StatusBar).failing = _failing_discoveries(failing)
+        if failing and not had_error:
             self.notify(failing, title="Discovery", severity="warning", markup=False)
         self.post_message(FleetLoaded(discovered))
         new = [i for i in discovered.instances if i.name not in before]
@@ -163,6 +173,14 @@ class FleetScreen(PollingScreen):
         instance = self.fleet.by_name(message.instance.name)
         if instance is not None:
             self.post_message(OpenInstance(instance))
+
+
+def _failing_discoveries(error: str | None) -> tuple[str, ...]:
+    """Which discoveries the status bar names as failing (`prometheus discovery`, `aws …`)."""
+    if not error:
+        return ()
+    named = (("Prometheus", "prometheus discovery"), ("AWS discovery", "aws discovery"))
+    return tuple(label for marker, label in named if marker in error) or ("discovery",)
 
 
 def _counts(results: tuple[FleetHealth, ...]) -> str:

@@ -107,9 +107,20 @@ class MetricsPane(Resilient, VerticalScroll):
         charts = list(self.query(".-prometheus").results(MetricChart))
         errors: list[SourceError] = []
         empty = 0
-        for query, chart in zip(self.queries, charts, strict=False):
-            promql = query.for_instance(self.instance.name, self.instance.endpoint)
-            reading = await self.data.prometheus.query_range(promql, end - span, end, step_s)
+        pairs = list(zip(self.queries, charts, strict=False))
+        # all at once: a Prometheus that hangs marks every chart within one http_s, not n of them
+        readings = await asyncio.gather(
+            *(
+                self.data.prometheus.query_range(
+                    query.for_instance(self.instance.name, self.instance.endpoint),
+                    end - span,
+                    end,
+                    step_s,
+                )
+                for query, _ in pairs
+            )
+        )
+        for (_, chart), reading in zip(pairs, readings, strict=True):
             chart.reading = reading
             errors += [reading.error] if reading.error is not None else []
             empty += reading.value == ()
