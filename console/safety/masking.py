@@ -275,7 +275,22 @@ def mask_text(text: str) -> str:
     Unicode digits, spaces and fullwidth forms are folded to ASCII first; JSON and XML values
     are masked by their key; then emails (a local part may be all digits), SSNs, cards (13-19
     digits), phones.
+
+    Why a second pass: a mask can make a new match of its own (`=@a.b@c.d` masks to
+    `=***@c.d`, whose `***` now reads as a local part); masked text must mask to itself, so the
+    passes repeat until nothing changes (each pass only shortens digits and names to `***`, so
+    it settles in two or three; the bound keeps it linear).
     """
+    for _ in range(4):
+        masked = _mask_once(text)
+        if masked == text:
+            break
+        text = masked
+    return text
+
+
+def _mask_once(text: str) -> str:
+    """One pass of every detector over `text`."""
     if not text:
         return text
     text = _fold(text)

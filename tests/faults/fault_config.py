@@ -106,6 +106,7 @@ def config_text(root: Path, chosen: Parts) -> str:
         "console",
         {
             "output_dir": str(root / "output"),
+            "state_dir": str(root / "state"),  # kept discoveries: this test's, not the user's
             "audit_log": str(root / "audit.jsonl"),
             "refresh_s": 0.5,
             "fleet_refresh_s": 1.0,

@@ -212,7 +212,7 @@ async def test_instance_down_is_named_with_its_error(
             break
     assert run.status == 1, run.stderr
     assert "CRITICAL  Instance down: luckyus-dify is unreachable" in run.stdout, run.stdout
-    assert "Connect call failed" in report_of(run.folder)
+    assert "connection refused (127.0.0.1:16389)" in report_of(run.folder)  # the typed error
     sources = (run.folder / "sources.csv").read_text(encoding="utf-8")
     assert "health,FAILED" in sources and "info,FAILED" in sources
     assert "metric: Memory used,ok" in sources  # Prometheus still answers: one failure is not all
