@@ -57,12 +57,14 @@ def _fold(text: str) -> str:
 # markup tag inside the local part (`jane[b][/b]@x.com`) is part of it; so is a quoted local
 # part ("jane doe"@x.com). The `@` may be URL-encoded (%40); the domain may be an IP literal.
 _LOCAL = r"[\w!#$%&'*+/=?^`{|}~.-]"
+# An IP literal is an email's only in brackets (RFC 5321): a bare `user@10.0.3.7` is the
+# MySQL account and client host every processlist and kill prompt shows, not a person's address.
 _EMAIL = re.compile(
     r"(?P<local>(?<![\w\"])\"[^\"\n@]{1,64}\""
     rf"|(?<![\w!#$%&'*+/=?^`{{|}}~.\]-])(?:{_LOCAL}|\[/?\w{{0,16}}\])+)"
     r"(?:@|%40)"
     r"(?P<domain>(?:[^\W_](?:[\w-]{0,62}[^\W_])?\.){1,16}[^\W\d_](?:[\w-]{0,62}[^\W_])?"
-    r"|\[(?:IPv6:)?[0-9A-Fa-f:.]{2,45}\]|\d{1,3}(?:\.\d{1,3}){3}(?![\w.]))"
+    r"|\[(?:IPv6:)?[0-9A-Fa-f:.]{2,45}\])"
 )
 # Kept in front of the mask: up to the last `=` and its quotes (`WHERE email='jane@x.com'`), or
 # the punctuation opening the local part (`'jane@x.com'`); never `*`, so masking is idempotent.

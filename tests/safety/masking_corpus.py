@@ -92,7 +92,7 @@ def emails(rng: random.Random) -> list[Pii]:
         "{n}@example.com",
         "{n}%40example.com",
         "{n}@[192.0.2.7]",
-        "{n}@10.1.2.3",
+        "{n}@[IPv6:2001:db8::7]",
         "{n}＠example.com",
         '"{n} q"@example.com',
         "{n}[b][/b]@example.com",

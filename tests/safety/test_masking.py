@@ -299,7 +299,8 @@ def test_mask_row() -> None:
         ("tel212-555-0100now", "tel***-***-0100now"),
         ("jane.doe%40example.com", "***@example.com"),
         ("jane@[192.0.2.7]", "***@[192.0.2.7]"),
-        ("jane@10.1.2.3", "***@10.1.2.3"),
+        ("jane@[IPv6:2001:db8::7]", "***@[IPv6:2001:db8::7]"),
+        ("kill salesorder_app@10.0.3.7", "kill salesorder_app@10.0.3.7"),  # an account, no email
         ("jane＠example.com", "***@example.com"),
         ('"jane doe"@example.com', "***@example.com"),
         ("jane.doe[b][/b]@example.com", "***@example.com"),
