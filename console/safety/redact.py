@@ -27,7 +27,12 @@ _QUOTED = (
     rf"(?P<o1>[eEbB]?')(?:[^'\\\n]|\\.|''){{0,{_MAX}}}(?P<c1>')"
     rf'|(?P<o2>")(?:[^"\\\n]|\\.){{0,{_MAX}}}(?P<c2>")'
 )
-_VALUE = rf"(?:{_QUOTED}|(?P<o3>[\"']?)[^\s,;&)(\"'<>{{}}\[\]]{{1,{_MAX}}})"
+# An unquoted value ends at a `&` only where a query string's next `name=` follows: a password
+# may hold `&` (`db_password: Tr0ub4dor&3` kept its `&3` when every `&` ended it).
+_VALUE = (
+    rf"(?:{_QUOTED}|(?P<o3>[\"']?)"
+    rf"(?:[^\s,;&)(\"'<>{{}}\[\]]|&(?![\w.-]{{1,40}}=)){{1,{_MAX}}})"
+)
 _KEEP = r"\g<o1>\g<o2>\g<o3>" + MASK + r"\g<c1>\g<c2>"
 _PRE_KEEP = r"\g<pre>" + _KEEP
 

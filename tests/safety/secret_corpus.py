@@ -41,6 +41,8 @@ def key_value_cases() -> list[tuple[str, str]]:
     cases += [(f'{{"{name}": "{PW}", "user": "app"}}', PW) for name in NAMES]
     cases += [(f"{name}='{SPACED}'", SPACED) for name in NAMES]
     cases += [(f'{name}: "{SPACED}"', SPACED) for name in NAMES]
+    # an unquoted value holding `&`: no part of it may survive (its tail did)
+    cases += [(f"{name}{sep}Tr0ub4dor&3xq host=db1", "3xq") for name in NAMES for sep in SEPARATORS]
     return cases
 
 
