@@ -13,9 +13,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, TypeAlias
-
-import asyncpg
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from console.config import Timeouts
 from console.data.calls import fetch, refused
@@ -44,7 +42,9 @@ from console.data.sqlrows import (
     to_int,
 )
 from console.inventory import Instance
-from console.safety.explainable import explain_target
+
+if TYPE_CHECKING:
+    import asyncpg  # imported where used: ~16 MiB and ~0.15 s a MySQL or Redis view never needs
 from console.safety.masking import mask_setting, mask_text
 from console.safety.sqlguard import plan
 
@@ -224,6 +224,8 @@ class PostgresSource(CatalogQueries):
         """Top statements by total time; a database without pg_stat_statements is a query error."""
 
         async def run() -> tuple[Digest, ...]:
+            import asyncpg
+
             [(installed,)] = await self._rows(instance, STATEMENTS_INSTALLED_SQL)
             if not installed:
                 raise ExtensionMissingError(
@@ -258,6 +260,8 @@ class PostgresSource(CatalogQueries):
 
         The estimate is the largest node's: a Limit on top would hide the scan below it.
         """
+        from console.safety.explainable import explain_target  # deferred: sqlglot, ~16 MiB
+
         target, note = explain_target(statement, "postgres")
         if target is None:
             return refused(instance.name, "postgres", note)
@@ -290,6 +294,8 @@ class PostgresSource(CatalogQueries):
         """
 
         async def run() -> WriteOutcome:
+            import asyncpg
+
             user, password = await self._credentials.write_login(instance)
             conn = await asyncpg.connect(
                 host=instance.host,
@@ -350,6 +356,8 @@ class PostgresSource(CatalogQueries):
 
     async def _pool(self, instance: Instance) -> Pool:
         """The instance's pool, created once (concurrent first calls share one creation)."""
+        import asyncpg
+
         pool = self._pools.get(instance.name)
         if pool is not None:
             return pool
@@ -377,6 +385,8 @@ class PostgresSource(CatalogQueries):
 
     async def _rows(self, instance: Instance, sql: str, args: Sequence[Any] = ()) -> list[Row]:
         """Run one statement on a pooled connection; an interrupted connection is terminated."""
+        import asyncpg
+
         pool = await self._pool(instance)
         conn = await pool.acquire()
         try:
@@ -394,6 +404,8 @@ class PostgresSource(CatalogQueries):
         self, instance: Instance, sql: str, max_rows: int
     ) -> tuple[tuple[str, ...], list[Row]]:
         """Column names and at most max_rows rows, on a pooled read-only connection."""
+        import asyncpg
+
         pool = await self._pool(instance)
         conn = await pool.acquire()
         try:
