@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import codecs
 import contextlib
 import os
 import platform
@@ -365,6 +366,63 @@ def _drain(fd: int, until: float, sink: Callable[[bytes], bool] | None = None) -
     return total
 
 
+ESCAPE = re.compile(
+    rb"\x1b\[([0-9;?>=]*)([ -/]*[@-~])"  # CSI: parameters, final byte
+    rb"|\x1b[\]P_^][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC, DCS, APC, PM: skipped whole
+    rb"|\x1b[^\[\]P_^]"  # any other two-byte escape
+    rb"|[\r\n]"
+)
+
+
+class Screen:
+    """The text a terminal shows, enough to find the live-data marker on it.
+
+    Why: a tool that writes only the cells that changed (opsconsole does) may never write the
+    marker contiguously (`dify_app` replacing `dify_worker` writes `app`), so the raw output
+    is not enough; cursor moves (CUP, CR, LF) and printable text are all it needs to follow.
+    """
+
+    def __init__(self, cols: int, rows: int) -> None:
+        self.cols, self.rows = cols, rows
+        self.grid = [[" "] * cols for _ in range(rows)]
+        self.x = self.y = 0
+        self._pending = b""  # an escape sequence cut by the end of a read
+        self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+
+    def feed(self, chunk: bytes) -> None:
+        data, self._pending = self._pending + chunk, b""
+        at = 0
+        for found in ESCAPE.finditer(data):
+            self._text(data[at : found.start()])
+            at = found.end()
+            token = found.group(0)
+            if token == b"\r":
+                self.x = 0
+            elif token == b"\n":
+                self.y = min(self.y + 1, self.rows - 1)
+            elif found.group(2) in (b"H", b"f"):
+                parts = [int(p or 1) for p in (found.group(1) or b"").split(b";")[:2]]
+                row, col = [*parts, 1, 1][:2]
+                self.y, self.x = min(row, self.rows) - 1, min(col, self.cols) - 1
+            elif found.group(2) == b"J" and found.group(1) == b"2":
+                self.grid = [[" "] * self.cols for _ in range(self.rows)]
+        rest = data[at:]
+        cut = rest.find(b"\x1b")
+        if cut >= 0:
+            rest, self._pending = rest[:cut], rest[cut:]
+        self._text(rest)
+
+    def _text(self, raw: bytes) -> None:
+        line = self.grid[self.y]
+        for char in self._decode(raw):
+            if char >= " " and self.x < self.cols:
+                line[self.x] = char
+                self.x += 1
+
+    def shows(self, marker: str) -> bool:
+        return any(marker in "".join(line) for line in self.grid)
+
+
 def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float) -> Figures:
     """Launch `tool` in a pty of `size`; first live data, then CPU, bytes/s over `window_s`."""
     cols, rows = size
@@ -374,16 +432,17 @@ def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float)
         ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.execve(tool.argv[0], tool.argv, tool.env)
     ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    seen = bytearray()
+    seen, screen, marker = bytearray(), Screen(cols, rows), tool.marker.decode()
     first = float("nan")
 
     def look(chunk: bytes) -> bool:
         seen.extend(chunk)
-        return tool.marker in seen
+        screen.feed(chunk)
+        return tool.marker in seen or screen.shows(marker)
 
     try:
         _drain(fd, started + FIRST_DATA_TIMEOUT_S, look)
-        if tool.marker in seen:
+        if tool.marker in seen or screen.shows(marker):
             first = time.monotonic() - started
         _drain(fd, time.monotonic() + settle_s)
         cpu_before, t0 = _cpu_s(pid), time.monotonic()
@@ -585,6 +644,42 @@ def report(
     return lines, missed
 
 
+HEAVY_IMPORTS = ("textual.app", "pydantic", "asyncpg", "asyncmy", "redis.asyncio", "sqlglot",
+                 "httpx", "aioboto3")  # fmt: skip
+IMPORT_PROBE = """
+import importlib, sys, time
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+bare = rss()
+started = time.perf_counter()
+importlib.import_module(sys.argv[1])
+loaded = [m for m in sys.argv[2:] if m in sys.modules]
+print(time.perf_counter() - started, rss() - bare, " ".join(loaded))
+"""
+
+
+def import_costs() -> list[str]:
+    """Markdown rows: what each heavy package costs to import (a fresh interpreter each, median
+    of 3), and which of them `import console.app` (the TUI's start) loads."""
+    rows = ["| import | time | RSS added | heavy packages it loads |", "|---|---|---|---|"]
+    for module in (*HEAVY_IMPORTS, "console.app"):
+        runs = []
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        for _ in range(3):
+            out = subprocess.run(
+                [sys.executable, "-c", IMPORT_PROBE, module, *HEAVY_IMPORTS],
+                capture_output=True, text=True, check=True, env=env,
+            ).stdout.split(maxsplit=2)  # fmt: skip
+            runs.append((float(out[0]), float(out[1]), out[2].strip() if len(out) > 2 else ""))
+        seconds = statistics.median(r[0] for r in runs)
+        mib = statistics.median(r[1] for r in runs)
+        loads = runs[0][2] if module == "console.app" else ""
+        rows.append(f"| `{module}` | {seconds:.2f} s | {mib:.1f} MiB | {loads} |")
+    return rows
+
+
 def header(loads: dict[str, Load], args: argparse.Namespace) -> list[str]:
     cpu = "?"
     with contextlib.suppress(OSError):
@@ -651,6 +746,8 @@ def main() -> int:
     results, loads = run(args)
     table, missed = report(results, loads, args)
     lines = [*header(loads, args), *table]
+    lines += ["", "Where start-up time and memory go (no load; each in a fresh interpreter):", ""]
+    lines += import_costs()
     print("\n" + "\n".join(lines))
     if missed:
         print("\nmissed targets:\n  " + "\n  ".join(missed))
