@@ -22,6 +22,7 @@ from textual._two_way_dict import TwoWayDict
 from textual.cache import LRUCache
 from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -80,10 +81,29 @@ class KeyedTable(DataTable[Cell]):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # rendered cells by what they show (not by row and update count): see _render_cell
         self._by_content: LRUCache[object, tuple[int, list[list[Segment]]]] = LRUCache(4096)
+        self._style_in_render: Style | None = None
+        self._metas: LRUCache[tuple[int, int], Style] = LRUCache(8192)
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._by_content.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render with the widget's style worked out once for the pass, not twice a line.
+
+        Why: DataTable asks `rich_style` (a walk over every ancestor's styles) for each line it
+        renders, twice; with a re-sorted table that was the largest single cost of a poll.
+        Nothing can change a style in the middle of this synchronous call.
+        """
+        self._style_in_render = super().rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style_in_render = None
+
+    @property
+    def rich_style(self) -> Style:
+        return self._style_in_render or super().rich_style
 
     def _render_cell(
         self,
@@ -123,7 +143,10 @@ class KeyedTable(DataTable[Cell]):
         if cached is None:
             lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         elif cached[0] != row_index:
-            meta = Style.from_meta({"row": row_index, "column": column_index})
+            meta = self._metas.get((row_index, column_index))
+            if meta is None:  # one Style per place, so Style.__add__'s own cache serves
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                self._metas[(row_index, column_index)] = meta
             lines = [
                 [
                     Segment(text, style + meta if style else meta, control)

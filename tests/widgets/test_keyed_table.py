@@ -165,3 +165,20 @@ def test_matches_is_a_case_insensitive_substring_over_fields() -> None:
     assert matches("", ["anything"])
     assert matches("ORDERS", ["app", None, "orders_db"])
     assert not matches("payments", ["app", None, "orders"])
+
+
+async def test_a_row_moved_by_a_resort_is_clicked_where_it_now_is() -> None:
+    # cells are rendered once per content and reused; the row a click selects (the segments'
+    # metadata) must follow the row to its new place
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync_rows(rows(("a", "1"), ("b", "2"), ("c", "3")))
+        await pilot.pause()
+        table.render_line(2)  # under the header: row index 1, "b" (the cursor is on "a")
+        table.sync_rows(rows(("c", "3"), ("a", "1"), ("b", "2")))
+        await pilot.pause()
+        strip = table.render_line(3)  # row index 2, now "b"
+        metas = [s.style.meta for s in strip if s.style and s.style.meta.get("column", -1) >= 0]
+        assert "B" in strip.text
+        assert metas and {meta["row"] for meta in metas} == {2}
