@@ -66,6 +66,7 @@ PG_DB, MYSQL_DB = "dify", "salesorder"
 PG_LOAD_ROLE, MYSQL_LOAD_ROLE = "app", "report"
 LOAD_TAG = "/* vs_anchors load */"
 BASE_SESSIONS, BASE_RUNNING, HEAVY_RUNNING = 20, 5, 200
+STATEMENT_S = 600.0  # one load statement at most (a killed -9 bench leaves them this long)
 HEADROOM = 15  # connections left free for the tools, the lab's exporters and other helpers
 SIZES = ((200, 50), (80, 24))
 COLOURS_256 = "opsconsole (PostgreSQL), 256 colours"  # for reference, base load only
@@ -208,7 +209,7 @@ class _PgLoad:
     async def _run(self, conn: Any) -> None:
         while not self.stopping and (left := self.deadline - time.monotonic()) > 1:
             with contextlib.suppress(asyncpg.QueryCanceledError):
-                await conn.execute(f"SELECT {LOAD_TAG} pg_sleep($1)", min(left, 600.0))
+                await conn.execute(f"SELECT {LOAD_TAG} pg_sleep($1)", min(left, STATEMENT_S))
 
     async def stop(self) -> None:
         self.stopping = True
@@ -273,7 +274,7 @@ class _MySQLLoad:
     async def _run(self, conn: Any) -> None:
         while not self.stopping and (left := self.deadline - time.monotonic()) > 1:
             async with conn.cursor() as cur:
-                await cur.execute(f"SELECT {LOAD_TAG} SLEEP(%s)", (int(min(left, 600.0)),))
+                await cur.execute(f"SELECT {LOAD_TAG} SLEEP(%s)", (int(min(left, STATEMENT_S)),))
                 await cur.fetchall()
 
     async def stop(self) -> None:
@@ -751,6 +752,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.window = 1, min(args.window, 10.0)
+    # a TERM stops the load like Ctrl-C does (the finally blocks end its statements)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_anchors()
     results, loads = run(args)
     table, missed = report(results, loads, args)
