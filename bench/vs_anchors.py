@@ -401,17 +401,47 @@ class Screen:
                 self.x = 0
             elif token == b"\n":
                 self.y = min(self.y + 1, self.rows - 1)
-            elif found.group(2) in (b"H", b"f"):
-                parts = [int(p or 1) for p in (found.group(1) or b"").split(b";")[:2]]
-                row, col = [*parts, 1, 1][:2]
-                self.y, self.x = min(row, self.rows) - 1, min(col, self.cols) - 1
-            elif found.group(2) == b"J" and found.group(1) == b"2":
-                self.grid = [[" "] * self.cols for _ in range(self.rows)]
+            else:
+                self._csi(found.group(2), found.group(1) or b"")
         rest = data[at:]
         cut = rest.find(b"\x1b")
         if cut >= 0:
             rest, self._pending = rest[:cut], rest[cut:]
         self._text(rest)
+
+    def _csi(self, final: bytes, params: bytes) -> None:
+        """Cursor moves and erases (CUP, CUU/CUD/CUF/CUB, CHA, VPA, EL, ECH, ED); others skip."""
+        if params[:1] in (b"?", b">", b"="):
+            return
+        parts = [int(p) if p.isdigit() else 0 for p in params.split(b";")]
+        first = parts[0] or 1
+        if final in (b"H", b"f"):
+            row, col = [*(p or 1 for p in parts), 1, 1][:2]
+            self.y, self.x = min(row, self.rows) - 1, min(col, self.cols) - 1
+        elif final in (b"A", b"B"):
+            self.y = max(0, min(self.rows - 1, self.y + (first if final == b"B" else -first)))
+        elif final in (b"C", b"D"):
+            self.x = max(0, min(self.cols - 1, self.x + (first if final == b"C" else -first)))
+        elif final == b"G":
+            self.x = min(first, self.cols) - 1
+        elif final == b"d":
+            self.y = min(first, self.rows) - 1
+        elif final == b"K":
+            line, mode = self.grid[self.y], parts[0]
+            span = range(self.x, self.cols) if mode == 0 else range(self.cols)
+            if mode == 1:
+                span = range(self.x + 1)
+            for x in span:
+                line[x] = " "
+        elif final == b"X":
+            for x in range(self.x, min(self.cols, self.x + first)):
+                self.grid[self.y][x] = " "
+        elif final == b"J" and parts[0] in (2, 3):
+            self.grid = [[" "] * self.cols for _ in range(self.rows)]
+        elif final == b"J" and parts[0] == 0:
+            self.grid[self.y][self.x :] = [" "] * (self.cols - self.x)
+            for y in range(self.y + 1, self.rows):
+                self.grid[y] = [" "] * self.cols
 
     def _text(self, raw: bytes) -> None:
         line = self.grid[self.y]
