@@ -566,7 +566,9 @@ def run(args: argparse.Namespace) -> tuple[dict[Key, list[Figures]], dict[str, L
     sizes = SIZES[:1] if args.quick else SIZES
     results: dict[Key, list[Figures]] = {}
     loads: dict[str, Load] = {}
-    per_load = len(sizes) * 5 * args.rounds * (args.window + args.settle + 10) + 60
+    # the load's time bound: every run of a level at its longest (no live data seen), and a margin
+    per_run = FIRST_DATA_TIMEOUT_S + args.settle + args.window + 10
+    per_load = len(sizes) * 5 * args.rounds * per_run + 60
     with tempfile.TemporaryDirectory(prefix="vs_anchors-") as tmp_name:
         tmp = Path(tmp_name)
         runs = tools(lab, bench_config(tmp), tmp)
