@@ -172,126 +172,178 @@ def _split(state: LoadState, free: int, load: Load) -> tuple[int, int]:
     return idle, running
 
 
-class _PgLoad:
+class _Sessions:
+    """The sessions on one engine: each a task that reconnects when its session is killed.
+
+    Why: the lab's scenarios end the application accounts' sessions when they reset (another
+    helper may cycle them during the bench); a load that stayed dead would measure an idle
+    server. Idle sessions ping every few seconds (as a pool's keepalive would) to notice.
+    """
+
+    state: LoadState
+
     def __init__(self, load: Load, deadline: float) -> None:
         self.load, self.deadline = load, deadline
-        self.conns: list[Any] = []
+        self.ids: dict[int, int] = {}  # task index -> server session id, while connected
         self.tasks: list[asyncio.Task[None]] = []
         self.stopping = False
 
-    def _connect(self, role: str) -> Any:
-        user, secret = clients.PG_ROLES[role]
-        return asyncpg.connect(
-            host=topology.HOST, port=topology.POSTGRES_PORT, user=user,
-            password=self.load.lab.password(secret), database=PG_DB, timeout=10,
-        )  # fmt: skip
+    async def connect(self) -> Any:
+        raise NotImplementedError
+
+    async def server_id(self, conn: Any) -> int:
+        raise NotImplementedError
+
+    async def statement(self, conn: Any, seconds: float) -> None:
+        raise NotImplementedError
+
+    async def ping(self, conn: Any) -> None:
+        raise NotImplementedError
+
+    async def room(self, conn: Any) -> tuple[int, int]:
+        """(connections free, client sessions there now)."""
+        raise NotImplementedError
+
+    async def cancel(self, conn: Any, ids: list[int]) -> None:
+        raise NotImplementedError
+
+    async def close(self, conn: Any) -> None:
+        raise NotImplementedError
 
     async def __aenter__(self) -> Callable[[], Any]:
-        self.control = await self._connect(PG_LOAD_ROLE)
-        row = await self.control.fetchrow(
-            "SELECT current_setting('max_connections')::int"
-            " - current_setting('superuser_reserved_connections')::int - count(*),"
-            " count(*) FILTER (WHERE backend_type = 'client backend') FROM pg_stat_activity"
-        )
-        self.load.pg.others_before = int(row[1]) - 1
-        idle, running = _split(self.load.pg, int(row[0]), self.load)
-        gate = asyncio.Semaphore(20)
-
-        async def one() -> Any:
-            async with gate:
-                return await self._connect(PG_LOAD_ROLE)
-
-        self.conns = list(await asyncio.gather(*(one() for _ in range(idle + running))))
-        self.tasks = [asyncio.create_task(self._run(c)) for c in self.conns[idle:]]
-        await asyncio.sleep(1.0)  # the statements are on the server
+        control = await self.connect()
+        try:
+            free, there = await self.room(control)
+        finally:
+            await self.close(control)
+        self.state.others_before = there - 1
+        idle, running = _split(self.state, free, self.load)
+        self.tasks = [
+            asyncio.create_task(self._session(index, index >= idle))
+            for index in range(idle + running)
+        ]
+        await asyncio.sleep(3.0)  # connected, the statements on the server
         return self.stop
 
-    async def _run(self, conn: Any) -> None:
+    async def _session(self, index: int, running: bool) -> None:
         while not self.stopping and (left := self.deadline - time.monotonic()) > 1:
-            with contextlib.suppress(asyncpg.QueryCanceledError):
-                await conn.execute(f"SELECT {LOAD_TAG} pg_sleep($1)", min(left, STATEMENT_S))
+            conn = None
+            try:
+                conn = await self.connect()
+                self.ids[index] = await self.server_id(conn)
+                while not self.stopping and (left := self.deadline - time.monotonic()) > 1:
+                    if running:
+                        await self.statement(conn, min(left, STATEMENT_S))
+                    else:
+                        await asyncio.sleep(5.0)
+                        await self.ping(conn)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # killed, cancelled by stop(), or refused: come back after a pause
+                await asyncio.sleep(1.0)
+            finally:
+                self.ids.pop(index, None)
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(self.close(conn), 5)
 
     async def stop(self) -> None:
         self.stopping = True
-        pids = [c.get_server_pid() for c in self.conns]
-        await self.control.execute("SELECT pg_cancel_backend(p) FROM unnest($1::int[]) p", pids)
-        await asyncio.wait(self.tasks, timeout=10) if self.tasks else None
+        with contextlib.suppress(Exception):
+            control = await self.connect()
+            try:
+                await self.cancel(control, list(self.ids.values()))
+            finally:
+                await self.close(control)
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=10)
 
     async def __aexit__(self, *exc: object) -> None:
         self.stopping = True
         for task in self.tasks:
             task.cancel()
-        for conn in [*self.conns, self.control]:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), 5)
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=10)
 
 
-class _MySQLLoad:
+class _PgLoad(_Sessions):
     def __init__(self, load: Load, deadline: float) -> None:
-        self.load, self.deadline = load, deadline
-        self.conns: list[Any] = []
-        self.tasks: list[asyncio.Task[None]] = []
-        self.stopping = False
+        super().__init__(load, deadline)
+        self.state = load.pg
 
-    def _connect(self, role: str) -> Any:
-        user, secret = clients.MYSQL_ROLES[role]
-        return asyncmy.connect(
+    async def connect(self) -> Any:
+        user, secret = clients.PG_ROLES[PG_LOAD_ROLE]
+        return await asyncpg.connect(
+            host=topology.HOST, port=topology.POSTGRES_PORT, user=user,
+            password=self.load.lab.password(secret), database=PG_DB, timeout=10,
+        )  # fmt: skip
+
+    async def server_id(self, conn: Any) -> int:
+        return int(conn.get_server_pid())
+
+    async def statement(self, conn: Any, seconds: float) -> None:
+        await conn.execute(f"SELECT {LOAD_TAG} pg_sleep($1)", seconds)
+
+    async def ping(self, conn: Any) -> None:
+        await conn.execute("SELECT 1")
+
+    async def room(self, conn: Any) -> tuple[int, int]:
+        row = await conn.fetchrow(
+            "SELECT current_setting('max_connections')::int"
+            " - current_setting('superuser_reserved_connections')::int - count(*),"
+            " count(*) FILTER (WHERE backend_type = 'client backend') FROM pg_stat_activity"
+        )
+        return int(row[0]), int(row[1])
+
+    async def cancel(self, conn: Any, ids: list[int]) -> None:
+        await conn.execute("SELECT pg_cancel_backend(p) FROM unnest($1::int[]) p", ids)
+
+    async def close(self, conn: Any) -> None:
+        await conn.close()
+
+
+class _MySQLLoad(_Sessions):
+    def __init__(self, load: Load, deadline: float) -> None:
+        super().__init__(load, deadline)
+        self.state = load.mysql
+
+    async def connect(self) -> Any:
+        user, secret = clients.MYSQL_ROLES[MYSQL_LOAD_ROLE]
+        return await asyncmy.connect(
             host=topology.HOST, port=topology.MARIADB_PORT, user=user,
             password=self.load.lab.password(secret), database=MYSQL_DB, connect_timeout=10,
             autocommit=True,
         )  # fmt: skip
 
-    async def _one_row(self, conn: Any, sql: str) -> tuple[Any, ...]:
+    async def _one_row(self, conn: Any, sql: str, args: tuple[Any, ...] = ()) -> tuple[Any, ...]:
         async with conn.cursor() as cur:
-            await cur.execute(sql)
+            await cur.execute(sql, args or None)
             return tuple(await cur.fetchone())
 
-    async def __aenter__(self) -> Callable[[], Any]:
-        self.control = await self._connect(MYSQL_LOAD_ROLE)
-        (max_conn,) = await self._one_row(self.control, "SELECT @@max_connections")
-        (connected,) = await self._one_row(
-            self.control, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
-        )
-        # the PROCESSLIST a non-PROCESS account sees is its own; the status counter is global
-        async with self.control.cursor() as cur:
-            await cur.execute("SHOW GLOBAL STATUS LIKE 'Threads_connected'")
-            threads = int((await cur.fetchone())[1])
-        self.load.mysql.others_before = max(int(connected), threads) - 1
-        free = int(max_conn) - max(int(connected), threads)
-        idle, running = _split(self.load.mysql, free, self.load)
-        gate = asyncio.Semaphore(20)
+    async def server_id(self, conn: Any) -> int:
+        return int((await self._one_row(conn, "SELECT CONNECTION_ID()"))[0])
 
-        async def one() -> Any:
-            async with gate:
-                return await self._connect(MYSQL_LOAD_ROLE)
+    async def statement(self, conn: Any, seconds: float) -> None:
+        await self._one_row(conn, f"SELECT {LOAD_TAG} SLEEP(%s)", (int(seconds),))
 
-        self.conns = list(await asyncio.gather(*(one() for _ in range(idle + running))))
-        self.ids = [int((await self._one_row(c, "SELECT CONNECTION_ID()"))[0]) for c in self.conns]
-        self.tasks = [asyncio.create_task(self._run(c)) for c in self.conns[idle:]]
-        await asyncio.sleep(1.0)
-        return self.stop
+    async def ping(self, conn: Any) -> None:
+        await self._one_row(conn, "SELECT 1")
 
-    async def _run(self, conn: Any) -> None:
-        while not self.stopping and (left := self.deadline - time.monotonic()) > 1:
-            async with conn.cursor() as cur:
-                await cur.execute(f"SELECT {LOAD_TAG} SLEEP(%s)", (int(min(left, STATEMENT_S)),))
-                await cur.fetchall()
+    async def room(self, conn: Any) -> tuple[int, int]:
+        (max_conn,) = await self._one_row(conn, "SELECT @@max_connections")
+        # the PROCESSLIST an account without PROCESS sees is its own; the counter is global
+        row = await self._one_row(conn, "SHOW GLOBAL STATUS LIKE 'Threads_connected'")
+        threads = int(row[1])
+        return int(max_conn) - threads, threads
 
-    async def stop(self) -> None:
-        self.stopping = True
-        async with self.control.cursor() as cur:
-            for ident in self.ids:
+    async def cancel(self, conn: Any, ids: list[int]) -> None:
+        async with conn.cursor() as cur:
+            for ident in ids:
                 with contextlib.suppress(Exception):
-                    await cur.execute(f"KILL QUERY {ident}")
-        await asyncio.wait(self.tasks, timeout=10) if self.tasks else None
+                    await cur.execute(f"KILL QUERY {int(ident)}")
 
-    async def __aexit__(self, *exc: object) -> None:
-        self.stopping = True
-        for task in self.tasks:
-            task.cancel()
-        for conn in [*self.conns, self.control]:
-            with contextlib.suppress(Exception):
-                conn.close()
+    async def close(self, conn: Any) -> None:
+        conn.close()
 
 
 # --- one tool in a pseudo-terminal ---------------------------------------------------------------
