@@ -82,6 +82,8 @@ class OpsConsoleApp(App[None]):
         writes = self._running and not self._batch_count and not self.is_headless
         if writes and not self.is_inline and isinstance(update, CompositorUpdate):
             renderable = cast("RenderableType | None", self._screen_diff.narrow(update, self.size))
+        elif writes and renderable is not None:
+            self._screen_diff.forget()  # written outside the record: the next frame goes whole
         super()._display(screen, renderable)
 
     def on_mount(self) -> None:
