@@ -7,12 +7,15 @@ counter are polled here, once (screens/shared_polls.py), so every screen's statu
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
+from rich.console import RenderableType
 from textual import on
+from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
@@ -24,6 +27,7 @@ from console.data.models import Reading
 from console.exports import save_screenshot, save_table, table_text
 from console.inventory import Fleet
 from console.safety.scrub import scrub
+from console.screen_diff import ScreenDiff
 from console.screens.alerts import AlertsScreen
 from console.screens.cost import CostScreen, PaidCallsChanged
 from console.screens.fleet import FleetScreen
@@ -32,6 +36,9 @@ from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.shared_polls import SharedPolls
 from console.screens.slow_fleet import SlowFleetScreen
 from widgets.resilient import Resilient
+
+SHARED_POLLS_DELAY_S = 3.0
+"""Opened on an instance: the firing count and AWS alarms start this long after it."""
 
 
 class OpsConsoleApp(Resilient, App[None]):
@@ -71,18 +78,36 @@ class OpsConsoleApp(Resilient, App[None]):
         self.up = False
         """True once the first screen is mounted: from then on a failure never ends the app."""
         self.polls = SharedPolls(self, self.data, settings)
+        self._screen_diff = ScreenDiff()
+
+    def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
+        """Write only the cells that changed (console/screen_diff.py says why)."""
+        update: object = renderable  # Textual passes CompositorUpdates here, typed as renderables
+        writes = self._running and not self._batch_count and not self.is_headless
+        if writes and not self.is_inline and isinstance(update, CompositorUpdate):
+            renderable = cast("RenderableType | None", self._screen_diff.narrow(update, self.size))
+        elif writes and renderable is not None:
+            self._screen_diff.forget()  # written outside the record: the next frame goes whole
+        super()._display(screen, renderable)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.push_screen(FleetScreen(self.data, self.settings))
-        for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.aws, "app-aws")):
-            self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
             self.open_instance(name, pane)
+            # the instance asked for shows first: the app-wide polls (the AWS SDK's import
+            # alone is ~0.5 s of CPU) would compete with its first reading on a busy machine
+            self.set_timer(SHARED_POLLS_DELAY_S, self._start_shared_polls)
+        else:
+            self._start_shared_polls()
         self.up = True
+
+    def _start_shared_polls(self) -> None:
+        for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.aws, "app-aws")):
+            self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """Report an error raised in a widget or handler in place and keep the console running.

@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -63,8 +68,97 @@ def cell(text: str | None, style: str = "") -> Cell:
     return body
 
 
+def _content_key(value: object) -> object:
+    """A hashable stand-in for a cell's value (rich Text is not hashable)."""
+    if isinstance(value, Text):
+        return (value.plain, str(value.style), tuple(value.spans))
+    return value
+
+
 class KeyedTable(Resilient, DataTable[Cell]):
     """A DataTable whose rows are kept in sync with a keyed list by `sync_rows`, in place."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # rendered cells by what they show (not by row and update count): see _render_cell
+        self._by_content: LRUCache[object, tuple[int, list[list[Segment]]]] = LRUCache(4096)
+        self._style_in_render: Style | None = None
+        self._metas: LRUCache[tuple[int, int], Style] = LRUCache(8192)
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._by_content.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render with the widget's style worked out once for the pass, not twice a line.
+
+        Why: DataTable asks `rich_style` (a walk over every ancestor's styles) for each line it
+        renders, twice; with a re-sorted table that was the largest single cost of a poll.
+        Nothing can change a style in the middle of this synchronous call.
+        """
+        self._style_in_render = super().rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style_in_render = None
+
+    @property
+    def rich_style(self) -> Style:
+        return self._style_in_render or super().rich_style
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """A cell rendered once per content, reused wherever and whenever it shows again.
+
+        Why: DataTable caches a rendered cell by row key and its update count, and any change
+        (a ticking `time`, a re-sort) bumps the count, so every visible cell of every row was
+        rendered again on each poll (~0.4 ms a cell: most of the console's CPU under load).
+        The one row-dependent part, the click metadata (row, column), is stamped again when a
+        cell moves to another row.
+        """
+        if row_index < 0 or column_index < 0:  # header and row labels: DataTable's own way
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None or self.rows[row_key].height != 1:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (
+            _content_key(self._data[row_key].get(column_key)),
+            column_index,
+            width,
+            base_style,
+            cursor,
+            hover,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+        )
+        cached = self._by_content.get(key)
+        if cached is None:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        elif cached[0] != row_index:
+            meta = self._metas.get((row_index, column_index))
+            if meta is None:  # one Style per place, so Style.__add__'s own cache serves
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                self._metas[(row_index, column_index)] = meta
+            lines = [
+                [
+                    Segment(text, style + meta if style else meta, control)
+                    for text, style, control in line
+                ]
+                for line in cached[1]
+            ]
+        else:
+            return cached[1]
+        self._by_content[key] = (row_index, lines)
+        return lines
 
     def sync_rows(self, rows: Sequence[KeyedRow]) -> SyncResult:
         """Show `rows`, in this order, touching only what changed; the cursor stays on its row."""
@@ -86,23 +180,46 @@ class KeyedTable(Resilient, DataTable[Cell]):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key
 
     def _upsert(self, rows: Sequence[KeyedRow]) -> tuple[int, int]:
-        added = updated = 0
+        added = 0
+        changed: list[tuple[RowKey, list[int]]] = []  # a row and the indexes of its new cells
         for key, cells in rows:
             row_key = RowKey(key)
-            shown = self._data.get(row_key)  # read-only look at the cells, by column key
+            shown = self._data.get(row_key)  # the cells by column key, in column order
             if shown is None:
                 self.add_row(*cells, key=key)
                 added += 1
             elif tuple(shown.values()) != cells:
-                changed = [
-                    (c, new)
-                    for (c, old), new in zip(shown.items(), cells, strict=True)
-                    if new != old
-                ]
-                for column_key, new in changed:
-                    self.update_cell(row_key, column_key, new)
-                updated += len(changed)
-        return added, updated
+                columns = []
+                for index, (column_key, old) in enumerate(shown.items()):
+                    if cells[index] != old:
+                        shown[column_key] = cells[index]
+                        columns.append(index)
+                changed.append((row_key, columns))
+        if changed:
+            self._update_count += 1  # DataTable's render caches are keyed by it
+            self._refresh_cells(changed)
+        return added, sum(len(columns) for _, columns in changed)
+
+    def _refresh_cells(self, changed: Sequence[tuple[RowKey, Sequence[int]]]) -> None:
+        """Repaint only the changed cells.
+
+        Why: DataTable.update_cell repaints the whole table, and Textual writes every line of a
+        repainted region: with a `time` cell ticking in each row, that was the full table sent
+        to the terminal every poll (~24 kB a second at 200x50, bench/vs_anchors.py). A cell's
+        region is its column's offset and its row's index (every row here is one line high:
+        rows are added with DataTable's default height).
+        """
+        edges = [self._row_label_column_width]
+        for column in self.ordered_columns:
+            edges.append(edges[-1] + column.get_render_width(self))
+        top = self.header_height if self.show_header else 0
+        for row_key, columns in changed:
+            index = self._row_locations.get(row_key)
+            if index is None:
+                continue
+            for at in columns:
+                left, right = edges[at], edges[at + 1]
+                self._refresh_region(Region(left, top + index, right - left, 1))
 
     # _upsert reads DataTable._data (get_row re-derives the column order for every row) and
     # the two methods below write DataTable's row index directly (textual is pinned). Its

@@ -14,7 +14,6 @@ from typing import Protocol
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
-from console.data import redis_audit
 from console.data.alertmanager import AlertmanagerSource
 from console.data.aws import AwsClients
 from console.data.aws_models import (
@@ -125,6 +124,8 @@ class DataLayer:
     ) -> Reading[RedisAuditRun]:
         """The TTL and big-key audit of a Redis instance (on its replica if it has one), within
         the options' time and ops budgets; pass the last run's checkpoint to resume it."""
+        from console.data import redis_audit  # deferred: redis-py and hiredis
+
         return await redis_audit.audit(
             self.redis, self.settings.timeouts, instance, options, checkpoint
         )

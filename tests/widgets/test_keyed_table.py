@@ -106,23 +106,33 @@ async def test_one_pass_reorder_matches_sort() -> None:
         assert shown(keyed) == shown(plain)
 
 
-async def test_only_changed_cells_are_written() -> None:
+async def test_only_changed_cells_are_repainted() -> None:
+    # A whole-table repaint writes every line of the table to the terminal; a poll where one
+    # `time` cell per row ticks must repaint those cells and nothing else.
     app = TableApp()
-    async with app.run_test():
+    async with app.run_test(size=(80, 70)) as pilot:
         table = app.query_one(KeyedTable)
+        table.styles.height = 60
         table.sync_rows(rows(*((f"k{i}", "same") for i in range(50))))
-        writes: list[tuple[str | None, str | None]] = []
-        original = table.update_cell
+        await pilot.pause()
+        repaints: list[tuple[Region, ...]] = []
+        original = table.refresh
 
-        def counting(row_key, column_key, value, *, update_width=False):
-            writes.append(
-                (getattr(row_key, "value", row_key), getattr(column_key, "value", column_key))
-            )
-            original(row_key, column_key, value, update_width=update_width)
+        def recording(*regions: Region, **kwargs: bool) -> KeyedTable:
+            repaints.append(regions)
+            return original(*regions, **kwargs)
 
-        table.update_cell = counting  # type: ignore[method-assign]
-        table.sync_rows(rows(*((f"k{i}", "new" if i % 10 == 0 else "same") for i in range(50))))
-        assert writes == [(f"k{i}", "value") for i in range(0, 50, 10)]
+        table.refresh = recording  # type: ignore[method-assign]
+        result = table.sync_rows(
+            rows(*((f"k{i}", "new" if i % 10 == 0 else "same") for i in range(50)))
+        )
+        await pilot.pause()
+        assert result.updated_cells == 5
+        # the value column starts after the 10-wide name column and its padding (12 cells);
+        # row i is line i + 1, under the header
+        assert repaints == [(Region(12, 1 + i, 12, 1),) for i in range(0, 50, 10)]
+        assert [table.get_cell(f"k{i}", "value") for i in range(0, 50, 10)] == ["new"] * 5
+        assert table.get_cell("k1", "value") == "same"
 
 
 def test_cell_keeps_text_that_datatable_would_misread_as_it_is() -> None:
@@ -155,3 +165,20 @@ def test_matches_is_a_case_insensitive_substring_over_fields() -> None:
     assert matches("", ["anything"])
     assert matches("ORDERS", ["app", None, "orders_db"])
     assert not matches("payments", ["app", None, "orders"])
+
+
+async def test_a_row_moved_by_a_resort_is_clicked_where_it_now_is() -> None:
+    # cells are rendered once per content and reused; the row a click selects (the segments'
+    # metadata) must follow the row to its new place
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(KeyedTable)
+        table.sync_rows(rows(("a", "1"), ("b", "2"), ("c", "3")))
+        await pilot.pause()
+        table.render_line(2)  # under the header: row index 1, "b" (the cursor is on "a")
+        table.sync_rows(rows(("c", "3"), ("a", "1"), ("b", "2")))
+        await pilot.pause()
+        strip = table.render_line(3)  # row index 2, now "b"
+        metas = [s.style.meta for s in strip if s.style and s.style.meta.get("column", -1) >= 0]
+        assert "B" in strip.text
+        assert metas and {meta["row"] for meta in metas} == {2}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import timedelta
+from itertools import accumulate
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets.data_table import RowKey
 
@@ -108,27 +111,37 @@ async def test_a_repeated_process_id_is_shown_once() -> None:
         assert str(table.get_cell(str(IDS[0]), "user")) == "app_orders"
 
 
-async def test_only_changed_cells_are_updated() -> None:
+async def test_only_changed_cells_are_repainted() -> None:
     app = process_harness()
-    async with app.run_test():
+    async with app.run_test() as pilot:
         table = app.query_one(ProcessTable)
+        await pilot.pause()
         writes: list[str] = []
-        original = table.update_cell
+        original = table.refresh
 
-        def counting(row_key, column_key, value, *, update_width=False):
-            writes.append(f"{row_key.value}.{column_key.value}")
-            original(row_key, column_key, value, update_width=update_width)
+        def recording(*regions: Region, **kwargs: bool) -> ProcessTable:
+            # each repainted region named as row.column; a repaint of everything as "*"
+            edges = list(accumulate(c.get_render_width(table) for c in table.ordered_columns))
+            for region in regions or (None,):
+                if region is None or region.height != 1:
+                    writes.append("*")
+                    continue
+                row = table.ordered_rows[region.y - table.header_height].key.value
+                column = table.ordered_columns[bisect_right(edges, region.x)].key.value
+                writes.append(f"{row}.{column}")
+            return original(*regions, **kwargs)
 
-        table.update_cell = counting  # type: ignore[method-assign]
+        table.refresh = recording  # type: ignore[method-assign]
         changed = [
             replace(p, state="statistics") if p.id == 4105 else p for p in factories.processes()
         ]
         table.reading = factories.reading(tuple(changed))
         assert writes == ["4105.state"]
+        assert str(table.get_cell("4105", "state")) == "statistics"
         assert table.last_sync.updated_cells == 1 and not table.last_sync.reordered
         table.reading = factories.processlist(tick_s=60.0)  # every time and trx age ticks
         assert set(writes[1:]) >= {f"{p.id}.time" for p in factories.processes()}
-        assert not any(w.endswith((".user", ".host", ".query")) for w in writes)
+        assert not any(w.endswith((".user", ".host", ".query")) or w == "*" for w in writes)
 
 
 async def test_filter_hides_rows_and_clearing_it_brings_them_back() -> None:
