@@ -119,9 +119,9 @@ class OpsConsoleApp(Resilient, App[None]):
         if not self.up:
             super()._handle_exception(error)
             return
-        self._report(f"{type(error).__name__}: {error}", "A widget failed")
+        self.report_failure(f"{type(error).__name__}: {error}", "A widget failed")
 
-    def _report(self, text: str, title: str) -> None:
+    def report_failure(self, text: str, title: str) -> None:
         """One notification per distinct failure (a render error repeats at every refresh)."""
         message = scrub(text)
         if message not in self.worker_errors:
@@ -210,7 +210,7 @@ class OpsConsoleApp(Resilient, App[None]):
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self._report(f"{event.worker.name}: {event.worker.error}", "A pane failed")
+            self.report_failure(f"{event.worker.name}: {event.worker.error}", "A pane failed")
 
 
 def run_app(settings: Settings, instance: str | None = None, pane: str | None = None) -> int:

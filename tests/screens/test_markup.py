@@ -121,14 +121,14 @@ async def test_a_failing_handler_is_reported_in_place_and_the_console_keeps_runn
     """A bug a value triggers (here the guard raising on one statement, in the verdict's
     handler) is a redacted notification; the pane goes on answering."""
     app = app_for(settings, tmp_path, instance=INSTANCE, pane="query")
-    guard = app.data.queries.plan
+    guard = app.data.queries.judge  # what the verdict line asks, off the event loop
 
-    def failing_plan(instance: Any, sql: str) -> Any:
+    async def failing_judge(instance: Any, sql: str) -> Any:
         if "explode" in sql:
             raise ValueError("boom [/] jane.doe@example.com")
-        return guard(instance, sql)
+        return await guard(instance, sql)
 
-    monkeypatch.setattr(app.data.queries, "plan", failing_plan)
+    monkeypatch.setattr(app.data.queries, "judge", failing_judge)
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
         app.screen.query_one("#query-input", Input).focus()
