@@ -51,11 +51,14 @@ def _auth_redis(lab_dir: Path) -> Instance:
     )
 
 
-async def _until(probe: Callable[[], Awaitable[bool]], within_s: float) -> None:
-    """Poll until `probe` holds (a predicate wait, never a fixed sleep)."""
+async def _until(
+    probe: Callable[[], Awaitable[bool]], within_s: float, seen: list[str] | None = None
+) -> None:
+    """Poll until `probe` holds (a predicate wait, never a fixed sleep); `seen` says what the
+    probe last saw, for the failure message."""
     deadline = time.monotonic() + within_s
     while not await probe():
-        assert time.monotonic() < deadline, "condition not met in time"
+        assert time.monotonic() < deadline, f"condition not met in time; last seen: {seen}"
         await asyncio.sleep(0.5)
 
 
@@ -94,14 +97,18 @@ async def test_workload_shows_in_process_lists_and_redis_and_goes_when_off(
 
         await _until(pooled, 40)
 
+    seen: list[str] = []
+
     async def redis_busy() -> bool:
         info = await data.redis.info(redis)
         clients = await data.redis.clients(redis, 200)
         assert info.value is not None and clients.value is not None
         ours = [c for c in clients.value if c.name == workload.REDIS_CLIENT_NAME]
+        names = sorted({c.name for c in clients.value})
+        seen[:] = [f"ops/s {info.value.ops_per_s}, client names {names}"]
         return info.value.ops_per_s > 0 and len(ours) >= 1
 
-    await _until(redis_busy, 20)
+    await _until(redis_busy, 40, seen)
 
     await _switch(lab_dir, False)
     for instance, user in sql_users:
