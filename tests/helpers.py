@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -24,3 +27,20 @@ def screen_text(svg: str) -> str:
     import re
 
     return html.unescape(" ".join(re.findall(r">([^<>]*)</text>", svg))).replace("\xa0", " ")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_opsconsole(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m console ARGS` as a user runs it, output captured (a hang guard of 120 s)."""
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from console.config import Settings
 from console.data.layer import DataLayer
+from tests.helpers import run_opsconsole as opsconsole
 
 ROOT = Path(__file__).resolve().parents[1]
 SALESORDER = "aws-luckyus-salesorder-rw"
-
-
-def opsconsole(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_plan_json_adds_the_limit_and_needs_no_server() -> None:

@@ -13,9 +13,9 @@ from console.data.layer import DataLayer
 from console.screens.instance import InstanceScreen
 from console.screens.slow_fleet import SlowFleetScreen
 from tests.analysis.helpers import MARIADB_LOG, MYSQL80_LOG, put_slow_log, unique_table
+from tests.helpers import run_opsconsole as opsconsole
 from tests.helpers import wait_until
 from tests.screens.conftest import app_for
-from tests.test_cli import opsconsole
 from widgets.digest_table import DigestTable
 
 SALESORDER = "aws-luckyus-salesorder-rw"

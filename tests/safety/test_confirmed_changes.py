@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,18 +23,6 @@ from console.safety.confirm import YES, Consent
 pytestmark = pytest.mark.lab
 SALESORDER = "aws-luckyus-salesorder-rw"
 DIFY = "aws-luckyus-dify-rw"
-
-
-@pytest.fixture
-async def audited(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[DataLayer, Path]]:
-    """A DataLayer on the lab whose audit log is this test's own file."""
-    log = tmp_path / "audit.jsonl"
-    console = settings.console.model_copy(update={"audit_log": str(log)})
-    layer = DataLayer(replace(settings, console=console))
-    try:
-        yield layer, log
-    finally:
-        await layer.close()
 
 
 def entries(log: Path) -> list[dict[str, Any]]:

@@ -11,10 +11,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
-from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,10 +19,9 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.exports import scrub_svg
 from console.inventory import Instance
-from console.lab import topology
 from console.safety.audit import AuditEntry, AuditLog
 from console.screens.query_pane import _load, _save, history_line
-from tests.data.conftest import sales_port
+from tests.helpers import run_opsconsole as opsconsole
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Zq9-S3cret-pw"
@@ -65,33 +60,6 @@ def test_class5_the_audit_log_holds_no_secret_of_a_refused_statement(
     text = log.path.read_text("ascii")
     assert leaks_in(text) == []
     assert "***" in json.loads(text)["statement"]
-
-
-@pytest.fixture
-async def audited(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[DataLayer, Path]]:
-    """A DataLayer on the lab whose audit log is this test's own file."""
-    log = tmp_path / "audit.jsonl"
-    console = settings.console.model_copy(update={"audit_log": str(log)})
-    layer = DataLayer(replace(settings, console=console))
-    try:
-        yield layer, log
-    finally:
-        await layer.close()
-
-
-@pytest.fixture
-def market(lab_dir: Path) -> Instance:
-    """luckyus-isales-market as the lab profile names it (read-only account)."""
-    return Instance(
-        kind="redis",
-        name="luckyus-isales-market",
-        group="Sales/CRM",
-        env="production",
-        host=topology.HOST,
-        port=sales_port(),
-        user=topology.REDIS_RO_USER,
-        secret=f"file:{lab_dir}/secrets/redis-ro.pass",
-    )
 
 
 def named(settings: Settings, name: str) -> Instance:
@@ -186,16 +154,6 @@ def test_history_reads_an_older_plain_file() -> None:
 
 
 # --- the command line ---------------------------------------------------------------------------
-
-
-def opsconsole(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(
