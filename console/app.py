@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
+from console import diagnostics
 from console.commands import FleetProvider, ScreensProvider
 from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
@@ -78,6 +79,7 @@ class OpsConsoleApp(Resilient, App[None]):
         self.push_screen(FleetScreen(self.data, self.settings))
         for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.aws, "app-aws")):
             self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
+        diagnostics.start(self, lambda: self.worker_errors)  # OPSCONSOLE_DIAG=PATH: bench/soak.py
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
