@@ -93,7 +93,7 @@ def verdict(
         passed = passed and ok
         lines.append(
             f"{console}: {label} {_fmt(start)} at minute {mark} -> {_fmt(end)} at the end "
-            f"({pct:+.1f} %, limit +{GROWTH_LIMIT_PCT:g} %: {'ok' if ok else 'FAILED'})"
+            f"({_pct(pct)}, limit +{GROWTH_LIMIT_PCT:g} %: {'ok' if ok else 'FAILED'})"
         )
     for console, own in _by_console(rows).items():
         last = own[-1]
@@ -115,7 +115,11 @@ def _fmt(value: float) -> str:
 
 def _cells(values: Sequence[float]) -> list[str]:
     *figures, pct = values
-    return [_fmt(v) for v in figures] + ["-" if math.isnan(pct) else f"{pct:+.1f} %"]
+    return [_fmt(v) for v in figures] + [_pct(pct)]
+
+
+def _pct(value: float) -> str:
+    return "no figure" if math.isnan(value) else f"{value:+.1f} %"
 
 
 def report(rows: Sequence[Row], lines: Sequence[str], minutes: int, when: str, load: str) -> str:
