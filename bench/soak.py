@@ -156,11 +156,10 @@ def minute_row(tmux: Tmux, console: Console, minute: int, scenario: str) -> Row:
     """The minute's row; an exited console or a traceback on screen is an unhandled error."""
     status = console.exited()
     dead = status is not None
-    screen = tmux.screen(console.name)
-    if dead:
-        console.unhandled.append(f"minute {minute}: exited (status {status})")
-    elif "Traceback" in screen:
-        console.unhandled.append(f"minute {minute}: a traceback on screen")
+    traceback = "Traceback" in tmux.screen(console.name)
+    problem = f"exited (status {status})" if dead else "a traceback on screen" if traceback else ""
+    if problem and not console.unhandled:  # said once: an exited console stays so
+        console.unhandled.append(f"minute {minute}: {problem}")
     diag = last_diag(console.diag)
     row = Row(
         minute=minute,
