@@ -192,8 +192,10 @@ class Cycle(threading.Thread):
         began = time.monotonic()
         done = opsconsole("lab", "scenario", name)
         took = time.monotonic() - began
-        self.log.append(f"{name}: exit {done.returncode} in {took:.1f} s")
-        print(f"  lab scenario {name}: exit {done.returncode} in {took:.1f} s", flush=True)
+        said = (done.stdout + done.stderr).strip().splitlines()
+        why = f" ({said[-1][:200]})" if done.returncode and said else ""
+        self.log.append(f"{name}: exit {done.returncode} in {took:.1f} s{why}")
+        print(f"  lab scenario {self.log[-1]}", flush=True)
 
     def run(self) -> None:
         began = time.monotonic()
@@ -326,11 +328,9 @@ def main() -> int:
     passed, lines = verdict(rows, unhandled, args.minutes)
     print("\n".join(lines))
     if args.write and rows:
-        load = (
-            f"load average {load_before[0]:.1f} at the start; the lab's workload "
-            f"{'on' if working else 'NOT running'}; scenarios: "
-            + ("; ".join(cycle.log) if cycle else "none (--no-scenarios)")
-        )
+        workload = "on" if working else "NOT running"
+        load = [f"load average {load_before[0]:.1f} at the start; the lab's workload {workload}"]
+        load += cycle.log if cycle else ["no scenarios (--no-scenarios)"]
         write_section(TITLE, report(rows, lines, args.minutes, context(), load))
     return 0 if passed and rows else 1
 

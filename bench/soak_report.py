@@ -122,23 +122,27 @@ def _pct(value: float) -> str:
     return "no figure" if math.isnan(value) else f"{value:+.1f} %"
 
 
-def report(rows: Sequence[Row], lines: Sequence[str], minutes: int, when: str, load: str) -> str:
-    """The Markdown section: when and under what load, summary, verdict, every minute."""
+def report(
+    rows: Sequence[Row], lines: Sequence[str], minutes: int, when: str, scenarios: Sequence[str]
+) -> str:
+    """The Markdown section: when and under what load, summary, verdict, scenarios, every minute."""
     mark = warm_up_mark(minutes)
     out = [
         when,
         "",
-        f"{minutes} min; {load}. Two real `opsconsole` processes in tmux at 200x50: the fleet "
+        f"A {minutes}-minute run. Two real `opsconsole` processes in tmux at 200x50: the fleet "
         "screen, and `--instance aws-luckyus-salesorder-rw --pane processes`. RSS at each "
         "minute; open files and asyncio tasks the fewest seen in that minute (sampled every "
-        "10 s); tasks, workers and errors from the console's OPSCONSOLE_DIAG lines.",
+        "10 s); tasks, workers and errors from the console's OPSCONSOLE_DIAG lines. Growth "
+        f"counts from minute {mark} (warm-up before it) to the end.",
         "",
         f"| console | figure | first | minute {mark} | last | max | growth from minute {mark} |",
         "|---|---|---|---|---|---|---|",
     ]
     for console, label, values in summary(rows, minutes):
         out.append(f"| {console} | {label} | " + " | ".join(_cells(values)) + " |")
-    out += ["", *(f"- {line}" for line in lines), "", _per_minute(rows)]
+    out += ["", *(f"- {line}" for line in lines), "", "Load and scenarios, in order:", ""]
+    out += [*(f"- {line}" for line in scenarios), "", _per_minute(rows)]
     return "\n".join(out)
 
 
