@@ -104,7 +104,11 @@ class Tmux:
         return self.run("capture-pane", "-p", "-J", "-S", "-", "-t", name)
 
     def close(self) -> None:
+        """End the server and remove its socket file (tmux leaves it behind)."""
+        socket = self.run("display-message", "-p", "#{socket_path}").strip()
         self.run("kill-server")
+        if socket:
+            Path(socket).unlink(missing_ok=True)
 
 
 @dataclass
