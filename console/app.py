@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
+from console import diagnostics
 from console.commands import FleetProvider, ScreensProvider
 from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
@@ -94,6 +95,7 @@ class OpsConsoleApp(Resilient, App[None]):
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self.push_screen(FleetScreen(self.data, self.settings))
+        diagnostics.start(self, lambda: self.worker_errors)  # OPSCONSOLE_DIAG=PATH: bench/soak.py
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
