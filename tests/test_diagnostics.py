@@ -41,7 +41,7 @@ async def test_the_file_gets_lines_with_tasks_workers_and_errors(
         assert first["tasks"] >= 3
         assert first["workers"] >= 3
         assert (first["errors"], first["last_error"]) == (0, None)
-        app._report("RuntimeError: pane exploded", "A pane failed")
+        app.report_failure("RuntimeError: pane exploded", "A pane failed")
         await wait_until(pilot, lambda: _lines(path)[-1]["errors"] == 1)
         assert _lines(path)[-1]["last_error"] == "RuntimeError: pane exploded"
 
