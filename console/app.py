@@ -25,12 +25,12 @@ from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
 from console.data.layer import DataLayer
 from console.data.models import Reading
-from console.exports import save_screenshot, save_table, table_text
 from console.inventory import Fleet
 from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
 from console.screens.alerts import AlertsScreen
 from console.screens.cost import CostScreen, PaidCallsChanged
+from console.screens.exports import save_screenshot, save_table, table_text
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from console import cli
+from console.cli import redis_audit as task
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import AuditOptions, RedisAudit
 from console.inventory import Instance
 from console.lab import seed_redis
-from console.tasks import redis_audit as task
 from tests.redis_audit.conftest import Seeded
 
 pytestmark = pytest.mark.lab

@@ -17,9 +17,9 @@ import pytest
 
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.exports import scrub_svg
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
+from console.screens.exports import scrub_svg
 from console.screens.query_pane import _load, _save, history_line
 from tests.helpers import run_opsconsole as opsconsole
 

@@ -1,14 +1,54 @@
-"""`opsconsole inventory`: the fleet (configured plus discovered), never a secret."""
+"""`opsconsole inventory [--json]`: the fleet (configured plus discovered), never a secret."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.formatting import human_age, text_table
 from console.inventory import Fleet, Instance
-from console.secrets import parse_reference
+
+if TYPE_CHECKING:
+    from console.config import Settings
+
+HELP = "print the fleet"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON array")
+
+
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio
+
+    return asyncio.run(_inventory(load_settings(), args.json))
+
+
+async def _inventory(settings: Settings, as_json: bool) -> int:
+    from console.data.layer import DataLayer
+
+    data = DataLayer(settings)
+    try:
+        fleet = await data.fleet()
+    finally:
+        await data.close()
+    if fleet.discovery_error:
+        print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
+    if as_json:
+        print(render_json(fleet))
+    else:
+        print("\n".join(render_text(fleet)))
+    return 0
+
+
+def _secret_kind(reference: str) -> str:
+    from console.secrets import parse_reference  # here: pydantic is not for `--version`
+
+    return parse_reference(reference)[0]
 
 
 def as_record(instance: Instance, now: datetime | None = None) -> dict[str, Any]:
@@ -29,7 +69,7 @@ def as_record(instance: Instance, now: datetime | None = None) -> dict[str, Any]
         "env": instance.env,
         "endpoint": instance.endpoint,
         "database": instance.database,
-        "secret": parse_reference(instance.secret)[0],
+        "secret": _secret_kind(instance.secret),
         "origin": instance.origin,
         "discovered_at": None if found is None else found.isoformat(),
         "age_s": None if age_s is None else round(age_s, 1),
@@ -42,7 +82,7 @@ def render_json(fleet: Fleet) -> str:
 
 def render_text(fleet: Fleet) -> list[str]:
     rows = [
-        [i.kind, i.group, i.name, i.env, i.endpoint, parse_reference(i.secret)[0], _origin(i)]
+        [i.kind, i.group, i.name, i.env, i.endpoint, _secret_kind(i.secret), _origin(i)]
         for i in fleet.instances
     ]
     lines = text_table(["KIND", "GROUP", "NAME", "ENV", "ENDPOINT", "SECRET", "ORIGIN"], rows)

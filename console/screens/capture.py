@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 
 from console.app import OpsConsoleApp
 from console.config import Settings
-from console.exports import save_screenshot
 from console.screens.alerts import AlertsScreen
+from console.screens.exports import save_screenshot
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
 

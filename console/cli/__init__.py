@@ -1,0 +1,93 @@
+"""`opsconsole` verbs: one module per verb in this package, found through `VERBS`.
+
+Every verb module defines `HELP` (one line), `configure(parser)` (its arguments) and
+`run(args, load_settings) -> int`. Every verb takes --config PATH ($OPSCONSOLE_CONFIG,
+./config.toml) and --profile NAME ($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status:
+0 fine, 1 unhealthy or failed, 2 usage or config error, 3 refused (a write, a heavy statement).
+
+Why a registry of modules: a newcomer finds a verb's help, arguments and run in one file, and
+the verb calls its capability's service. Imports at a verb module's top stay light (argparse,
+typing): building the parser imports every verb module, so drivers, the data layer and Textual
+are imported inside `run` only, and `--version` and `digest FILE` load only what they use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from console import __version__
+from console.errors import ConsoleError
+
+VERBS: dict[str, str] = {
+    "tui": "tui",
+    "check": "check",
+    "inventory": "inventory",
+    "screenshot": "screenshot",
+    "plan": "plan",
+    "query": "query",
+    "redis": "redis_command",
+    "digest": "digest",
+    "cost": "cost",
+    "redis-audit": "redis_audit",
+    "investigate": "investigate",
+    "report": "report",
+    "lab": "lab",
+}
+"""Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""
+
+
+def verb_module(verb: str) -> ModuleType:
+    """The module of one verb (imported when the parser is built or the verb runs)."""
+    return importlib.import_module(f"console.cli.{VERBS[verb]}")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default $OPSCONSOLE_CONFIG or ./config.toml)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default,
+        help="profile (default $OPSCONSOLE_PROFILE or the file's `profile`)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="opsconsole",
+        description="The on-call console of the DBA team: `opsconsole` alone opens it.",
+    )
+    parser.add_argument("--version", action="version", version=f"opsconsole {__version__}")
+    _global_options(parser, suppress=False)
+    verb_module("tui").configure(parser)  # `opsconsole` alone opens the console
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    for name in VERBS:
+        module = verb_module(name)
+        module.configure(verbs.add_parser(name, parents=[common], help=module.HELP))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from console.cli.common import settings_loader
+
+    try:
+        return int(verb_module(args.verb or "tui").run(args, settings_loader(args)))
+    except ConsoleError as exc:
+        from console.safety.scrub import scrub
+
+        print(scrub(f"opsconsole: {exc}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,81 @@
+"""What several verbs share: settings on demand, the pre-flight warnings, and how a refused
+or failed reading is told on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.data.layer import DataLayer
+    from console.data.models import SourceError
+    from console.inventory import Instance
+
+
+def settings_loader(args: argparse.Namespace) -> Callable[[], Settings]:
+    """The settings a verb asks for when it needs them (a file digest and the lab never do)."""
+
+    def load() -> Settings:
+        from console.config import config_path, load_settings
+
+        return load_settings(config_path(args.config), args.profile)
+
+    return load
+
+
+def checked_settings(load_settings: Callable[[], Settings]) -> Settings:
+    """Settings for a verb that connects: every secret resolvable, and a warning per file
+    others may read (the config maps every production host and names each secret)."""
+    from console.secrets import check_resolvable, exposed_secret_files, readable_by_others
+
+    settings = load_settings()
+    check_resolvable(dict(settings.secret_keys), str(settings.path))
+    if readable_by_others(settings.path):
+        print(
+            f"opsconsole: warning: config file {settings.path} is readable by others "
+            "(chmod 600 it: it maps every production host and names each secret)",
+            file=sys.stderr,
+        )
+    for path in exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys}):
+        print(
+            f"opsconsole: warning: secret file {path} is readable by others (chmod 600 it)",
+            file=sys.stderr,
+        )
+    return settings
+
+
+def refused(error: SourceError | None) -> int:
+    """Tell why nothing came back: exit 3 for a refused write, 1 for a failure."""
+    from console.safety.scrub import scrub
+
+    if error is None:
+        print("opsconsole: no answer", file=sys.stderr)
+        return 1
+    if error.kind == "refused":
+        print(scrub(f"opsconsole: refused: {error.message}"), file=sys.stderr)
+        print("opsconsole: writes run only from the console, after confirmation", file=sys.stderr)
+        return 3
+    print(scrub(f"opsconsole: {error.kind}: {error.message}"), file=sys.stderr)
+    return 1
+
+
+async def instance_of_kind(
+    data: DataLayer, verb: str, name: str, *, redis: bool
+) -> Instance | None:
+    """The named instance for plan/query (SQL) or redis, else None after one line on stderr
+    that says what was wrong (no such name, or the wrong kind and which verb to use)."""
+    from console.services.instances import find_instance
+
+    instance = await find_instance(data, name)
+    if instance is None:
+        print(f"opsconsole: {verb}: no instance named {name!r}", file=sys.stderr)
+    elif redis and instance.kind != "redis":
+        print(f"opsconsole: {verb}: needs a Redis instance and a command", file=sys.stderr)
+    elif not redis and instance.kind == "redis":
+        print(f"opsconsole: {verb}: a Redis instance; use `opsconsole redis`", file=sys.stderr)
+    else:
+        return instance
+    return None

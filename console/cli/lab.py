@@ -1,0 +1,82 @@
+"""`opsconsole lab up|down|status|scenario NAME|workload on|off`: the local lab of real servers.
+
+The lab lives in `.lab` beside the config file ($OPSCONSOLE_LAB_DIR overrides); it never reads
+the config's settings, so it works before the config is complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.lab.manager import PartStatus
+
+HELP = "the local lab of real servers"
+ACTIONS = ("up", "down", "status", "scenario", "workload")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        help="for `scenario`: the incident to inject; for `workload`: on or off",
+    )
+
+
+def lab_dir_for(path: Path) -> Path:
+    """$OPSCONSOLE_LAB_DIR, else `.lab` beside the config file."""
+    env = os.environ.get("OPSCONSOLE_LAB_DIR")
+    return Path(env) if env else path.resolve().parent / ".lab"
+
+
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    from console.config import config_path
+    from console.lab import manager
+
+    lab_dir = lab_dir_for(config_path(args.config))
+
+    def emit(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    if args.action == "up":
+        return 0 if manager.up(lab_dir, emit) else 1
+    if args.action == "down":
+        return 0 if manager.down(lab_dir, emit) else 1
+    if args.action == "scenario":
+        if args.scenario not in manager.SCENARIOS:
+            emit(f"opsconsole: lab scenario: expected one of {', '.join(manager.SCENARIOS)}")
+            return 2
+        return 0 if manager.scenario(lab_dir, args.scenario, emit) else 1
+    if args.action == "workload":
+        if args.scenario not in ("on", "off"):
+            emit("opsconsole: lab workload: expected on or off")
+            return 2
+        return 0 if manager.workload(lab_dir, args.scenario == "on", emit) else 1
+    return _status(manager.status(lab_dir), manager.workload_status(lab_dir))
+
+
+def _status(parts: Sequence[PartStatus], workload: PartStatus) -> int:
+    """One row per part, then the workload's (which being off does not make the lab unhealthy)."""
+    from console.formatting import text_table
+
+    rows = [
+        [
+            part.name,
+            "up" if part.healthy else "DOWN",
+            str(part.pid or "-"),
+            str(part.port or "-"),
+            part.detail,
+        ]
+        for part in parts
+    ]
+    rows.append(["workload", "on" if workload.healthy else "off", str(workload.pid or "-"), "-",
+                 workload.detail])  # fmt: skip
+    print("\n".join(text_table(["PART", "STATE", "PID", "PORT", "DETAIL"], rows)))
+    return 0 if all(part.healthy for part in parts) else 1

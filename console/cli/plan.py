@@ -1,0 +1,42 @@
+"""`opsconsole plan --instance NAME SQL [--json]`: the SQL guard's verdict; nothing runs."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
+
+HELP = "the SQL guard's verdict, nothing run"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--instance", metavar="NAME", required=True)
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+    parser.add_argument("sql", metavar="SQL")
+
+
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio
+
+    from console.cli.common import checked_settings
+
+    return asyncio.run(_plan(checked_settings(load_settings), args))
+
+
+async def _plan(settings: Settings, args: argparse.Namespace) -> int:
+    from console.cli.common import instance_of_kind
+    from console.cli.query_output import render_plan
+    from console.data.layer import DataLayer
+
+    data = DataLayer(settings)
+    try:
+        instance = await instance_of_kind(data, "plan", args.instance, redis=False)
+        if instance is None:
+            return 2
+        print(render_plan(data.queries.shown_plan(instance, args.sql), args.json))
+        return 0
+    finally:
+        await data.close()

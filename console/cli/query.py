@@ -1,0 +1,65 @@
+"""`opsconsole query --instance NAME SQL`: run one read-only statement, as the console would.
+
+The same guard, LIMIT, timeouts, masking and audit as the console's query pane. A write is
+refused (exit 3: writes run only from the console, after confirmation); a statement that looks
+heavy on a busy production server is not run without --heavy-ok (exit 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
+
+HELP = "run a read-only statement"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--instance", metavar="NAME", required=True)
+    parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    parser.add_argument(
+        "--heavy-ok",
+        action="store_true",
+        help="run even when production looks busy or EXPLAIN estimates a big scan",
+    )
+    parser.add_argument("sql", metavar="SQL")
+
+
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    import asyncio
+
+    from console.cli.common import checked_settings
+
+    return asyncio.run(_query(checked_settings(load_settings), args))
+
+
+async def _query(settings: Settings, args: argparse.Namespace) -> int:
+    from console.cli.common import instance_of_kind, refused
+    from console.cli.query_output import render_result
+    from console.data.layer import DataLayer
+
+    data = DataLayer(settings)
+    try:
+        instance = await instance_of_kind(data, "query", args.instance, redis=False)
+        if instance is None:
+            return 2
+        if not args.heavy_ok:
+            warnings = await data.queries.heavy(instance, args.sql)
+            for warning in warnings:
+                print(f"opsconsole: heavy: {warning}", file=sys.stderr)
+            if warnings:
+                print("opsconsole: not run; add --heavy-ok to run it anyway", file=sys.stderr)
+                return 3
+        result = await data.queries.query(instance, args.sql)
+        if result.value is None:
+            return refused(result.error)
+        print(render_result(result.value, args.format))
+        if result.value.truncated:
+            print("opsconsole: result cut at the row limit or the size cap", file=sys.stderr)
+        return 0
+    finally:
+        await data.close()

@@ -1,0 +1,50 @@
+"""`opsconsole screenshot --pane PANE [--instance NAME] -o FILE`: a pane's SVG, headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
+
+HELP = "save a pane's screenshot headless"
+PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
+INSTANCE_PANES = PANES[2:]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--instance", metavar="NAME", help="the instance (for its panes)")
+    parser.add_argument("--pane", default="fleet", choices=PANES)
+    parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the .svg to write")
+    parser.add_argument("--size", default="160x50", help="terminal size, COLSxROWS")
+
+
+def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    if (args.pane in INSTANCE_PANES) != (args.instance is not None):
+        print(
+            "opsconsole: screenshot: --pane overview|processes|queries|metrics needs "
+            "--instance NAME; fleet and alerts take none",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        cols, rows = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        print(f"opsconsole: screenshot: --size {args.size!r}: expected COLSxROWS", file=sys.stderr)
+        return 2
+    from console.cli.common import checked_settings
+    from console.screens.capture import capture  # deferred: loads Textual
+
+    settings = checked_settings(load_settings)
+    path, ready = capture(settings, args.pane, Path(args.output), args.instance, (cols, rows))
+    print(path)
+    if not ready:
+        print(
+            "opsconsole: warning: the pane had no data yet when the screenshot was taken",
+            file=sys.stderr,
+        )
+    return 0 if ready else 1
