@@ -116,7 +116,7 @@ def _launch_mariadb(layout: Layout, part: Part) -> None:
         "--slow-query-log=ON",
         f"--slow-query-log-file={layout.mysql_slow_log}",
         "--long-query-time=0.1",
-        "--max-connections=400",
+        f"--max-connections={topology.MARIADB_MAX_CONNECTIONS}",
         "--innodb-buffer-pool-size=128M",
     ]
     _start(layout, part, argv)

@@ -40,20 +40,22 @@ def scramble(password: str, salt: bytes) -> bytes:
     return bytes(a ^ b for a, b in zip(stage1, mix, strict=True))
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
+def recv_exact(sock: socket.socket, size: int) -> bytes:
+    """Exactly `size` bytes from a blocking socket (the MySQL and PostgreSQL wire both frame by
+    length); ConnectionError when the server closes first."""
     data = b""
     while len(data) < size:
         chunk = sock.recv(size - len(data))
         if not chunk:
-            raise HandshakeError("connection closed during login")
+            raise ConnectionError("connection closed by the server")
         data += chunk
     return data
 
 
 def read_packet(sock: socket.socket) -> tuple[int, bytes]:
-    header = _recv_exact(sock, 4)
+    header = recv_exact(sock, 4)
     length = header[0] | header[1] << 8 | header[2] << 16
-    return header[3], _recv_exact(sock, length)
+    return header[3], recv_exact(sock, length)
 
 
 def send_packet(sock: socket.socket, sequence: int, payload: bytes) -> None:

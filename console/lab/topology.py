@@ -12,6 +12,7 @@ from dataclasses import dataclass
 HOST = "127.0.0.1"
 
 MARIADB_PORT = 13306
+MARIADB_MAX_CONNECTIONS = 400  # what the connection-storm scenario pushes above 80 % of
 POSTGRES_PORT = 15432
 PROMETHEUS_PORT = 19090
 ALERTMANAGER_PORT = 19093

@@ -79,16 +79,6 @@ class MySQLSession:
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            raise ConnectionError("connection closed by the server")
-        data += chunk
-    return data
-
-
 def _pg_error(payload: bytes) -> str:
     fields = {f[:1]: f[1:] for f in payload.split(b"\0") if f}
     return fields.get(b"M", b"error").decode("utf-8", errors="replace")
@@ -121,9 +111,9 @@ class PgSession:
             raise
 
     def _read(self) -> tuple[bytes, bytes]:
-        header = _recv_exact(self._sock, 5)
+        header = storm.recv_exact(self._sock, 5)
         (length,) = struct.unpack("!I", header[1:])
-        return header[:1], _recv_exact(self._sock, length - 4)
+        return header[:1], storm.recv_exact(self._sock, length - 4)
 
     def _send(self, kind: bytes, payload: bytes) -> None:
         self._sock.sendall(kind + struct.pack("!I", len(payload) + 4) + payload)
