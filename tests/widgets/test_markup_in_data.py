@@ -10,16 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from textual.app import App, ComposeResult
-from textual.containers import Horizontal
-
 from console.data.models import AlertGroup, InstanceRef
 from tests import factories
 from tests import factories_alerts as fa
 from tests.helpers import screen_text
+from tests.widgets_harness import FleetHarness
 from tests.widgets_harness_alerts import AlertsHarness
-from widgets.fleet_tree import FleetTree
-from widgets.health_detail import HealthDetail
 
 TRICKY = ("[/]", "[b]x[/b]", "cart:100:items", "[red]", "\\[")
 
@@ -31,25 +27,9 @@ def tricky_refs() -> list[InstanceRef]:
     ]
 
 
-class TrickyFleet(App[None]):
-    def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield FleetTree(id="tree")
-            yield HealthDetail(id="detail")
-
-    def on_mount(self) -> None:
-        tree = self.query_one(FleetTree)
-        refs = tricky_refs()
-        tree.set_fleet(refs)
-        tree.set_health(factories.health(refs[0], "down"))
-        tree.root.expand_all()
-        detail = self.query_one(HealthDetail)
-        detail.instance = refs[0]
-        detail.health = factories.health(refs[0], "down")
-
-
 async def test_instance_names_groups_and_endpoints_show_as_they_are() -> None:
-    app = TrickyFleet()
+    refs = tricky_refs()
+    app = FleetHarness(refs, [factories.health(refs[0], "down")])
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         shown = screen_text(app.export_screenshot())
