@@ -61,3 +61,24 @@ async def test_without_the_variable_nothing_runs(
 )
 def test_interval_is_a_positive_number_or_the_default(value: str, expected: float) -> None:
     assert diagnostics.interval_s({diagnostics.ENV_INTERVAL: value}) == expected
+
+
+def test_growth_names_the_line_whose_memory_grew() -> None:
+    import tracemalloc
+
+    growth = diagnostics.Growth(3)
+    try:
+        assert growth.top() == []  # the first call is the baseline
+        kept = [bytes(1024) for _ in range(2000)]  # ~2 MiB held from this line
+        top = growth.top()
+    finally:
+        tracemalloc.stop()
+    assert kept
+    assert top, "no growth reported"
+    assert "test_diagnostics.py" in top[0], top
+    assert int(top[0].split()[0]) >= 1500, top  # KiB
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", 0), ("10", 10), ("x", 0), ("-3", 0)])
+def test_top_count_is_a_whole_number_or_off(value: str, expected: int) -> None:
+    assert diagnostics.top_count({diagnostics.ENV_TOP: value}) == expected
