@@ -81,7 +81,15 @@ class KeyedTable(Resilient, DataTable[Cell]):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # rendered cells by what they show (not by row and update count): see _render_cell
-        self._by_content: LRUCache[object, tuple[int, list[list[Segment]]]] = LRUCache(4096)
+        self._by_content: LRUCache[object, tuple[int, list[list[Segment]]]] = LRUCache(1024)
+        # DataTable keys these by its update count, which every poll bumps: past one poll an
+        # entry is never read again. Textual's sizes (1,000 rows, 10,000 cells) filled over
+        # ~20 minutes of 1 s polls and held ~14 MiB more than these (bench/soak.py's slow
+        # growth); two screens' worth serve the scrolling within one poll as well.
+        self._row_render_cache = LRUCache(256)
+        self._row_renderable_cache = LRUCache(256)
+        self._line_cache = LRUCache(256)
+        self._cell_render_cache = LRUCache(2048)
         self._style_in_render: Style | None = None
         self._metas: LRUCache[tuple[int, int], Style] = LRUCache(8192)
 
