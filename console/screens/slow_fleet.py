@@ -25,7 +25,7 @@ from console.inventory import Fleet
 from console.screens.messages import OpenInstance
 from console.screens.slow_pane import WINDOWS
 from console.screens.status import bind_status_bar
-from console.services.slow_digest.logs import FleetDigest, fleet_digest
+from console.services.slow_digest.logs import FleetDigest, fleet_digest, slow_log_instances
 from widgets.digest_table import DigestTable
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
@@ -75,7 +75,7 @@ class SlowFleetScreen(Resilient, Screen[None]):
     @work(exclusive=True, group="slow-fleet", exit_on_error=False)
     async def read(self) -> None:
         head = self.query_one("#slow-fleet-head", Static)
-        asked = sum(1 for i in self.fleet.instances if i.kind == "mysql")
+        asked = len(slow_log_instances(self.fleet))
         span = WINDOWS[self.window_index][1]
         head.update(f"window {self._windows()} · reading {asked} slow-query logs…")
         now = datetime.now(UTC)

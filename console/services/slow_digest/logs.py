@@ -99,7 +99,7 @@ async def fleet_digest(
     slow logs read a few at a time and digested together off the event loop."""
     started = time.monotonic()
     fleet = fleet if fleet is not None else await data.fleet()
-    mysql = [i for i in fleet.instances if i.kind == "mysql"]
+    mysql = slow_log_instances(fleet)
     readings = await data.slow_logs(mysql, since, until)
     logs = [(r.instance, r.value.lines) for r in readings if r.value is not None]
     report, problems = await asyncio.to_thread(digest_fleet, logs)
@@ -112,6 +112,11 @@ async def fleet_digest(
     )
     notes = fleet_notes(readings, problems)
     return FleetDigest(report, digests, len(mysql), len(logs), tuple(notes))
+
+
+def slow_log_instances(fleet: Fleet) -> list[Instance]:
+    """The instances of `fleet` a fleet digest reads: the MySQL ones (RDS slow-query logs)."""
+    return [instance for instance in fleet.instances if instance.kind == "mysql"]
 
 
 def fleet_notes(readings: Sequence[Reading[LogChunk]], problems: Sequence[str]) -> list[str]:
