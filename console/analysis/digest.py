@@ -12,19 +12,14 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
-from typing import TYPE_CHECKING
 
 from console.analysis.fingerprint import class_key, fingerprint
 from console.analysis.slowlog import NotASlowLogError, SlowEvent, is_preamble, parse
 from console.safety.scrub import scrub
-
-if TYPE_CHECKING:  # the models load only for the console and the fleet digest, not `digest FILE`
-    from console.data.aws_models import LogChunk
-    from console.data.models import Digest, Reading
 
 SAMPLE_KEEP = 8192
 """Characters of the worst statement kept per fingerprint (masked, then cut for display)."""
@@ -283,73 +278,9 @@ def digest_fleet(logs: Iterable[tuple[str, Iterable[str]]]) -> tuple[DigestRepor
     return digester.report(), problems
 
 
-def fleet_notes(readings: Sequence[Reading[LogChunk]], problems: Sequence[str]) -> list[str]:
-    """What a fleet digest left out or cut short, one line each (failures grouped by kind)."""
-    failed: dict[str, list[str]] = {}
-    for reading in readings:
-        if reading.error is not None:
-            failed.setdefault(reading.error.kind, []).append(reading.instance)
-    notes = [
-        f"{len(names)} instances without a slow log ({kind}): {', '.join(names[:5])}"
-        + (" ..." if len(names) > 5 else "")
-        for kind, names in failed.items()
-    ]
-    cut = [r.instance for r in readings if r.value is not None and r.value.truncated]
-    if cut:
-        notes.append(f"read stopped at the configured bound for: {', '.join(cut)}")
-    return notes + list(problems)
-
-
 def where(row: DigestRow) -> str:
     """`salesorder +3`: the instance that ran a class most, and how many others did."""
     if not row.instances:
         return row.db or ""
     first = row.instances[0][0].removeprefix("aws-luckyus-").removesuffix("-rw")
     return first + (f" +{len(row.instances) - 1}" if len(row.instances) > 1 else "")
-
-
-def as_digests(rows: Iterable[DigestRow]) -> tuple[Digest, ...]:
-    """Digest rows as the console's `Digest` model (what DigestTable shows)."""
-    from console.data.models import Digest
-
-    return tuple(
-        Digest(
-            digest=row.query_id,
-            text=row.fingerprint,
-            schema=where(row) if row.instances else row.db,
-            calls=row.count,
-            total_time_s=row.total_time_s,
-            avg_time_s=row.avg_time_s,
-            max_time_s=row.max_time_s,
-            rows_sent=row.rows_sent,
-            rows_examined=row.rows_examined,
-        )
-        for row in rows
-    )
-
-
-def digest_chunk(
-    reading: Reading[LogChunk], limit: int
-) -> tuple[Reading[tuple[Digest, ...]], DigestReport | None]:
-    """A slow-log reading digested: the top `limit` as a reading of Digests, and the report.
-
-    A failed read stays that error; a log that is not a slow log becomes a `query` error.
-    """
-    from console.data.models import Reading, SourceError
-
-    chunk, error, report = reading.value, reading.error, None
-    if chunk is not None:
-        try:
-            report = digest_lines(chunk.lines)
-        except NotASlowLogError as exc:
-            error = SourceError(reading.instance, reading.source, "query", f"{chunk.group}: {exc}")
-    digests = as_digests(report.top(limit)) if report is not None else None
-    value_reading = Reading(
-        instance=reading.instance,
-        source=reading.source,
-        fetched_at=reading.fetched_at,
-        elapsed_s=reading.elapsed_s,
-        value=digests,
-        error=None if digests is not None else error,
-    )
-    return value_reading, report

@@ -7,6 +7,9 @@ instances that ran it). Statements
 are grouped by fingerprint and ranked by total time; samples are masked. Exit 0 with a digest
 (even an empty one), 1 when the input is not a slow log or the source failed, 2 on bad usage or
 a file that cannot be read.
+
+The digest itself is the slow_digest service's (console/services/slow_digest/), which the
+console's Slow log tab and fleet screen call too; this module parses arguments and prints.
 """
 
 from __future__ import annotations
@@ -91,36 +94,25 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 def _render(report: DigestReport, fmt: str, top: int) -> str:
-    from console.verbs import digest as digest_verb
+    from console.cli import digest_output
 
     rows = report.top(top)
     if fmt == "json":
-        return digest_verb.render_json(rows)
+        return digest_output.render_json(rows)
     if fmt == "md":
-        return digest_verb.render_markdown(report, rows)
-    return digest_verb.render_text(report, rows)
+        return digest_output.render_markdown(report, rows)
+    return digest_output.render_text(report, rows)
 
 
 def _from_file(name: str) -> DigestReport:
-    from console.analysis.digest import digest_lines
-    from console.analysis.slowlog import NotASlowLogError
+    from console.services.slow_digest.file import UnreadableFileError, digest_file, digest_stream
 
     if name == "-":
-        return digest_lines(sys.stdin)
-    path = Path(name)
+        return digest_stream(sys.stdin)
     try:
-        with path.open(encoding="utf-8", errors="replace") as log:
-            return digest_lines(log)
-    except NotASlowLogError as exc:
-        raise InputError(f"{path}: not a MySQL/MariaDB slow log ({exc})") from None
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, expected a slow log file") from None
-    except PermissionError:
-        raise UsageError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return digest_file(Path(name))
+    except UnreadableFileError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
@@ -133,53 +125,41 @@ def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
 
 
 async def _from_fleet(settings: Settings, args: argparse.Namespace) -> DigestReport:
-    from console.analysis.digest import digest_fleet, fleet_notes
     from console.data.layer import DataLayer
+    from console.services.slow_digest.logs import fleet_digest
 
     since, until = _window(args)
-    data = DataLayer(settings)
-    try:
-        fleet = await data.fleet()
-        mysql = [i for i in fleet.instances if i.kind == "mysql"]
-        readings = await data.slow_logs(mysql, since, until)
-    finally:
-        await data.close()
-    logs = [(r.instance, r.value.lines) for r in readings if r.value is not None]
-    report, problems = digest_fleet(logs)
-    for note in fleet_notes(readings, problems):
+    async with DataLayer(settings) as data:
+        digest = await fleet_digest(data, since, until, args.top)
+    for note in digest.notes:
         print(f"opsconsole: digest: {note}", file=sys.stderr)
-    if not logs:
+    if not digest.read:
         raise InputError("no instance's slow log could be read")
-    return report
+    return digest.report
 
 
 async def _from_instance(settings: Settings, args: argparse.Namespace) -> DigestReport:
-    from console.analysis.digest import digest_lines
-    from console.analysis.slowlog import NotASlowLogError
     from console.data.layer import DataLayer
+    from console.services.instances import find_instance
+    from console.services.slow_digest.logs import instance_digest
 
     since, until = _window(args)
-    data = DataLayer(settings)
-    try:
-        fleet = await data.fleet() if args.instance not in settings.fleet else settings.fleet
-        instance = fleet.by_name(args.instance)
+    async with DataLayer(settings) as data:
+        instance = await find_instance(data, args.instance)
         if instance is None or instance.kind != "mysql":
             raise UsageError(f"no MySQL instance named {args.instance!r}")
-        reading = await data.slow_log(instance, since, until)
-    finally:
-        await data.close()
-    if reading.value is None:
-        error = reading.error
+        digest = await instance_digest(data, instance, since, until, args.top)
+    chunk = digest.log.value
+    if chunk is None:
+        error = digest.log.error
         detail = f"{error.kind}: {error.message}" if error else "no answer"
         raise InputError(f"{args.instance}: slow log unavailable ({detail})")
-    chunk = reading.value
     if chunk.truncated:
         print(
             f"opsconsole: digest: {chunk.group}: read stopped at {chunk.events} events "
             "(the configured bound); the digest covers the start of the window",
             file=sys.stderr,
         )
-    try:
-        return digest_lines(chunk.lines)
-    except NotASlowLogError as exc:
-        raise InputError(f"{chunk.group}: not a slow log ({exc})") from None
+    if digest.report is None:
+        raise InputError(f"{chunk.group}: not a slow log ({digest.not_a_slow_log})")
+    return digest.report

@@ -3,16 +3,15 @@
 The team's `isales-market` runbook, headless: a throttled SCAN (on a replica when there is one)
 within a time budget, resumable, then the remediation plan for the keys without TTL printed and
 audited as a dry run. Nothing is written to Redis here: the plan is applied from the console.
+The scan, the state file and the dry run are the ttl_audit service's (console/services/), which
+the console's Keys tab calls too; this module parses arguments and prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.safety.redisbounds import READ_CAP
@@ -20,7 +19,6 @@ from console.safety.redisbounds import READ_CAP
 if TYPE_CHECKING:
     from console.config import Settings
     from console.data.layer import DataLayer
-    from console.data.models import RedisAuditRun, RemediationPlan
     from console.inventory import Instance
 
 HELP = "keys without TTL and big keys of a Redis instance, by prefix (plan as a dry run)"
@@ -71,20 +69,6 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def state_path(settings: Settings, instance: str) -> Path:
-    """Where a partial scan of `instance` is kept: `<output>/redis-audit/<instance>.state.json`."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", instance)
-    return settings.output_dir / "redis-audit" / f"{safe}.state.json"
-
-
-def _save(path: Path, text: str) -> None:
-    """0600 in a 0700 folder: the state holds real key names (for the plan)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 def _err(message: str) -> None:
     print(f"opsconsole: redis-audit: {message}", file=sys.stderr)
 
@@ -99,18 +83,12 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     return asyncio.run(_run(args, load_settings()))
 
 
-async def _find(data: DataLayer, name: str) -> Instance | None:
-    settings = data.settings
-    fleet = settings.fleet if name in settings.fleet else await data.fleet()
-    return fleet.by_name(name)
-
-
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     from console.data.layer import DataLayer
+    from console.services.instances import find_instance
 
-    data = DataLayer(settings)
-    try:
-        instance = await _find(data, args.instance)
+    async with DataLayer(settings) as data:
+        instance = await find_instance(data, args.instance)
         if instance is None:
             _err(f"no instance named {args.instance!r} (see `opsconsole inventory`)")
             return 2
@@ -118,81 +96,30 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             _err(f"{instance.name} is a {instance.kind} instance: the audit needs a Redis one")
             return 2
         return await _audit(data, instance, args)
-    finally:
-        await data.close()
-
-
-def _checkpoint(path: Path, resume: bool) -> str | None:
-    if not resume:
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        _err(f"no saved scan in {path}: starting from the beginning")
-    except OSError as exc:
-        _err(f"cannot read {path} ({exc.strerror}): starting from the beginning")
-    return None
 
 
 async def _audit(data: DataLayer, instance: Instance, args: argparse.Namespace) -> int:
-    import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
-
+    from console.cli import redis_audit_output as output
     from console.data.models import AuditOptions
-    from console.verbs import redis_audit as verb
+    from console.services import ttl_audit
 
     options = AuditOptions(args.match, args.count, args.time_budget, args.ops_budget,
                            args.sample_every, args.top)  # fmt: skip
-    path = state_path(data.settings, instance.name)
-    reading = await data.redis_audit(instance, options, _checkpoint(path, args.resume))
+    checkpoint = None
+    if args.resume:
+        checkpoint, why_not = ttl_audit.saved_scan(data.settings, instance.name)
+        if why_not is not None:
+            _err(why_not)
+    reading = await ttl_audit.dry_run(
+        data, instance, options, checkpoint, ttl_s=args.ttl, jitter_s=args.jitter
+    )
     if reading.value is None:
         error = reading.error
         _err(f"{instance.name}: {error.kind}: {error.message}" if error else "no answer")
         return 1
-    run = reading.value
-    await asyncio.to_thread(_keep_state, path, run)
-    plan = _plan(instance, run, args)
-    await _record_dry_run(data.settings, instance, plan)
-    state = path if run.checkpoint is not None else None
+    audit, plan, state = reading.value.run.audit, reading.value.plan, reading.value.state
     if args.json:
-        print(verb.render_json(run.audit, plan, state))
+        print(output.render_json(audit, plan, state))
     else:
-        print(verb.render_text(run.audit, plan, state, args.limit))
-    return 0 if run.audit.complete and not run.audit.keys_without_ttl else 1
-
-
-def _keep_state(path: Path, run: RedisAuditRun) -> None:
-    """Save a partial scan; forget the state once the scan is complete."""
-    if run.checkpoint is not None:
-        _save(path, run.checkpoint)
-    else:
-        path.unlink(missing_ok=True)
-
-
-def _plan(instance: Instance, run: RedisAuditRun, args: argparse.Namespace) -> RemediationPlan:
-    from console.analysis.ttl_audit import remediation_plan
-
-    return remediation_plan(
-        instance.name,
-        run.no_ttl_keys,
-        keys_without_ttl=run.audit.keys_without_ttl,
-        ttl_s=args.ttl,
-        jitter_s=args.jitter,
-        production=instance.is_production,
-        complete=run.audit.complete,
-    )
-
-
-async def _record_dry_run(settings: Settings, instance: Instance, plan: RemediationPlan) -> None:
-    """One audit line for the whole plan: what it would run, judged, and that nothing ran."""
-    if not plan.commands:
-        return
-    from console.safety.audit import AuditEntry, AuditLog
-
-    first = plan.commands[0]
-    text = (
-        f"redis-audit plan: EXPIRE x{len(plan.commands)} keys without TTL "
-        f"(ttl {plan.ttl_s}s + 0..{plan.jitter_s}s), e.g. {first.shown}"
-    )
-    entry = AuditEntry(instance.name, instance.env, text, first.classification,
-                       first.confirmations, "dry-run", len(plan.commands))  # fmt: skip
-    await AuditLog(settings.audit_path).arecord(entry)
+        print(output.render_text(audit, plan, state, args.limit))
+    return 0 if audit.complete and not audit.keys_without_ttl else 1

@@ -4,6 +4,8 @@
 the key prefixes with their keys without a TTL, and the biggest keys; `s` again continues a
 partial scan where it stopped. `x` proposes EXPIRE with jitter for the keys without TTL found,
 through the confirmation prompts, and applies it on the write credential. Nothing runs on a timer.
+The scan, its tables and the plan are the ttl_audit service's, the one `opsconsole redis-audit`
+uses; the pane shows them and asks.
 """
 
 from __future__ import annotations
@@ -16,19 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from console.analysis.ttl_audit import remediation_plan
-from console.data.calls import utcnow
 from console.data.layer import DataLayer
-from console.data.models import AuditOptions, Reading, RedisAuditRun
+from console.data.models import AuditOptions, RedisAuditRun
 from console.formatting import human_number
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
+from console.services import ttl_audit
 from widgets.key_audit_tables import BigKeyTable, PrefixTable
 from widgets.resilient import Resilient
 
 TIME_BUDGET_S = 15.0
-TTL_S = 7 * 86400
-JITTER_S = 3600
 
 
 class KeysPane(Resilient, Vertical):
@@ -75,14 +74,14 @@ class KeysPane(Resilient, Vertical):
         checkpoint = self.last.checkpoint if self.last is not None else None
         summary.update("scanning… (SCAN with COUNT, under the ops budget)")
         options = AuditOptions(time_budget_s=TIME_BUDGET_S)
-        reading = await self.data.redis_audit(self.instance, options, checkpoint)
-        run = reading.value
-        if run is None:
+        reading = await ttl_audit.scan(self.data, self.instance, options, checkpoint)
+        scanned = reading.value
+        if scanned is None:
             error = reading.error
             summary.update(f"audit failed: {error.kind}: {error.message}" if error else "no answer")
             return
-        self.last = run
-        audit = run.audit
+        self.last = scanned.run
+        audit = scanned.run.audit
         state = "complete" if audit.complete else "partial: press s to continue"
         summary.update(
             f"{human_number(audit.scanned)} keys scanned on the {audit.node.role} "
@@ -90,14 +89,8 @@ class KeysPane(Resilient, Vertical):
             f"{audit.ops_per_s:,.0f} ops/s (budget {audit.ops_budget:,.0f}) · {state}"
             + ("" if not audit.keys_without_ttl else " · x sets their TTL")
         )
-        now = utcnow()
-        self.query_one(PrefixTable).reading = Reading(
-            self.instance.name, "redis", now, audit.elapsed_s, value=audit.prefixes
-        )
-        biggest = audit.biggest_by_memory or audit.biggest_by_size
-        self.query_one(BigKeyTable).reading = Reading(
-            self.instance.name, "redis", now, audit.elapsed_s, value=biggest
-        )
+        self.query_one(PrefixTable).reading = scanned.prefixes
+        self.query_one(BigKeyTable).reading = scanned.biggest
 
     def action_remediate(self) -> None:
         self.remediate()
@@ -108,16 +101,7 @@ class KeysPane(Resilient, Vertical):
         if run is None or not run.no_ttl_keys:
             summary.update("nothing to set: scan (s) and find keys without TTL first")
             return
-        plan = remediation_plan(
-            self.instance.name,
-            run.no_ttl_keys,
-            keys_without_ttl=run.audit.keys_without_ttl,
-            ttl_s=TTL_S,
-            jitter_s=JITTER_S,
-            production=self.instance.is_production,
-            complete=run.audit.complete,
-        )
-        action = self.data.queries.remediation(self.instance, plan)
+        plan, action = ttl_audit.remediation(self.data, self.instance, run)
         if action is None:
             summary.update("the plan holds a command the Redis guard does not allow: not run")
             return

@@ -4,11 +4,11 @@ Each instance's RDS slow-query log for the window (CloudWatch Logs, a few at a t
 per instance), digested together: classes merged across the fleet by fingerprint, ranked by
 total time, each naming the instance that ran it most (+ how many others). Enter opens that
 instance on its Slow log tab. Read on open, on `r` and on a new window (`t`), never on a timer.
+The digest is the slow_digest service's, the one `opsconsole digest --fleet` prints.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -18,21 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.analysis.digest import (
-    DigestReport,
-    DigestRow,
-    as_digests,
-    digest_fleet,
-    fleet_notes,
-)
+from console.analysis.digest import DigestRow
 from console.config import Settings
-from console.data.calls import utcnow
 from console.data.layer import DataLayer
-from console.data.models import Reading
 from console.inventory import Fleet
 from console.screens.messages import OpenInstance
 from console.screens.slow_pane import WINDOWS
 from console.screens.status import bind_status_bar
+from console.services.slow_digest.logs import FleetDigest, fleet_digest, slow_log_instances
 from widgets.digest_table import DigestTable
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
@@ -82,27 +75,25 @@ class SlowFleetScreen(Resilient, Screen[None]):
     @work(exclusive=True, group="slow-fleet", exit_on_error=False)
     async def read(self) -> None:
         head = self.query_one("#slow-fleet-head", Static)
-        mysql = [i for i in self.fleet.instances if i.kind == "mysql"]
+        asked = len(slow_log_instances(self.fleet))
         span = WINDOWS[self.window_index][1]
-        head.update(f"window {self._windows()} · reading {len(mysql)} slow-query logs…")
+        head.update(f"window {self._windows()} · reading {asked} slow-query logs…")
         now = datetime.now(UTC)
-        readings = await self.data.slow_logs(mysql, now - span, now)
-        logs = [(r.instance, r.value.lines) for r in readings if r.value is not None]
-        report, problems = await asyncio.to_thread(digest_fleet, logs)
         limit = self.settings.console.row_limit
-        self.rows = {row.query_id: row for row in report.top(limit)}
-        table = self.query_one(DigestTable)
-        table.reading = Reading("fleet", "aws", utcnow(), 0.0, value=as_digests(report.top(limit)))
-        head.update(self._summary(report, len(logs), len(mysql), fleet_notes(readings, problems)))
+        digest = await fleet_digest(self.data, now - span, now, limit, self.fleet)
+        self.rows = {row.query_id: row for row in digest.report.top(limit)}
+        self.query_one(DigestTable).reading = digest.digests
+        head.update(self._summary(digest))
         self.loaded = True
 
-    def _summary(self, report: DigestReport, read: int, asked: int, notes: list[str]) -> str:
+    def _summary(self, digest: FleetDigest) -> str:
+        report = digest.report
         line = (
-            f"window {self._windows()} (t) · {read} of {asked} slow logs read · "
+            f"window {self._windows()} (t) · {digest.read} of {digest.asked} slow logs read · "
             f"{report.events} slow queries, {len(report.rows)} fingerprints, "
             f"{report.total_time_s:,.1f} s · Enter opens the instance that ran it most"
         )
-        return "\n".join([line, *notes])
+        return "\n".join([line, *digest.notes])
 
     def action_next_window(self) -> None:
         self.window_index = (self.window_index + 1) % len(WINDOWS)

@@ -1,14 +1,14 @@
 """SlowPane: a MySQL (RDS) instance's slow-query log over a window, digested by fingerprint.
 
-The log comes from CloudWatch Logs (`DataLayer.slow_log`, bounded), the digest is the one
-`opsconsole digest` prints (pt-query-digest fingerprints, ranked by total time), shown in the
-console's DigestTable. `t` cycles the window 1h/6h/24h. A CloudWatch read is not free, so the
-tab re-reads at most once a minute however often the screen polls, and at once on a new window.
+The log comes from CloudWatch Logs (bounded), the digest is the one `opsconsole digest` prints
+(pt-query-digest fingerprints, ranked by total time): both come from the slow_digest service,
+whose reading the pane shows in the console's DigestTable. `t` cycles the window 1h/6h/24h. A
+CloudWatch read is not free, so the tab re-reads at most once a minute however often the screen
+polls, and at once on a new window.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
@@ -17,10 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from console.analysis.digest import DigestReport, digest_chunk
+from console.analysis.digest import DigestReport
 from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
+from console.services.slow_digest.logs import instance_digest
 from widgets.digest_table import DigestTable
 from widgets.resilient import Resilient
 
@@ -85,15 +86,15 @@ class SlowPane(Resilient, Vertical):
         if not force and self.read_at and (now - self.read_at).total_seconds() < REREAD_S:
             return self._errors
         span = WINDOWS[self.window_index][1]
-        reading = await self.data.slow_log(self.instance, now - span, now)
-        digests, report = await asyncio.to_thread(digest_chunk, reading, self.limit)
-        self.query_one(DigestTable).reading = digests
+        digest = await instance_digest(self.data, self.instance, now - span, now, self.limit)
+        self.query_one(DigestTable).reading = digest.digests
         self.read_at = now
-        if report is not None:
-            self.report = report
-            self.truncated = reading.value is not None and reading.value.truncated
+        if digest.report is not None:
+            self.report = digest.report
+            self.truncated = digest.truncated
         self.query_one("#slow-window", Static).update(self._header())
-        self._errors = [digests.error] if digests.error is not None else []
+        error = digest.digests.error
+        self._errors = [error] if error is not None else []
         return self._errors
 
     def action_next_window(self) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from console import cli
-from console.cli import redis_audit as task
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import AuditOptions, RedisAudit
 from console.inventory import Instance
 from console.lab import seed_redis
+from console.services import instances, ttl_audit
 from tests.redis_audit.conftest import Seeded
 
 pytestmark = pytest.mark.lab
@@ -90,7 +90,7 @@ def audit_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
 @pytest.fixture
 def state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "state" / "luckyus-isales-market.state.json"
-    monkeypatch.setattr(task, "state_path", lambda _settings, _name: path)
+    monkeypatch.setattr(ttl_audit, "state_path", lambda _settings, _name: path)
     return path
 
 
@@ -163,7 +163,7 @@ def test_cli_bad_instances_say_what_is_wrong(
     async def find(_data: object, _name: str) -> Instance:
         return dead
 
-    monkeypatch.setattr(task, "_find", find)
+    monkeypatch.setattr(instances, "find_instance", find)
     code, out, err = audit_cli(capsys, "--instance", "luckyus-dify", "--time-budget", "1")
     assert code == 1 and "luckyus-dify: unreachable" in err and "Traceback" not in err
     code, out, err = audit_cli(capsys, "--instance", "luckyus-dify", "--ops-budget", "0")

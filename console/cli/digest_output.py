@@ -1,5 +1,6 @@
-"""`opsconsole digest`: a slow-query digest as JSON, Markdown or a plain-text table.
+"""`opsconsole digest` output: a slow-query digest as JSON, Markdown or a plain-text table.
 
+Why beside the verb: it is CLI output only (the console shows the digest in DigestTable).
 Every statement text here comes from `DigestRow.sample`/`fingerprint`, already masked.
 """
 

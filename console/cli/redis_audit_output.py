@@ -1,5 +1,6 @@
 """`opsconsole redis-audit` output: the audit and its remediation plan as text or JSON.
 
+Why beside the verb: it is CLI output only (the console shows the audit in its Keys tab's tables).
 Everything shown comes from masked models (prefixes and key names are masked by the audit; a
 plan command is shown only through its masked `shown` text), so no output holds PII.
 """
