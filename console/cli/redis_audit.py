@@ -195,4 +195,4 @@ async def _record_dry_run(settings: Settings, instance: Instance, plan: Remediat
     )
     entry = AuditEntry(instance.name, instance.env, text, first.classification,
                        first.confirmations, "dry-run", len(plan.commands))  # fmt: skip
-    await AuditLog(settings.audit_path).arecord(entry)
+    await AuditLog.for_console(settings.audit_path, settings.console).arecord(entry)

@@ -56,6 +56,8 @@ def test_a_record_is_one_json_line(tmp_path: Path) -> None:
         "outcome",
         "rows",
         "error",
+        "prev",
+        "hash",
     ]
     assert entry["at"].endswith("+00:00") and entry["user"] == current_user()
     assert (entry["instance"], entry["env"], entry["statement"]) == (
