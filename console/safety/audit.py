@@ -147,7 +147,7 @@ class AuditLog:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             last, ends_whole = _last_line(descriptor)
-            fields["at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
+            fields["at"] = datetime.now(UTC).isoformat(timespec="microseconds")
             fields["prev"] = chain_anchor(self.path) if last is None else sha256_hex(last)
             line = seal(fields)
             data = line + b"\n" if ends_whole else b"\n" + line + b"\n"  # after a torn line
