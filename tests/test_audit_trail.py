@@ -55,8 +55,9 @@ def team_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def config(tmp_path: Path, team_dir: Path) -> Path:
     path = tmp_path / "config.toml"
-    text = (ROOT / "config.toml").read_text()
+    text = (ROOT / "config.toml").read_text().replace("file:.lab/", f"file:{ROOT}/.lab/")
     path.write_text(text.replace("[console]\n", f'[console]\naudit_dir = "{team_dir}"\n', 1))
+    path.chmod(0o600)
     return path
 
 
@@ -159,3 +160,17 @@ def test_a_missing_folder_is_named(config: Path, team_dir: Path) -> None:
     result = opsconsole("--config", str(config), "audit", "tail")
     assert result.returncode == 1
     assert f"no audit folder {team_dir} ([console] audit_dir)" in result.stderr
+
+
+def test_a_verb_that_connects_refuses_to_start_without_the_folder(
+    config: Path, team_dir: Path
+) -> None:
+    for child in team_dir.iterdir():
+        child.unlink()
+    team_dir.rmdir()
+    result = opsconsole("--config", str(config), "plan", "--instance", ISALES, "SELECT 1")
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert f"audit folder {team_dir} (config [console] audit_dir) does not exist" in line
+    assert f"install -d -m 1770 -g TEAM_GROUP {team_dir}" in line
+    assert not team_dir.exists()

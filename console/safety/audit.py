@@ -136,6 +136,11 @@ class AuditLog:
             syslog.openlog("opsconsole", syslog.LOG_PID, syslog.LOG_AUTHPRIV)
             syslog.syslog(syslog.LOG_NOTICE, line.decode("ascii"))
 
+    def ready(self) -> None:
+        """Open (creating if new) the file as `record` will, and raise AuditError now rather
+        than after a statement ran: the start-up check of a team folder (blocking I/O)."""
+        os.close(self._open())
+
     async def arecord(self, entry: AuditEntry) -> None:
         """`record` in a worker thread, for callers on the event loop."""
         await asyncio.to_thread(self.record, entry)
