@@ -81,9 +81,13 @@ def _verdict_text(verdict: FileVerdict) -> list[str]:
         return [f"UNREADABLE {verdict.path}: {verdict.unreadable}"]
     if verdict.ok:
         note = f", {verdict.unchained} before the chain began" if verdict.unchained else ""
-        return [f"ok  {verdict.path}: {verdict.lines} lines{note}"]
-    head = f"BROKEN {verdict.path}: {len(verdict.problems)} problem(s) in {verdict.lines} lines"
+        return [f"ok  {verdict.path}: {_lines(verdict.lines)}{note}"]
+    head = f"BROKEN {verdict.path}: {len(verdict.problems)} problem(s) in {_lines(verdict.lines)}"
     return [head, *(f"  {verdict.path}:{p.line}: {p.message}" for p in verdict.problems)]
+
+
+def _lines(count: int) -> str:
+    return f"{count} line" if count == 1 else f"{count} lines"
 
 
 def _verdict_json(verdict: FileVerdict) -> dict[str, object]:
