@@ -113,9 +113,8 @@ def test_tail_json_lists_both_members_in_time_order(config: Path) -> None:
 
 
 def test_search_prints_a_table(config: Path) -> None:
-    result = opsconsole(
-        "--config", str(config), "audit", "search", "--user", "bob", "--since", "1h", "customer"
-    )
+    wanted = ("--user", "bob", "--since", "1h", "--text", "CUSTOMER")
+    result = opsconsole("--config", str(config), "audit", "search", *wanted)
     assert result.returncode == 0, result.stderr
     header, row = result.stdout.splitlines()
     assert header.split() == ["AT", "(UTC)", "USER", "INSTANCE", "CLASS", "OUTCOME", "STATEMENT"]
@@ -143,6 +142,9 @@ def test_verify_passes_then_names_the_edited_line(config: Path, team_dir: Path) 
     assert verdicts["bob.jsonl"]["problems"] == [
         {"line": 2, "message": "edited: its text no longer matches its hash"}
     ]
+    alone = opsconsole("--config", str(config), "audit", "verify", "--user", "alice")
+    assert alone.returncode == 0  # one member's file checked on its own
+    assert alone.stdout.splitlines() == [f"ok  {team_dir / 'alice.jsonl'}: 2 lines"]
 
 
 def test_a_folder_that_is_not_sticky_is_warned_about(config: Path, team_dir: Path) -> None:

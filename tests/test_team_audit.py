@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.users import TEAM_GROUP, USERS_PYTHON, TeamUser, team  # noqa: F401 (the fixture)
+from tests.users import TEAM_GROUP, USERS_PYTHON, TeamUser, team
+
+__all__ = ["team"]  # the fixture of two real users
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB_SECRETS = ROOT / ".lab" / "secrets"
@@ -72,7 +74,7 @@ def _config(base: Path, name: str, audit_dir: Path) -> Path:
 
 
 @pytest.fixture
-def host(team: tuple[TeamUser, TeamUser]) -> Iterator[Host]:  # noqa: F811
+def host(team: tuple[TeamUser, TeamUser]) -> Iterator[Host]:
     base = Path(tempfile.mkdtemp(prefix="opsc-team-audit-"))
     try:
         base.chmod(0o755)
@@ -98,7 +100,7 @@ def host(team: tuple[TeamUser, TeamUser]) -> Iterator[Host]:  # noqa: F811
 
 
 def test_two_members_share_one_verifiable_trail(
-    team: tuple[TeamUser, TeamUser],  # noqa: F811
+    team: tuple[TeamUser, TeamUser],
     host: Host,
 ) -> None:
     alice, bob = team
@@ -159,7 +161,7 @@ def test_two_members_share_one_verifiable_trail(
 
 
 def test_a_folder_a_member_cannot_write_is_named_before_anything_runs(
-    team: tuple[TeamUser, TeamUser],  # noqa: F811
+    team: tuple[TeamUser, TeamUser],
     host: Host,
 ) -> None:
     alice, _ = team

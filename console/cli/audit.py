@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from console.services.audit_trail import AuditRecord, FileVerdict
 
 HELP = "verify, tail or search the team's audit trail"
+ACTIONS = ("verify", "tail", "search")
 EPILOG = (
     "exit status: 0 fine; 1 verify found a broken chain, or a file or the folder cannot be "
     "read; 2 usage or config error"
@@ -28,25 +29,22 @@ EPILOG = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
-    actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
-    verify = actions.add_parser(
-        "verify", help="check every file's hash chain; name each edited, removed, reordered line"
+    parser.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="verify: check every file's hash chain, name each broken line; tail: the newest "
+        "records of all members, oldest first; search: every record matching, in time order",
     )
-    verify.add_argument("--json", action="store_true", help="one JSON array, one item per file")
-    tail = actions.add_parser("tail", help="the newest records of all members, oldest first")
-    tail.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="(default 20)")
-    search = actions.add_parser("search", help="every record matching, in time order")
-    search.add_argument("text", nargs="?", help="words in the statement or error (any case)")
-    for sub in (tail, search):
-        sub.add_argument("--user", metavar="U", help="only this Unix user's records")
-        sub.add_argument("--instance", metavar="N", help="only this instance's records")
-        sub.add_argument("--since", metavar="WHEN", help="e.g. 1h, 30m, 2d or an ISO time")
-        sub.add_argument("--json", action="store_true", help="one JSON array")
-    for sub in (verify, tail, search):
-        sub.epilog = EPILOG
+    parser.add_argument("--text", metavar="T", help="search: words in the statement or error")
+    parser.add_argument("--user", metavar="U", help="only this Unix user's records (or file)")
+    parser.add_argument("--instance", metavar="N", help="tail, search: only this instance")
+    parser.add_argument("--since", metavar="WHEN", help="tail, search: e.g. 1h, 30m, 2d, ISO time")
+    parser.add_argument("-n", "--lines", type=int, default=20, metavar="N", help="tail: (20)")
+    parser.add_argument("--json", action="store_true", help="one JSON array")
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
+    from console.safety.audit import user_file_name
     from console.services.audit_trail import folder_warnings, trail_files
 
     settings = load_settings()
@@ -57,7 +55,9 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     for warning in folder_warnings(folder):
         print(f"opsconsole: warning: {warning}", file=sys.stderr)
     files = trail_files(folder, settings.audit_path)
-    if args.audit_action == "verify":
+    if args.action == "verify":
+        if args.user is not None and folder is not None:
+            files = [f for f in files if f.name == user_file_name(args.user)]
         return _verify(files, team=folder is not None, as_json=args.json)
     return _show(args, files)
 
@@ -109,13 +109,13 @@ def _show(args: argparse.Namespace, files: Sequence[Path]) -> int:
     except ValueError as exc:
         print(f"opsconsole: audit: {exc}", file=sys.stderr)
         return 2
-    text = getattr(args, "text", None)
+    text = args.text if args.action == "search" else None
     wanted = TrailFilter(args.user, args.instance, since, text)
     trail = read_trail(files, wanted)
     for skipped in trail.skipped:
         print(f"opsconsole: warning: cannot read {skipped}", file=sys.stderr)
     records = trail.records
-    if args.audit_action == "tail":
+    if args.action == "tail":
         records = records[-max(args.lines, 0) :] if args.lines > 0 else []
     print(render_json(records) if args.json else "\n".join(render_text(records)))
     return 1 if trail.skipped else 0
