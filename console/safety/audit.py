@@ -175,8 +175,8 @@ class AuditLog:
             descriptor = os.open(self.path, _FLAGS, TEAM_FILE_MODE)
         except FileNotFoundError:
             raise AuditError(_folder_problem(folder, "does not exist")) from None
-        except PermissionError:
-            raise AuditError(_folder_problem(folder, "is not writable by you")) from None
+        except OSError as exc:
+            raise AuditError(_open_problem(self.path, exc)) from None
         try:
             _own_team_file(descriptor, self.path)
         except BaseException:
@@ -193,15 +193,35 @@ def _folder_problem(folder: Path, problem: str) -> str:
     )
 
 
+def _open_problem(path: Path, exc: OSError) -> str:
+    """Why the user's own file cannot be opened: planted by someone else (a file of theirs,
+    or a symlink), else the folder refuses."""
+    try:
+        planted = path.lstat()
+    except OSError:
+        planted = None
+    if planted is not None and stat.S_ISLNK(planted.st_mode):
+        return f"audit file {path} is a symlink: an admin removes it (never followed)"
+    if planted is not None and planted.st_uid != os.geteuid():
+        return _not_yours(path, planted.st_uid)
+    if isinstance(exc, PermissionError):
+        return _folder_problem(path.parent, "is not writable by you")
+    return f"audit file {path}: {exc.strerror or exc}"
+
+
+def _not_yours(path: Path, uid: int) -> str:
+    return (
+        f"audit file {path} belongs to uid {uid}, not to you: an admin removes it "
+        "(someone else created your file)"
+    )
+
+
 def _own_team_file(descriptor: int, path: Path) -> None:
     """The user's own file, in the folder's group, readable by the team and by nobody else
     writable; one someone else created under this name is refused, never written into."""
     status = os.fstat(descriptor)
     if status.st_uid != os.geteuid():
-        raise AuditError(
-            f"audit file {path} belongs to uid {status.st_uid}, not to you: an admin removes "
-            "it (someone else created your file)"
-        )
+        raise AuditError(_not_yours(path, status.st_uid))
     group = os.stat(path.parent).st_gid
     if status.st_gid != group:
         with contextlib.suppress(PermissionError):  # not a member: the folder's mode decides

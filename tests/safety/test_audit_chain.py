@@ -217,3 +217,13 @@ def test_syslog_gets_the_same_scrubbed_line(
     assert "jane.doe" not in text and "***@example.com" in text
     AuditLog(path).record(entry("SELECT 2"))
     assert len(sent) == 1  # off unless configured
+
+
+def test_a_symlink_planted_under_my_name_is_refused_and_named(tmp_path: Path) -> None:
+    folder = team_folder(tmp_path)
+    target = tmp_path / "elsewhere"
+    target.write_text("")
+    (folder / "alice.jsonl").symlink_to(target)
+    with pytest.raises(AuditError, match=r"alice\.jsonl is a symlink: an admin removes it"):
+        AuditLog(folder / "alice.jsonl", team=True).record(entry("SELECT 1"))
+    assert target.read_text() == ""
