@@ -102,8 +102,9 @@ class AuditLog:
     Each record is appended under an exclusive lock on the file (flock), after reading the last
     line to chain to, and written with one write(2) on an O_APPEND descriptor: lines from
     concurrent consoles never interleave, never fork the chain, and earlier lines are never
-    rewritten. `team`: `path` is the user's own file in the team's folder (never created nor
-    chmodded here). `to_syslog`: each line also goes to syslog (LOG_AUTHPRIV).
+    rewritten. `team`: `path` is the user's own file in the team's folder (the folder is the
+    admin's: never created nor chmodded here). `to_syslog`: each line also goes to syslog
+    (facility authpriv).
     """
 
     def __init__(self, path: Path, *, team: bool = False, to_syslog: bool = False) -> None:
