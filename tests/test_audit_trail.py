@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from console.safety.audit import AuditEntry, AuditLog
+from console.config import load_settings
+from console.safety.audit import AuditEntry, AuditLog, current_user
 from console.services.audit_trail import TrailFilter, parse_since, read_trail, trail_files
 from tests.helpers import run_opsconsole as opsconsole
 
@@ -176,3 +177,16 @@ def test_a_verb_that_connects_refuses_to_start_without_the_folder(
     assert f"audit folder {team_dir} (config [console] audit_dir) does not exist" in line
     assert f"install -d -m 1770 -g TEAM_GROUP {team_dir}" in line
     assert not team_dir.exists()
+
+
+def test_the_team_folder_holds_this_users_file(tmp_path: Path) -> None:
+    path = tmp_path / "etc" / "config.toml"
+    path.parent.mkdir()
+    text = (ROOT / "config.toml").read_text()
+    path.write_text(text.replace("[console]\n", '[console]\naudit_dir = "../audit"\n', 1))
+    settings = load_settings(path, "production")
+    assert settings.audit_dir == tmp_path / "audit"  # relative to the config file
+    assert settings.audit_path == tmp_path / "audit" / f"{current_user()}.jsonl"
+    path.write_text(text)
+    alone = load_settings(path, "production")
+    assert alone.audit_dir is None and alone.audit_path == path.parent / "output" / "audit.jsonl"
