@@ -32,6 +32,11 @@ class ConsoleOptions(_Strict):
     row_limit: int = Field(100, ge=1, le=100_000)
     output_dir: str = "output"
     audit_log: str = "output/audit.jsonl"
+    audit_dir: str = ""
+    """The team's audit folder (e.g. /var/log/opsconsole, sticky and group-writable, made by an
+    admin): one file per Unix user in it, instead of `audit_log`."""
+    audit_syslog: bool = False
+    """Each audit line also to syslog (facility authpriv), scrubbed as in the file."""
     refresh_s: float = Field(2.0, gt=0)
     fleet_refresh_s: float = Field(15.0, gt=0)
     heavy_rows: int = Field(1_000_000, ge=1)
@@ -212,8 +217,21 @@ class Settings:
 
     @property
     def audit_path(self) -> Path:
-        """The append-only JSON-lines log of every statement run or refused."""
-        return (self.path.parent / self.console.audit_log).resolve()
+        """The append-only JSON-lines log of every statement run or refused: this user's file
+        in `audit_dir` when the team has one, else `audit_log` (relative to the config file)."""
+        folder = self.audit_dir
+        if folder is None:
+            return (self.path.parent / self.console.audit_log).resolve()
+        from console.safety.audit import current_user, user_file_name
+
+        return folder / user_file_name(current_user())
+
+    @property
+    def audit_dir(self) -> Path | None:
+        """The team's audit folder ([console] audit_dir), None when there is none."""
+        if not self.console.audit_dir:
+            return None
+        return (self.path.parent / Path(self.console.audit_dir).expanduser()).resolve()
 
     @property
     def output_dir(self) -> Path:

@@ -35,6 +35,7 @@ VERBS: dict[str, str] = {
     "redis-audit": "redis_audit",
     "investigate": "investigate",
     "report": "report",
+    "audit": "audit",
     "lab": "lab",
 }
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""

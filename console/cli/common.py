@@ -27,8 +27,9 @@ def settings_loader(args: argparse.Namespace) -> Callable[[], Settings]:
 
 
 def checked_settings(load_settings: Callable[[], Settings]) -> Settings:
-    """Settings for a verb that connects: every secret resolvable, and a warning per file
-    others may read (the config maps every production host and names each secret)."""
+    """Settings for a verb that connects: every secret resolvable, the team's audit folder
+    writable (AuditError otherwise), and a warning per file others may read (the config maps
+    every production host and names each secret)."""
     from console.secrets import check_resolvable, exposed_secret_files, readable_by_others
 
     settings = load_settings()
@@ -44,6 +45,10 @@ def checked_settings(load_settings: Callable[[], Settings]) -> Settings:
             f"opsconsole: warning: secret file {path} is readable by others (chmod 600 it)",
             file=sys.stderr,
         )
+    if settings.audit_dir is not None:  # the team's folder: missing or not writable, say so now
+        from console.safety.audit import AuditLog
+
+        AuditLog.for_console(settings.audit_path, settings.console).ready()
     return settings
 
 

@@ -59,7 +59,7 @@ class QueryRunner:
         self._mysql = mysql
         self._postgres = postgres
         self._redis = redis
-        self._audit = AuditLog(audit_path)
+        self._audit = AuditLog.for_console(audit_path, options)
         self._row_limit = options.row_limit
         self._heavy_rows = options.heavy_rows
         self._heavy_sessions = options.heavy_sessions

@@ -174,4 +174,4 @@ async def _record_dry_run(
     )
     entry = AuditEntry(instance.name, instance.env, text, first.classification,
                        first.confirmations, "dry-run", count)  # fmt: skip
-    await AuditLog(settings.audit_path).arecord(entry)
+    await AuditLog.for_console(settings.audit_path, settings.console).arecord(entry)

@@ -14,6 +14,7 @@ import pytest
 
 from console.safety.audit import AuditEntry, AuditLog, current_user
 from console.safety.redact import register_secret
+from console.services.audit_trail import verify_file
 
 SECRET = "Zq9-audit-secret-value"
 STATEMENT = (
@@ -56,6 +57,8 @@ def test_a_record_is_one_json_line(tmp_path: Path) -> None:
         "outcome",
         "rows",
         "error",
+        "prev",
+        "hash",
     ]
     assert entry["at"].endswith("+00:00") and entry["user"] == current_user()
     assert (entry["instance"], entry["env"], entry["statement"]) == (
@@ -144,6 +147,7 @@ def test_concurrent_writers_never_interleave(tmp_path: Path) -> None:
     tags = {e["statement"].rpartition("/* ")[2] for e in entries}
     assert tags == {f"{worker}:{index} */" for worker in range(8) for index in range(40)}
     assert all(e["statement"].startswith(big) for e in entries)
+    assert verify_file(path).ok  # lines longer than a read of the tail still chain
 
 
 async def test_arecord_writes_from_the_event_loop(tmp_path: Path) -> None:
