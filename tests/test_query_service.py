@@ -90,6 +90,16 @@ async def test_a_typed_write_is_a_change_and_a_read_is_not(offline: DataLayer) -
     assert await query_service.change(offline, instance, "SELECT 1") is None
 
 
+async def test_a_kill_is_destructive_and_asks_twice_on_production(offline: DataLayer) -> None:
+    instance = replace(named(offline.settings, SALESORDER), kind="postgres", port=5432)
+    about = f"app: SELECT * FROM members WHERE email = '{EMAIL}'"
+    reading = await query_service.kill_action(offline, instance, 4242, about)
+    action = reading.value
+    assert action is not None and action.kill == 4242
+    assert (action.classification, action.confirmations) == ("destructive", 2)
+    assert "4242" in action.statement and "jane.doe" not in " ".join(action.reasons)
+
+
 def test_the_prompt_scrubs_reasons_and_warnings_and_keeps_the_action() -> None:
     action = Action(
         "db", "production", "db:3306", "Run a write", "write", 1,

@@ -178,6 +178,15 @@ async def change(data: DataLayer, instance: Instance, text: str) -> Change | Non
     return Change(action, warnings)
 
 
+async def kill_action(
+    data: DataLayer, instance: Instance, session: int, about: str
+) -> Reading[Action]:
+    """The action that ends one session (Redis: client), for the prompts; `about` describes it
+    (scrubbed into its reasons). A MySQL server is asked whether it is RDS (`CALL
+    mysql.rds_kill`), so this can fail; the error comes back scrubbed."""
+    return _shown(await data.queries.kill(instance, session, about))
+
+
 def prompt(action: Action, warnings: Sequence[str] = ()) -> ChangePrompt:
     """What the prompts show: the action's reasons and the warnings scrubbed (a reason can
     quote what was typed)."""
