@@ -7,7 +7,7 @@ import io
 import math
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, Protocol
 
 
 def human_bytes(value: float | None) -> str:
@@ -212,3 +212,29 @@ def table_markdown(headers: list[str], rows: list[list[str]]) -> str:
         return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
     return "\n".join([line(headers), line(["---"] * len(headers)), *map(line, rows)]) + "\n"
+
+
+class Share(Protocol):
+    """A keyed amount (a Cost Explorer line: a service or a usage type and what it cost)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def amount(self) -> float: ...
+
+
+def money(amount: float) -> str:
+    """'$1,234.50': an amount of the report's currency."""
+    return f"${amount:,.2f}"
+
+
+def share_rows(lines: Sequence[Share], total: float) -> list[list[str]]:
+    """[key, cost, share of `total`] per line: the cost screen's tables and `opsconsole cost`'s.
+
+    Why here: the screen's widget and the verb print the same rows, so they always agree.
+    """
+    return [
+        [line.key, money(line.amount), f"{line.amount / total:.0%}" if total else "-"]
+        for line in lines
+    ]

@@ -9,6 +9,7 @@ from console.inventory import Instance
 from console.safety.confirm import Action, batch_action, kill_action
 from console.safety.redisguard import plan_redis
 from console.screens.confirm import ConfirmScreen
+from console.services.query import prompt
 from tests import factories
 from tests.widgets_harness_alerts import fixed_clock
 from widgets.key_audit_tables import BigKeyTable, PrefixTable
@@ -56,7 +57,7 @@ class ConfirmHarness(App[None]):
         self._action, self._warnings = action, warnings
 
     def on_mount(self) -> None:
-        self.push_screen(ConfirmScreen(self._action, self._warnings))
+        self.push_screen(ConfirmScreen(prompt(self._action, self._warnings)))
 
 
 def prefixes() -> tuple[PrefixUsage, ...]:

@@ -4,7 +4,7 @@ Month to date and the last N days on top with the paid-call counter (this sessio
 against the daily budget), the daily trend as a chart, then the last N days by service and by
 usage type as tables (so `ctrl+e` exports them). A failed or refused call keeps the last
 report on screen, marked stale, with the reason in red right under the totals. Rows come from
-the `opsconsole cost` verb's own helpers, so the screen and the verb always agree.
+console/formatting.py's `share_rows`, as `opsconsole cost` prints them, so the two always agree.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 
 from console.data.aws_models import CostReport, PaidCalls
 from console.data.models import Reading, Series
-from console.verbs.cost import money, share_rows
+from console.formatting import money, share_rows
 from widgets.keyed_table import cell
 from widgets.metric_chart import MetricChart
 from widgets.reading_view import Clock, show_reading_state, utcnow

@@ -3,6 +3,8 @@
 One Cost Explorer request per run at most ($0.01): answers are cached on disk ([aws]
 cost_cache_ttl_s, 6 h) and a daily budget ([aws] cost_daily_budget_usd) refuses calls past it.
 Exit 0 with the report, 1 when Cost Explorer failed or refused, 2 for a usage or config error.
+The report comes from console/services/cost.py (as the cost screen's does); cost_output.py
+beside this module prints it.
 """
 
 from __future__ import annotations
@@ -36,22 +38,20 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _report(settings: Settings, days: int, as_json: bool) -> int:
+    from console.cli import cost_output
     from console.data.layer import DataLayer
-    from console.verbs import cost as cost_verb
+    from console.services.cost import cost_report
 
-    data = DataLayer(settings)
-    try:
-        reading = await data.cost_report(days)
-        calls = await data.paid_calls()
-    finally:
-        await data.close()
+    async with DataLayer(settings) as data:
+        answer = await cost_report(data, days)
+    reading = answer.reading
     if reading.value is None:
         error = reading.error
         what = f"{error.kind}: {error.message}" if error else "no answer"
         print(f"opsconsole: cost: Cost Explorer {what}", file=sys.stderr)
         return 1
     if as_json:
-        print(cost_verb.render_json(reading.value, calls))
+        print(cost_output.render_json(reading.value, answer.paid))
     else:
-        print("\n".join(cost_verb.render_text(reading.value, calls)))
+        print("\n".join(cost_output.render_text(reading.value, answer.paid)))
     return 0

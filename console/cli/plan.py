@@ -30,13 +30,11 @@ async def _plan(settings: Settings, args: argparse.Namespace) -> int:
     from console.cli.common import instance_of_kind
     from console.cli.query_output import render_plan
     from console.data.layer import DataLayer
+    from console.services.query import statement_plan
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         instance = await instance_of_kind(data, "plan", args.instance, redis=False)
         if instance is None:
             return 2
-        print(render_plan(data.queries.shown_plan(instance, args.sql), args.json))
+        print(render_plan(statement_plan(data, instance, args.sql), args.json))
         return 0
-    finally:
-        await data.close()

@@ -1,8 +1,9 @@
 """`opsconsole query --instance NAME SQL`: run one read-only statement, as the console would.
 
-The same guard, LIMIT, timeouts, masking and audit as the console's query pane. A write is
-refused (exit 3: writes run only from the console, after confirmation); a statement that looks
-heavy on a busy production server is not run without --heavy-ok (exit 3).
+Through the query service (console/services/query.py), as the console's query pane: the same
+guard, LIMIT, timeouts, masking and audit. A write is refused (exit 3: writes run only from the
+console, after confirmation); a statement that looks heavy on a busy production server is not
+run without --heavy-ok (exit 3).
 """
 
 from __future__ import annotations
@@ -41,25 +42,23 @@ async def _query(settings: Settings, args: argparse.Namespace) -> int:
     from console.cli.common import instance_of_kind, refused
     from console.cli.query_output import render_result
     from console.data.layer import DataLayer
+    from console.services.query import heavy, run_query
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         instance = await instance_of_kind(data, "query", args.instance, redis=False)
         if instance is None:
             return 2
         if not args.heavy_ok:
-            warnings = await data.queries.heavy(instance, args.sql)
+            warnings = await heavy(data, instance, args.sql)
             for warning in warnings:
                 print(f"opsconsole: heavy: {warning}", file=sys.stderr)
             if warnings:
                 print("opsconsole: not run; add --heavy-ok to run it anyway", file=sys.stderr)
                 return 3
-        result = await data.queries.query(instance, args.sql)
+        result = await run_query(data, instance, args.sql)
         if result.value is None:
             return refused(result.error)
         print(render_result(result.value, args.format))
         if result.value.truncated:
             print("opsconsole: result cut at the row limit or the size cap", file=sys.stderr)
         return 0
-    finally:
-        await data.close()

@@ -1,7 +1,8 @@
 """`opsconsole plan`, `query` and `redis`: the guard's verdict and guarded reads, headless.
 
-What is printed was scrubbed by the data layer (`QueryRunner.shown_plan`, masked rows); the
-plan's texts are scrubbed once more here, so no caller can print a raw statement or reason.
+What is printed comes from the query service (console/services/query.py), which scrubs every
+text it hands back (the plan's statement and reasons, Redis reply lines; rows are masked by the
+data layer), as it does for the Query tab: this module only lays it out.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from typing import Any
 
 from console.data.models import QueryResult, RedisReply
 from console.formatting import table_csv, text_table
-from console.safety.scrub import scrub
 from console.safety.sqlguard import Plan
 
 
 def plan_record(verdict: Plan) -> dict[str, Any]:
     return {
         "classification": verdict.classification,
-        "statement": scrub(verdict.statement),
+        "statement": verdict.statement,
         "confirmations": verdict.confirmations,
-        "reasons": [scrub(reason) for reason in verdict.reasons],
+        "reasons": list(verdict.reasons),
     }
 
 
@@ -48,4 +48,4 @@ def render_result(result: QueryResult, fmt: str) -> str:
 
 
 def render_reply(reply: RedisReply) -> str:
-    return "\n".join(scrub(line) for line in reply.lines)
+    return "\n".join(reply.lines)

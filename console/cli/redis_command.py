@@ -30,18 +30,16 @@ async def _redis(settings: Settings, args: argparse.Namespace) -> int:
     from console.cli.common import instance_of_kind, refused
     from console.cli.query_output import render_reply
     from console.data.layer import DataLayer
+    from console.services.query import redis_command
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         instance = await instance_of_kind(data, "redis", args.instance, redis=True)
         if instance is None or not args.command:
             if instance is not None:
                 print("opsconsole: redis: needs a Redis instance and a command", file=sys.stderr)
             return 2
-        reply = await data.queries.redis(instance, list(args.command))
+        reply = await redis_command(data, instance, args.command)
         if reply.value is None:
             return refused(reply.error)
         print(render_reply(reply.value))
         return 0
-    finally:
-        await data.close()

@@ -6,15 +6,14 @@ sit below the Prometheus charts for every instance, because they answer what the
 cannot (is it the box or the workload: host CPU, memory, disk latency and IOPS, evictions).
 CloudWatch is asked at most every `[console] fleet_refresh_s` (and at once when the range
 changes), never at the 2 s pane rate: AWS data points are a minute apart and the calls are not
-free. The window ends on a period boundary, so an unchanged answer redraws nothing.
+free. console/services/cloudwatch.py picks the metrics, the period and the window (ending on a
+period boundary, so an unchanged answer redraws nothing) and splits the answer per chart.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,21 +21,12 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from console.config import Settings
-from console.data.aws_cloudwatch import default_metrics
 from console.data.layer import DataLayer
-from console.data.models import Reading, Series, SourceError
+from console.data.models import SourceError
 from console.inventory import Instance
+from console.services.cloudwatch import MetricCharts, chart_metrics, metric_charts
 from widgets.metric_chart import MetricChart
 from widgets.resilient import Resilient
-
-POINTS = 120
-MIN_PERIOD_S = 60  # CloudWatch's basic resolution
-
-
-def period_for(span: timedelta) -> int:
-    """A whole number of minutes giving at most POINTS points over the span."""
-    minutes = math.ceil(span.total_seconds() / POINTS / MIN_PERIOD_S)
-    return max(1, minutes) * MIN_PERIOD_S
 
 
 def service_of(instance: Instance) -> str:
@@ -64,7 +54,7 @@ class CloudWatchCharts(Resilient, Vertical):
         self.data = data
         self.instance = instance
         self.interval_s = settings.console.fleet_refresh_s
-        self.metrics = default_metrics(instance)
+        self.metrics = chart_metrics(instance)
         self.fetches = 0  # CloudWatch requests made (one per refresh that was due)
         self._asked: tuple[timedelta, float] | None = None  # the last span and when
 
@@ -92,31 +82,22 @@ class CloudWatchCharts(Resilient, Vertical):
         if not self.due(span):
             return []
         self._asked = (span, time.monotonic())
-        period_s = period_for(span)
-        now_s = datetime.now(UTC).timestamp()
-        end = datetime.fromtimestamp(now_s - now_s % period_s, UTC)
-        reading = await self.data.aws_metrics(
-            self.instance, end - span, end, self.metrics, period_s
-        )
+        answer = await metric_charts(self.data, self.instance, span, self.metrics)
         self.fetches += 1
-        self._show(reading, period_s)
-        return [reading.error] if reading.error is not None else []
+        self._show(answer)
+        return [answer.error] if answer.error is not None else []
 
-    def _show(self, reading: Reading[tuple[Series, ...]], period_s: int) -> None:
-        charts = list(self.query(MetricChart))
+    def _show(self, answer: MetricCharts) -> None:
         heading = self.query_one("#cloudwatch-heading", Static)
-        if reading.value is None:
-            error = reading.error
-            why = f"{error.kind}: {error.message}" if error else "no answer"
+        for chart, reading in zip(self.query(MetricChart), answer.charts, strict=False):
+            chart.reading = reading
+        if answer.error is not None:
+            why = f"{answer.error.kind}: {answer.error.message}"
             heading.update(self._heading(Text(why, style="bold red")))
-            for chart in charts:
-                chart.reading = reading
             return
-        for chart, series in zip(charts, reading.value, strict=False):
-            chart.reading = replace(reading, value=(series,))
-        if not any(series.points for series in reading.value):
+        if not answer.has_points:
             note = Text(f"no datapoints in this range (not in {service_of(self.instance)}?)")
             note.stylize("yellow")
         else:
-            note = Text(f"period {period_s // 60} min", style="dim")
+            note = Text(f"period {answer.period_s // 60} min", style="dim")
         heading.update(self._heading(note))

@@ -3,7 +3,9 @@
 The first prompt shows exactly what will run (masked), where, and why it is a change; Cancel has
 the focus, so Enter or Escape cancels. A change that needs two confirmations (destructive on
 production: DROP, DELETE, KILL, CLIENT KILL...) then asks for the instance name, typed exactly.
-The screen only collects the answers; the data layer checks them before it sends anything.
+The screen only collects the answers and shows the query service's prompt (its reasons and
+warnings scrubbed there); the service runs or cancels the action, and the data layer checks the
+answers before it sends anything.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from console.data.layer import DataLayer
 from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
-from console.safety.scrub import scrub
+from console.services import query as query_service
+from console.services.query import ChangePrompt
 from widgets.resilient import Resilient
 
 
@@ -50,10 +53,10 @@ class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
     ConfirmScreen #mismatch { color: $error; height: auto; }
     """
 
-    def __init__(self, action: Action, warnings: tuple[str, ...] = ()) -> None:
-        super().__init__(classes=f"-{action.classification}")
-        self.action = action
-        self.warnings = warnings
+    def __init__(self, prompt: ChangePrompt) -> None:
+        super().__init__(classes=f"-{prompt.action.classification}")
+        self.prompt = prompt
+        self.action = prompt.action
 
     def compose(self) -> ComposeResult:
         a = self.action
@@ -70,9 +73,9 @@ class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
             )
             yield Static("will run, exactly:", id="will-run", markup=False)
             yield Static(a.text, id="statement", markup=False)
-            reasons = "\n".join(f"· {scrub(reason)}" for reason in a.reasons)
+            reasons = "\n".join(f"· {reason}" for reason in self.prompt.reasons)
             yield Static(reasons, id="reasons", markup=False)
-            warned = "\n".join(f"! {scrub(w)}" for w in self.warnings)
+            warned = "\n".join(f"! {w}" for w in self.prompt.warnings)
             yield Static(warned, id="warnings", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
@@ -125,8 +128,6 @@ async def run_confirmed(
     warnings: tuple[str, ...] = (),
 ) -> Reading[WriteOutcome] | None:
     """Prompt for the action; run it if confirmed (None when cancelled). Call from a worker."""
-    consent = await app.push_screen_wait(ConfirmScreen(action, warnings))
-    if consent is None:
-        await data.queries.cancelled(instance, action)
-        return None
-    return await data.queries.execute(instance, consent)
+    prompt = query_service.prompt(action, warnings)
+    consent = await app.push_screen_wait(ConfirmScreen(prompt))
+    return await query_service.settle(data, instance, action, consent)

@@ -2,9 +2,10 @@
 
 Nothing here runs on a timer: Cost Explorer costs $0.01 a request. The report is asked on
 open, on `r` and when the window changes (`-`/`+` step through DAY_STEPS, debounced so a few
-presses make one request); each goes through the data layer's disk cache, so the screen says
-whether it was answered "from cache" or cost "1 paid call", and the App's status bar counter
-follows. Past the daily budget the data layer refuses, and the screen says so in place.
+presses make one request) from console/services/cost.py, as `opsconsole cost` asks it; each goes
+through the data layer's disk cache, so the screen says whether it was answered "from cache" or
+cost "1 paid call", and the App's status bar counter follows. Past the daily budget the data
+layer refuses, and the screen says so in place.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from console.config import Settings
 from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
 from console.screens.status import bind_status_bar
+from console.services.cost import cost_report
 from widgets.cost_view import CostView
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
@@ -38,16 +40,6 @@ class PaidCallsChanged(Message):
     """The paid-call counter after a Cost Explorer request (for every status bar)."""
 
     calls: PaidCalls
-
-
-def outcome_of(before: PaidCalls | None, after: PaidCalls, answered: bool, cached: bool) -> str:
-    """What one refresh cost, in words: "from cache", "1 paid call", "refused"…"""
-    made = after.session_calls - (before.session_calls if before else 0)
-    if not answered:
-        return f"failed after {made} paid call(s)" if made else "refused or failed, no call"
-    if cached and made == 0:
-        return "from cache"
-    return "1 paid call" if made == 1 else f"{made} paid calls"
 
 
 def next_days(days: int, step: int) -> int:
@@ -90,15 +82,13 @@ class CostScreen(Resilient, Screen[None]):
         if delay_s:
             await asyncio.sleep(delay_s)
         view = self.query_one(CostView)
-        before = view.paid or await self.data.paid_calls()
-        reading = await self.data.cost_report(self.days)
-        after = await self.data.paid_calls()
-        cached = reading.value is not None and reading.value.from_cache
-        view.outcome = outcome_of(before, after, reading.value is not None, cached)
+        answer = await cost_report(self.data, self.days, view.paid)
+        reading = answer.reading
+        view.outcome = answer.outcome
         view.reading = reading
-        view.paid = after
+        view.paid = answer.paid
         self.answers += 1
-        self.post_message(PaidCallsChanged(after))
+        self.post_message(PaidCallsChanged(answer.paid))
         status = self.query_one(StatusBar)
         status.failing = (f"aws {reading.error.kind}",) if reading.error else ()
         if reading.error is None:

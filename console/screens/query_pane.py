@@ -1,20 +1,17 @@
 """QueryPane: type SQL (or a Redis command), see the guard's verdict, run it, see masked rows.
 
-The verdict is shown as you type, before anything runs. Enter runs a read through
-DataLayer.queries (guard, LIMIT, timeouts, masking, audit); on production a read that EXPLAIN
-estimates as big, or a busy server, is shown first and runs on a second Enter. A write or a
-destructive statement goes through the confirmation prompts and runs on the write credential.
-F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table shows its
-columns. History is kept per kind in the output folder (redacted and masked, one JSON string a
-line, so no character inside an entry can split it on reading). The verdict line is scrubbed.
+The verdict is shown as you type, before anything runs. Enter runs a read through the query
+service (console/services/query.py: guard, LIMIT, timeouts, masking, audit); on production a
+read that EXPLAIN estimates as big, or a busy server, is shown first and runs on a second Enter.
+A write or a destructive statement goes through the confirmation prompts and runs on the write
+credential. F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table
+shows its columns. History is kept per kind in the output folder (the service scrubs it on its
+way there). Every text the service hands back is already scrubbed: this pane only shows it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,14 +25,11 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import QueryResult, SourceError
 from console.inventory import Instance
-from console.safety.confirm import Action
-from console.safety.redisargs import split_command
-from console.safety.scrub import scrub
 from console.screens.confirm import run_confirmed
+from console.services import query as query_service
+from console.services.query import Change
 from widgets.keyed_table import cell
 from widgets.resilient import Resilient
-
-HISTORY_SIZE = 200
 
 
 class QueryInput(Input):
@@ -77,8 +71,8 @@ class QueryPane(Resilient, Vertical):
         self.data = data
         self.instance = instance
         self.row_limit = settings.console.row_limit
-        self.history_path = settings.output_dir / f"history-{instance.kind}.txt"
-        self.history = _load(self.history_path)
+        self.history_path = query_service.history_path(settings, instance)
+        self.history = query_service.load_history(self.history_path)
         self.position = len(self.history)
         self.last_ok = True
         self.heavy_seen: str | None = None
@@ -102,17 +96,11 @@ class QueryPane(Resilient, Vertical):
         if not text:
             self._verdict("", False)
             return
-        if self.instance.kind == "redis":
-            plan = self.data.queries.shown_redis_plan(self.instance, split_command(text))
-            kind, confirmations, reasons = plan.classification, plan.confirmations, plan.reasons
-            shown = " ".join(plan.command)
-        else:
-            sql_plan = await self.data.queries.shown_judge(self.instance, text)  # off the loop
-            kind, confirmations = sql_plan.classification, sql_plan.confirmations
-            reasons, shown = sql_plan.reasons, sql_plan.statement
-        asks = f" · asks {confirmations}x" if confirmations else ""
-        why = f" · {'; '.join(reasons)}" if reasons else ""
-        self._verdict(f"{kind}{asks}: {shown}{why}", kind != "read_only")
+        verdict = await query_service.verdict(self.data, self.instance, text)  # off the loop
+        asks = f" · asks {verdict.confirmations}x" if verdict.confirmations else ""
+        why = f" · {'; '.join(verdict.reasons)}" if verdict.reasons else ""
+        shown = f"{verdict.classification}{asks}: {verdict.statement}{why}"
+        self._verdict(shown, not verdict.read_only)
 
     @on(Input.Submitted, "#query-input")
     def submit(self, event: Input.Submitted) -> None:
@@ -123,16 +111,15 @@ class QueryPane(Resilient, Vertical):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
-        args: str | list[str] = split_command(text) if self.instance.kind == "redis" else text
-        action = await self.data.queries.action(self.instance, args)
-        if action is not None:
-            await self._change(action, text)
+        change = await query_service.change(self.data, self.instance, text)
+        if change is not None:
+            await self._change(change)
         elif self.instance.kind == "redis":
-            reply = await self.data.queries.redis(self.instance, split_command(text))
+            reply = await query_service.redis_command(self.data, self.instance, text)
             lines = reply.value.lines if reply.value else ()
             self._show(("reply",), [(line,) for line in lines], reply.error)
         elif await self._heavy_first(text):
-            result = await self.data.queries.query(self.instance, text)
+            result = await query_service.run_query(self.data, self.instance, text)
             value = result.value
             rows = (
                 [tuple("NULL" if c is None else c for c in r) for r in value.rows] if value else []
@@ -146,17 +133,17 @@ class QueryPane(Resilient, Vertical):
         if self.heavy_seen == text:
             self.heavy_seen = None
             return True
-        warnings = await self.data.queries.heavy(self.instance, text)
+        warnings = await query_service.heavy(self.data, self.instance, text)
         if not warnings:
             return True
         self.heavy_seen = text
         self._verdict("heavy: " + "; ".join(warnings) + " · Enter again to run it anyway", True)
         return False
 
-    async def _change(self, action: Action, text: str) -> None:
+    async def _change(self, change: Change) -> None:
         """A write or destructive statement: the prompts, then the write credential."""
-        warnings = () if action.command else await self.data.queries.heavy(self.instance, text)
-        done = await run_confirmed(self.app, self.data, self.instance, action, warnings)
+        action = change.action
+        done = await run_confirmed(self.app, self.data, self.instance, action, change.warnings)
         if done is None:
             self._verdict("cancelled: nothing was run", True)
         elif done.error is not None:
@@ -176,7 +163,7 @@ class QueryPane(Resilient, Vertical):
 
     @work(exclusive=True, group="query", exit_on_error=False)
     async def explain(self, text: str) -> None:
-        reading = await self.data.sql(self.instance).explain(self.instance, text)
+        reading = await query_service.explain(self.data, self.instance, text)
         plan = reading.value
         self._show(plan.columns if plan else (), list(plan.rows) if plan else [], reading.error)
         if plan is not None:
@@ -191,7 +178,7 @@ class QueryPane(Resilient, Vertical):
     @work(exclusive=True, group="query", exit_on_error=False)
     async def tables(self) -> None:
         limit = self.row_limit
-        reading = await self.data.sql(self.instance).tables(self.instance, limit)
+        reading = await query_service.tables(self.data, self.instance, limit)
         result = reading.value
         self._show(result.columns if result else (), _cells(result), reading.error)
         if result is not None:
@@ -209,17 +196,16 @@ class QueryPane(Resilient, Vertical):
 
     @work(exclusive=True, group="query", exit_on_error=False)
     async def columns_of(self, schema: str, table: str) -> None:
-        reading = await self.data.sql(self.instance).columns(
-            self.instance, schema, table, self.row_limit
+        reading = await query_service.columns(
+            self.data, self.instance, schema, table, self.row_limit
         )
         self._show(
             reading.value.columns if reading.value else (), _cells(reading.value), reading.error
         )
         if reading.value is not None:
             box = self.query_one("#query-input", Input)
-            name = f"{_quoted(schema, self.instance.kind)}.{_quoted(table, self.instance.kind)}"
             # a suggestion in the input: its verdict shows as if typed; Enter runs it
-            box.value = f"SELECT * FROM {name}"  # noqa: S608
+            box.value = query_service.select_all(self.instance, schema, table)
 
     def _show(
         self, columns: Sequence[str], rows: list[tuple[str, ...]], error: SourceError | None
@@ -237,10 +223,10 @@ class QueryPane(Resilient, Vertical):
         self._verdict(f"{len(rows)} rows", False)
 
     def _verdict(self, text: str, bad: bool) -> None:
-        """The verdict line, scrubbed: it quotes typed text, reasons and error messages."""
+        """The verdict line: the service's texts (scrubbed there) and this pane's words."""
         verdict = self.query_one("#verdict", Static)
         verdict.set_class(bad, "-refused")
-        verdict.update(scrub(text))
+        verdict.update(text)
 
     def action_history(self, step: int) -> None:
         if not self.history:
@@ -251,55 +237,11 @@ class QueryPane(Resilient, Vertical):
         box.cursor_position = len(box.value)
 
     async def _remember(self, text: str) -> None:
-        if not self.history or self.history[-1] != text:
-            self.history.append(text)
-            self.history = self.history[-HISTORY_SIZE:]
-            await asyncio.to_thread(_save, self.history_path, list(self.history))
+        self.history = await query_service.remember(self.history_path, self.history, text)
         self.position = len(self.history)
-
-
-def _quoted(name: str, kind: str) -> str:
-    """An identifier quoted for the engine (names from information_schema can be anything)."""
-    if kind == "postgres":
-        return '"' + name.replace('"', '""') + '"'
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _cells(result: QueryResult | None) -> list[tuple[str, ...]]:
     if result is None:
         return []
     return [tuple("" if c is None else c for c in row) for row in result.rows]
-
-
-def history_entry(line: str) -> str | None:
-    """One stored line back as its entry: a JSON string (an older plain line as it is)."""
-    if not line.strip():
-        return None
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        return line
-    return entry if isinstance(entry, str) else line
-
-
-def history_line(entry: str) -> str:
-    """One entry as a stored line: scrubbed, as an ASCII JSON string (U+2028, \\r, \\n escaped)."""
-    return json.dumps(scrub(entry), ensure_ascii=True)
-
-
-def _load(path: Path) -> list[str]:
-    """Entries split on \\n only: a line separator inside an entry never splits it."""
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except OSError:
-        return []
-    return [entry for entry in map(history_entry, lines) if entry]
-
-
-def _save(path: Path, history: list[str]) -> None:
-    """History is redacted and masked on the way to disk: no password or PII rests there."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(history_line(h) + "\n" for h in history), encoding="utf-8")
-    except OSError:
-        pass  # history is a convenience; a read-only disk must not stop a query

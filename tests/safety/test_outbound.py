@@ -20,7 +20,7 @@ from console.data.layer import DataLayer
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
 from console.screens.exports import scrub_svg
-from console.screens.query_pane import _load, _save, history_line
+from console.services.query import history_line, load_history, write_history
 from tests.helpers import run_opsconsole as opsconsole
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,11 +140,11 @@ def test_class5_history_is_scrubbed_and_line_breaks_inside_an_entry_do_not_split
         "SELECT 1\rUNION SELECT 2\u2029-- x\x85y",
         f"CONFIG SET requirepass {SECRET}",
     ]
-    _save(path, entries)
+    write_history(path, entries)
     text = path.read_text("utf-8")
     assert leaks_in(text) == []
     assert text.isascii() and text.count("\n") == len(entries)
-    loaded = _load(path)
+    loaded = load_history(path)
     assert len(loaded) == len(entries)
     assert loaded[0] == "AUTH ***" and loaded[2] == "SELECT 1\rUNION SELECT 2\u2029-- x\x85y"
 

@@ -1,19 +1,19 @@
-"""`opsconsole cost`: the Cost Explorer report as text (tables, daily bars) or JSON."""
+"""`opsconsole cost`: the Cost Explorer report as text (tables, daily bars) or JSON.
+
+Why beside the verb: this is printing only; the report and what asking for it cost come from
+console/services/cost.py, and the rows shared with the cost screen from console/formatting.py.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from console.data.aws_models import CostLine, CostReport, PaidCalls
-from console.formatting import sparkline, text_table
+from console.data.aws_models import CostReport, PaidCalls
+from console.formatting import money, share_rows, sparkline, text_table
 
 TOP_USAGE_TYPES = 10
 BAR_WIDTH = 30
-
-
-def money(amount: float) -> str:
-    return f"${amount:,.2f}"
 
 
 def record(report: CostReport, calls: PaidCalls) -> dict[str, Any]:
@@ -51,14 +51,6 @@ def record(report: CostReport, calls: PaidCalls) -> dict[str, Any]:
 
 def render_json(report: CostReport, calls: PaidCalls) -> str:
     return json.dumps(record(report, calls), indent=2)
-
-
-def share_rows(lines: tuple[CostLine, ...], total: float) -> list[list[str]]:
-    """[key, cost, share of `total`] per line (the cost screen's tables use these too)."""
-    return [
-        [line.key, money(line.amount), f"{line.amount / total:.0%}" if total else "-"]
-        for line in lines
-    ]
 
 
 def _bars(report: CostReport) -> list[str]:
