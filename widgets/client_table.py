@@ -1,7 +1,7 @@
 """RedisClientTable: the connections of one Redis server (CLIENT LIST), keyed by client id.
 
 Same in-place keyed update as the process table, so a poll never resets the cursor. Busy
-clients first; clients idle for more than a few seconds (`console.data.sessions`) are hidden,
+clients first; clients idle for more than a few seconds (`console.formatting.sessions`) are hidden,
 counted in the title, until `h` shows them.
 """
 
@@ -13,8 +13,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from console.data.models import RedisClient
-from console.data.sessions import arrange_clients
 from console.formatting import human_duration
+from console.formatting.sessions import arrange_clients
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
 

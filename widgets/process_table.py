@@ -1,10 +1,10 @@
 """ProcessTable: the sessions of one SQL server (MySQL processlist, PostgreSQL activity).
 
 Rows are keyed by process id and updated in place on every poll, so the cursor stays on the
-session the operator is looking at while the list re-sorts around it. The order and what is idle
-come from `console.data.sessions`: active sessions first, longest-running statement first; idle
-ones hidden (counted in the title) until `h` shows them. Blockers (ids that appear
-in someone's `blocked_by`) are marked ◆ and the sessions they block show "↳ by <id>".
+session the operator is looking at while the list re-sorts around it. The order and what is
+idle come from `console.formatting.sessions`: active sessions first, longest-running
+statement first; idle ones hidden (counted in the title) until `h` shows them. Blockers (ids
+that appear in someone's `blocked_by`) are marked ◆ and the sessions they block show "↳ by <id>".
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.data.models import Process
-from console.data.sessions import PROCESS_SORTS, arrange_processes
 from console.formatting import first_line, human_duration
+from console.formatting.sessions import PROCESS_SORTS, arrange_processes
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
 

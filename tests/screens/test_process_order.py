@@ -15,7 +15,7 @@ import pytest
 
 from console.config import Settings
 from console.data.models import Process
-from console.data.sessions import process_is_idle
+from console.formatting.sessions import process_is_idle
 from console.lab import manager, workload
 from tests.helpers import wait_until
 from tests.screens.conftest import app_for

@@ -1,9 +1,11 @@
 """Process lists as on-call people read them: active sessions first, idle ones counted apart.
 
-Why here and not in the widgets: what counts as idle (MySQL `Sleep` with no open transaction,
-PostgreSQL `idle`, a Redis client silent for more than IDLE_CLIENT_AFTER_S) and which session
-comes first are decisions about the servers' data, the same for a screen, an export or a test.
-The tables only show the `Arranged` result they are given. Pure functions over models.
+Why in formatting and not in the widgets: what counts as idle (MySQL `Sleep` with no open
+transaction, PostgreSQL `idle`, a Redis client silent for more than IDLE_CLIENT_AFTER_S) and
+which session comes first decide how a list of sessions shows, the same for a screen, an export
+or a test; the tables re-arrange on a key (sort, show idle) without asking the server again, so
+the rule sits in the core, beside the other display rules, where widgets may reach it. Pure
+functions over models.
 """
 
 from __future__ import annotations
