@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -23,15 +23,14 @@ from console.data.models import Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
 from console.safety.scrub import scrub
+from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
 
 class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
     """Ask for a change's confirmations; dismiss with the answers, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm.cancel")
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -23,6 +23,7 @@ from console.data.models import AuditOptions, Reading, RedisAuditRun
 from console.formatting import human_number
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
+from widgets.bindings import bindings
 from widgets.key_audit_tables import BigKeyTable, PrefixTable
 from widgets.resilient import Resilient
 
@@ -34,10 +35,7 @@ JITTER_S = 3600
 class KeysPane(Resilient, Vertical):
     """The audit's summary line, its prefix table and its biggest keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "audit", "Scan keys", id="keys.audit"),
-        Binding("x", "remediate", "Set TTLs", id="keys.remediate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("keys.audit", "keys.remediate")
     DEFAULT_CSS = """
     KeysPane #audit-summary { height: auto; padding: 0 1; }
     KeysPane PrefixTable { height: 2fr; }

@@ -20,7 +20,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
@@ -32,6 +32,7 @@ from console.safety.confirm import Action
 from console.safety.redisargs import split_command
 from console.safety.scrub import scrub
 from console.screens.confirm import run_confirmed
+from widgets.bindings import bindings
 from widgets.keyed_table import cell
 from widgets.resilient import Resilient
 
@@ -41,9 +42,7 @@ HISTORY_SIZE = 200
 class QueryInput(Input):
     """The statement line; Escape leaves it for the results (then 1-5 switch tabs again)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Leave input", id="query.leave"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("query.leave")
 
     def action_leave(self) -> None:
         self.screen.focus_next()
@@ -52,12 +51,9 @@ class QueryInput(Input):
 class QueryPane(Resilient, Vertical):
     """An input line with history, the guard's verdict, and the result table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history(-1)", "Previous", id="query.previous", show=False),
-        Binding("down", "history(1)", "Next", id="query.next", show=False),
-        Binding("f4", "explain", "Explain", id="query.explain"),
-        Binding("f3", "tables", "Tables", id="query.tables"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "query.previous", "query.next", "query.explain", "query.tables"
+    )
     DEFAULT_CSS = """
     QueryPane #query-input { height: 3; }
     QueryPane #verdict { height: auto; max-height: 4; padding: 0 1; }
