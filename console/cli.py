@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 LAB_ACTIONS = ("up", "down", "status", "scenario", "workload")
 SCREENSHOT_PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
-TASKS = ("digest", "cost", "redis-audit", "investigate", "report")
+TASKS = ("digest", "cost", "redis-audit", "investigate", "report", "keys")
 """Verbs whose parser and run live in `console.tasks.<name>` (HELP, configure, run)."""
 
 
