@@ -33,6 +33,7 @@ FULL_SCREENS = (FleetScreen, InstanceScreen, AlertsScreen, CostScreen, SlowFleet
 
 def _subclasses(cls: type) -> set[type]:
     found: set[type] = set()
+    sub: type
     for sub in cls.__subclasses__():
         found |= {sub, *_subclasses(sub)}
     return found
