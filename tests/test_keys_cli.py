@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from tests.helpers import run_opsconsole as opsconsole
+from tests.test_startup_imports import loaded_by
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,3 +50,10 @@ def test_keys_json_has_every_id_with_the_key_in_force(tmp_path: Path) -> None:
     assert items["screen.back"]["key"] == "escape"
     assert {"app.alerts", "process.kill", "cost.more"} <= set(items)
     assert all(item["help"] for item in items.values())
+
+
+def test_keys_lists_without_loading_textual() -> None:
+    """The registry is plain data: the listing (and the config check) never import the UI."""
+    modules = loaded_by("--config", str(ROOT / "config.toml"), "keys")
+    assert {"console.keymap", "console.config"} <= modules
+    assert not [name for name in modules if name == "textual" or name.startswith("widgets")]
