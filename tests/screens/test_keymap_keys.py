@@ -85,6 +85,8 @@ async def test_remapped_keys_on_the_fleet_and_the_old_ones_do_nothing(tmp_path: 
         tree, status = screen.query_one(FleetTree), screen.query_one(StatusBar)
         await wait_until(pilot, lambda: screen.swept and tree.health_of(NAME) is not None)
         first = tree.health_of(NAME)
+        assert "backspace" not in screen.active_bindings  # the root: nothing to go back to
+        assert {"R", "P", "A"} <= set(screen.active_bindings)
         await pilot.press("r", "p", "a")
         await pilot.pause(0.5)  # a sweep asked by `r` would have landed by now
         assert tree.health_of(NAME) is first
