@@ -13,7 +13,7 @@ from rich.console import RenderableType
 from textual import on
 from textual._compositor import CompositorUpdate
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -36,6 +36,7 @@ from console.screens.instance import InstanceScreen
 from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.shared_polls import SharedPolls
 from console.screens.slow_fleet import SlowFleetScreen
+from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
 SHARED_POLLS_DELAY_S = 3.0
@@ -48,16 +49,10 @@ class OpsConsoleApp(Resilient, App[None]):
     TITLE = "opsconsole"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {FleetProvider, ScreensProvider}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("a", "alerts", "Alerts", id="app.alerts"),
-        Binding("dollar_sign", "cost", "AWS cost", id="app.cost"),
-        Binding("L", "slow_fleet", "Slow log (fleet)", id="app.slow_fleet"),
-        Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("ctrl+s", "save_screenshot", "Screenshot", id="app.screenshot"),
-        Binding("ctrl+e", "export_table", "Export table", id="app.export"),
-        Binding("y", "copy_row", "Copy row", id="app.copy"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "app.quit", "app.alerts", "app.cost", "app.slow_fleet", "app.help", "app.screenshot",
+        "app.export", "app.copy",
+    )  # fmt: skip
 
     firing: reactive[int] = reactive(0)
     """Alerts firing and not silenced (Alertmanager) plus CloudWatch alarms in ALARM."""

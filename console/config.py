@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from console import keymap as registry
 from console.errors import ConfigError
 from console.inventory import Fleet, GroupRule, Instance, Kind, sort_key
 from console.secrets import SECRET_REF_HELP, check_reference, parse_reference
@@ -183,6 +184,22 @@ class RawConfig(_Strict):
     aws: AwsOptions = AwsOptions()
     profiles: dict[str, dict[str, Any]] = {}
 
+    @field_validator("keymap", mode="before")
+    @classmethod
+    def _dotted_ids(cls, value: Any) -> Any:
+        """`screen.refresh = "R"` unquoted is a TOML table: read it as the id it spells."""
+        return _flat_ids(value) if isinstance(value, dict) else value
+
+
+def _flat_ids(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat_ids(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -267,7 +284,28 @@ def load_settings(path: Path, profile: str | None = None) -> Settings:
     overlay = _profile_overlay(path, data, chosen)
     _validate(path, data, {}, BASE_PROFILE)  # the production base must be whole on its own
     raw = _validate(path, _deep_merge(data, overlay), overlay, chosen)
+    _check_keymap(path, raw.keymap, overlay, chosen)
     return _build_settings(path, chosen, raw)
+
+
+def _check_keymap(
+    path: Path, keymap: Mapping[str, str], overlay: Mapping[str, Any], profile: str
+) -> None:
+    """Every `[keymap]` id is one the console has (console/keymap.py), each with a key.
+
+    Why: Textual ignores an id no binding carries, so a typo or an id from an older version
+    would leave the key unchanged without a word; it stops here, before any screen opens.
+    """
+    overlay_keymap = overlay.get("keymap")
+    in_overlay = _flat_ids(overlay_keymap) if isinstance(overlay_keymap, dict) else {}
+    for binding_id, keys in keymap.items():
+        key = f"profiles.{profile}.keymap" if binding_id in in_overlay else "keymap"
+        if binding_id not in registry.BY_ID:
+            expected = registry.expected_instead(binding_id)
+            raise ConfigError(str(path), key, f"unknown binding id {binding_id!r}", expected)
+        if not keys.strip():
+            expected = 'a key, e.g. "R" or "ctrl+r"; `opsconsole keys` lists the defaults'
+            raise ConfigError(str(path), key, f"no key for {binding_id!r}", expected)
 
 
 def _validate(

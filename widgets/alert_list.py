@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Span, Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList
@@ -32,6 +32,7 @@ from widgets.alarm_lines import (
     by_state,
     source_tag,
 )
+from widgets.bindings import bindings
 from widgets.reading_view import Clock, show_reading_state, utcnow
 from widgets.resilient import Resilient
 
@@ -107,11 +108,7 @@ class AlertList(Resilient, OptionList):
     Enter posts AlertChosen (Alertmanager) or AlarmChosen (CloudWatch).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "select", "Open", id="alert.open", tooltip="Open the instance it concerns"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("alert.open")
     DEFAULT_CSS = """
     AlertList {
         width: 3fr; min-width: 40; height: 1fr; max-height: 100%;

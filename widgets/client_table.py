@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from console.data.models import RedisClient
 from console.formatting import human_duration
 from console.formatting.sessions import arrange_clients
+from widgets.bindings import bindings
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
 
@@ -48,13 +49,7 @@ class RedisClientTable(ReadingTable[RedisClient]):
         ("age", "age", 7),
     )
     TITLE: ClassVar[str] = "clients"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "kill", "Kill", id="client.kill", tooltip="CLIENT KILL the client"),
-        Binding(
-            "h", "toggle_idle", "Idle", id="client.idle",
-            tooltip="Show or hide clients idle for more than a few seconds",
-        ),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings("process.kill", "process.idle")
     KillRequested = KillRequested
 
     def highlighted_client(self) -> RedisClient | None:

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
 from console.data.models import Digest, SlowlogEntry
 from console.formatting import first_line, human_duration, human_number
+from widgets.bindings import bindings
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 
 STATEMENT_WIDTH = 60
@@ -44,12 +45,7 @@ def digest_cells(rank: int, digest: Digest) -> tuple[Cell, ...]:
 class DigestTable(ReadingTable[Digest]):
     """Normalised statements by total time; Enter posts DigestChosen."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "select_cursor", "Details", id="digest.choose",
-            tooltip="Open the highlighted statement",
-        ),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings("digest.choose")
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("rank", "#", 3),
         ("calls", "calls", 7),

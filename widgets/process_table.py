@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
 from console.data.models import Process
 from console.formatting import first_line, human_duration
 from console.formatting.sessions import PROCESS_SORTS, arrange_processes
+from widgets.bindings import bindings
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
 from widgets.kill_request import KillRequested
 
@@ -56,23 +57,9 @@ def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
 class ProcessTable(ReadingTable[Process]):
     """Sessions of one server with who blocks whom; sortable, filterable, keyed by process id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "enter", "select_cursor", "Details", id="process.choose",
-            tooltip="Open the highlighted session: full query, EXPLAIN",
-        ),
-        Binding(
-            "k", "kill", "Kill", id="process.kill", tooltip="Kill the highlighted session"
-        ),
-        Binding(
-            "s", "cycle_sort", "Sort", id="process.sort",
-            tooltip="Sort by time, transaction age or id",
-        ),
-        Binding(
-            "h", "toggle_idle", "Idle", id="process.idle",
-            tooltip="Show or hide idle sessions (Sleep / idle, no transaction open)",
-        ),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "process.choose", "process.kill", "process.sort", "process.idle"
+    )
     # who, doing what, for how long, first: at 80 columns the time and the query's start show
     COLUMNS: ClassVar[tuple[ColumnSpec, ...]] = (
         ("id", "id", 9),

@@ -36,6 +36,7 @@ VERBS: dict[str, str] = {
     "investigate": "investigate",
     "report": "report",
     "audit": "audit",
+    "keys": "keys",
     "lab": "lab",
 }
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer
 
@@ -31,6 +31,7 @@ from console.screens.shared_polls import SharedPolls
 from console.screens.status import bind_status_bar
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
+from widgets.bindings import bindings
 from widgets.status_bar import StatusBar
 
 PANE_BY_ALERT = (
@@ -52,11 +53,7 @@ def pane_for(alert_name: str) -> str:
 class AlertsScreen(PollingScreen):
     """Firing and silenced alerts; one key away from everywhere (`a`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="alerts.back"),
-        Binding("r", "refresh", "Refresh", id="alerts.refresh"),
-        Binding("i", "investigate", "Investigate", id="alerts.investigate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen.investigate")
 
     def __init__(self, data: DataLayer, settings: Settings, fleet: Fleet) -> None:
         super().__init__()

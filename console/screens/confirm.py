@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -26,15 +26,14 @@ from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
 from console.services import query as query_service
 from console.services.query import ChangePrompt
+from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
 
 class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
     """Ask for a change's confirmations; dismiss with the answers, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm.cancel")
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {

@@ -16,18 +16,18 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from console.config import Settings
 from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
+from console.screens.polling import ConsoleScreen
 from console.screens.status import bind_status_bar
 from console.services.cost import cost_report
+from widgets.bindings import bindings
 from widgets.cost_view import CostView
-from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 DAY_STEPS = (1, 3, 7, 14, 30, 60, 90)
@@ -48,15 +48,10 @@ def next_days(days: int, step: int) -> int:
     return DAY_STEPS[max(0, min(len(DAY_STEPS) - 1, index + step))]
 
 
-class CostScreen(Resilient, Screen[None]):
+class CostScreen(ConsoleScreen):
     """Month to date, the last N days by service and usage type, the daily trend, the counter."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="cost.back"),
-        Binding("r", "refresh", "Refresh (cached)", id="cost.refresh"),
-        Binding("minus", "days(-1)", "Fewer days", id="cost.fewer"),
-        Binding("plus,equals_sign", "days(1)", "More days", id="cost.more"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("cost.fewer", "cost.more")
 
     def __init__(self, data: DataLayer, settings: Settings, days: int = DEFAULT_DAYS) -> None:
         super().__init__()

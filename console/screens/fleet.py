@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Static, Tree
 
@@ -22,6 +22,7 @@ from console.inventory import Fleet
 from console.screens.messages import FleetLoaded, OpenInstance
 from console.screens.polling import PollingScreen
 from console.screens.status import bind_status_bar
+from widgets.bindings import bindings
 from widgets.fleet_tree import FleetTree
 from widgets.health_detail import HealthDetail
 from widgets.status_bar import StatusBar
@@ -41,11 +42,8 @@ class FleetScreen(PollingScreen):
     FleetScreen #fleet-notice { color: $warning; padding: 0 1; height: auto; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh", "Refresh", id="fleet.refresh"),
-        Binding("p", "pause", "Pause", id="fleet.pause"),
-        Binding("slash", "filter", "Filter", id="fleet.filter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen.filter")
+    ROOT = True
 
     def __init__(self, data: DataLayer, settings: Settings) -> None:
         super().__init__()

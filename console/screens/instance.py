@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
@@ -28,6 +28,7 @@ from console.screens.process_detail import ProcessDetailScreen
 from console.screens.query_pane import QueryPane
 from console.screens.slow_pane import SlowPane
 from console.screens.status import bind_status_bar
+from widgets.bindings import bindings
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
 from widgets.kill_request import KillRequested
@@ -48,20 +49,11 @@ PANE_WIDGETS = {
 class InstanceScreen(PollingScreen):
     """Drilldown into one instance; Escape goes back to where it was opened from."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="instance.back"),
-        Binding("1", "show('overview')", "Overview", id="instance.overview"),
-        Binding("2", "show('processes')", "Processes", id="instance.processes"),
-        Binding("3", "show('queries')", "Top queries", id="instance.queries"),
-        Binding("4", "show('metrics')", "Metrics", id="instance.metrics"),
-        Binding("5", "show('query')", "Query", id="instance.query"),
-        Binding("6", "show('keys')", "Keys", id="instance.keys"),
-        Binding("7", "show('slow')", "Slow log", id="instance.slow"),
-        Binding("slash", "filter", "Filter", id="instance.filter"),
-        Binding("r", "refresh", "Refresh", id="instance.refresh"),
-        Binding("p", "pause", "Pause", id="instance.pause"),
-        Binding("i", "investigate", "Investigate", id="instance.investigate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "instance.overview", "instance.processes", "instance.queries", "instance.metrics",
+        "instance.query", "instance.keys", "instance.slow", "screen.filter",
+        "screen.investigate",
+    )  # fmt: skip
 
     def __init__(
         self, data: DataLayer, settings: Settings, instance: Instance, pane: str = "overview"
@@ -81,7 +73,9 @@ class InstanceScreen(PollingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # a tab this instance lacks: the key is hidden and does nothing
-        return not (action == "show" and parameters and parameters[0] not in self.panes)
+        if action == "show" and parameters and parameters[0] not in self.panes:
+            return False
+        return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
         i = self.instance

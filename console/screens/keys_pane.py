@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -24,6 +24,7 @@ from console.formatting import human_number
 from console.inventory import Instance
 from console.screens.confirm import run_confirmed
 from console.services import ttl_audit
+from widgets.bindings import bindings
 from widgets.key_audit_tables import BigKeyTable, PrefixTable
 from widgets.resilient import Resilient
 
@@ -33,10 +34,7 @@ TIME_BUDGET_S = 15.0
 class KeysPane(Resilient, Vertical):
     """The audit's summary line, its prefix table and its biggest keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "audit", "Scan keys", id="keys.audit"),
-        Binding("x", "remediate", "Set TTLs", id="keys.remediate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("keys.audit", "keys.remediate")
     DEFAULT_CSS = """
     KeysPane #audit-summary { height: auto; padding: 0 1; }
     KeysPane PrefixTable { height: 2fr; }

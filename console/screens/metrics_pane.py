@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
@@ -25,6 +25,7 @@ from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
 from console.screens.cloudwatch_charts import CloudWatchCharts
+from widgets.bindings import bindings
 from widgets.metric_chart import MetricChart
 from widgets.resilient import Resilient
 
@@ -40,10 +41,7 @@ POINTS = 120
 class MetricsPane(Resilient, VerticalScroll):
     """Charts for one instance; the screen calls refresh_charts() while the tab is visible."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("t", "next_range", "Range", id="metrics.range"),
-        Binding("e", "prompt", "PromQL", id="metrics.prompt"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("metrics.range", "metrics.prompt")
     DEFAULT_CSS = """
     MetricsPane MetricChart { height: auto; min-height: 5; }
     MetricsPane #promql { dock: bottom; }

@@ -1,4 +1,8 @@
-"""PollingScreen: the one poll loop every screen uses.
+"""ConsoleScreen and PollingScreen: the keys every screen shares, and the one poll loop.
+
+ConsoleScreen owns back and refresh (one binding id each, from console/keymap.py) for every
+full screen; PollingScreen adds pause. Screens inherit them and never redeclare them, so one
+`[keymap]` line rebinds the key everywhere.
 
 Each poll waits the interval after the previous one completes (never overlapping), runs only
 while its screen is the one shown and not paused, and wakes at once on `r`, on resume and when
@@ -10,16 +14,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
 from textual import events
+from textual.binding import BindingType
 from textual.screen import Screen
 
+from widgets.bindings import bindings
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 
-class PollingScreen(Resilient, Screen[None]):
+class ConsoleScreen(Resilient, Screen[None]):
+    """A full screen of the console: Escape goes back, `r` asks again now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen.back", "screen.refresh")
+    ROOT: ClassVar[bool] = False
+    """The screen the console opens on: nothing under it to go back to (no Back key)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.ROOT and action == "back")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        """Ask again now; each screen says what that is (a poll, a cached report, a re-read)."""
+
+
+class PollingScreen(ConsoleScreen):
     """A screen with a paused flag and an interval loop that sleeps while hidden."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen.pause")
 
     def __init__(self) -> None:
         super().__init__()

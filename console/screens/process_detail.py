@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
@@ -16,6 +16,7 @@ from console.data.layer import DataLayer
 from console.data.models import Process
 from console.formatting import human_duration
 from console.inventory import Instance
+from widgets.bindings import bindings
 from widgets.keyed_table import cell
 from widgets.resilient import Resilient
 
@@ -23,9 +24,7 @@ from widgets.resilient import Resilient
 class ProcessDetailScreen(Resilient, ModalScreen[None]):
     """Statement (masked) and plan of one process; Escape closes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Close", id="process.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("process.close")
     DEFAULT_CSS = """
     ProcessDetailScreen { align: center middle; }
     ProcessDetailScreen > VerticalScroll {

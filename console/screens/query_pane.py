@@ -17,7 +17,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
@@ -28,6 +28,7 @@ from console.inventory import Instance
 from console.screens.confirm import run_confirmed
 from console.services import query as query_service
 from console.services.query import Change
+from widgets.bindings import bindings
 from widgets.keyed_table import cell
 from widgets.resilient import Resilient
 
@@ -35,9 +36,7 @@ from widgets.resilient import Resilient
 class QueryInput(Input):
     """The statement line; Escape leaves it for the results (then 1-5 switch tabs again)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Leave input", id="query.leave"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("query.leave")
 
     def action_leave(self) -> None:
         self.screen.focus_next()
@@ -46,12 +45,9 @@ class QueryInput(Input):
 class QueryPane(Resilient, Vertical):
     """An input line with history, the guard's verdict, and the result table."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "history(-1)", "Previous", id="query.previous", show=False),
-        Binding("down", "history(1)", "Next", id="query.next", show=False),
-        Binding("f4", "explain", "Explain", id="query.explain"),
-        Binding("f3", "tables", "Tables", id="query.tables"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "query.previous", "query.next", "query.explain", "query.tables"
+    )
     DEFAULT_CSS = """
     QueryPane #query-input { height: 3; }
     QueryPane #verdict { height: auto; max-height: 4; padding: 0 1; }

@@ -14,8 +14,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.binding import BindingType
 from textual.widgets import Footer, Static
 
 from console.analysis.digest import DigestRow
@@ -23,22 +22,19 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.inventory import Fleet
 from console.screens.messages import OpenInstance
+from console.screens.polling import ConsoleScreen
 from console.screens.slow_pane import WINDOWS
 from console.screens.status import bind_status_bar
 from console.services.slow_digest.logs import FleetDigest, fleet_digest, slow_log_instances
+from widgets.bindings import bindings
 from widgets.digest_table import DigestTable
-from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
 
-class SlowFleetScreen(Resilient, Screen[None]):
+class SlowFleetScreen(ConsoleScreen):
     """The fleet's slow queries over a window; Escape goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="slowfleet.back"),
-        Binding("t", "next_window", "Window", id="slowfleet.window"),
-        Binding("r", "reread", "Re-read", id="slowfleet.refresh"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("slow.window")
     DEFAULT_CSS = """
     SlowFleetScreen #slow-fleet-head { height: auto; padding: 0 1; }
     SlowFleetScreen DigestTable { height: 1fr; }
@@ -99,7 +95,7 @@ class SlowFleetScreen(Resilient, Screen[None]):
         self.window_index = (self.window_index + 1) % len(WINDOWS)
         self.read()
 
-    def action_reread(self) -> None:
+    def action_refresh(self) -> None:
         self.read()
 
     @on(DigestTable.DigestChosen)

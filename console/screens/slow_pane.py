@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -22,6 +22,7 @@ from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
 from console.services.slow_digest.logs import instance_digest
+from widgets.bindings import bindings
 from widgets.digest_table import DigestTable
 from widgets.resilient import Resilient
 
@@ -36,12 +37,7 @@ REREAD_S = 60.0
 class SlowPane(Resilient, Vertical):
     """The slow-log digest of one instance; the screen calls refresh_digest() while visible."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "t", "next_window", "Window", id="slow.window",
-            tooltip="Digest the last 1h, 6h or 24h of the slow log",
-        ),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = bindings("slow.window")
     DEFAULT_CSS = """
     SlowPane #slow-window { height: 1; }
     SlowPane DigestTable { height: 1fr; }
