@@ -5,14 +5,17 @@ DataLayer.queries (guard, LIMIT, timeouts, masking, audit); on production a read
 estimates as big, or a busy server, is shown first and runs on a second Enter. A write or a
 destructive statement goes through the confirmation prompts and runs on the write credential.
 F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table shows its
-columns. History is kept per kind in the output folder (redacted and masked, one JSON string a
-line, so no character inside an entry can split it on reading). The verdict line is scrubbed.
+columns. History is kept per kind in the user's state folder (redacted and masked, one JSON
+string a line, so no character inside an entry can split it on reading; appended, never rewritten
+whole by one session under another). The verdict line is scrubbed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -27,6 +30,7 @@ from textual.widgets import DataTable, Input, Static
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import QueryResult, SourceError
+from console.filelock import locked
 from console.inventory import Instance
 from console.safety.confirm import Action
 from console.safety.redisargs import split_command
@@ -77,7 +81,7 @@ class QueryPane(Resilient, Vertical):
         self.data = data
         self.instance = instance
         self.row_limit = settings.console.row_limit
-        self.history_path = settings.output_dir / f"history-{instance.kind}.txt"
+        self.history_path = settings.state_dir / f"history-{instance.kind}.txt"
         self.history = _load(self.history_path)
         self.position = len(self.history)
         self.last_ok = True
@@ -254,7 +258,7 @@ class QueryPane(Resilient, Vertical):
         if not self.history or self.history[-1] != text:
             self.history.append(text)
             self.history = self.history[-HISTORY_SIZE:]
-            await asyncio.to_thread(_save, self.history_path, list(self.history))
+            await asyncio.to_thread(_append, self.history_path, text)
         self.position = len(self.history)
 
 
@@ -296,10 +300,33 @@ def _load(path: Path) -> list[str]:
     return [entry for entry in map(history_entry, lines) if entry]
 
 
-def _save(path: Path, history: list[str]) -> None:
-    """History is redacted and masked on the way to disk: no password or PII rests there."""
+def _append(path: Path, entry: str) -> None:
+    """Add one entry at the end (redacted and masked on the way to disk: no password or PII
+    rests there); past twice HISTORY_SIZE entries, keep the last HISTORY_SIZE.
+
+    Why append under a lock: two consoles of one user (two SSH sessions) each add their own
+    lines, where rewriting the whole file from memory would drop the other session's."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(history_line(h) + "\n" for h in history), encoding="utf-8")
+        with _history_lock(path):
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+                handle.write(history_line(entry) + "\n")
+            entries = _load(path)
+            if len(entries) > 2 * HISTORY_SIZE:
+                _write_all(path, entries[-HISTORY_SIZE:])
     except OSError:
         pass  # history is a convenience; a read-only disk must not stop a query
+
+
+def _history_lock(path: Path) -> contextlib.AbstractContextManager[None]:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return locked(path.with_name(path.name + ".lock"))
+
+
+def _write_all(path: Path, history: list[str]) -> None:
+    """Replace the file whole (0600: typed statements are the user's own)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("".join(history_line(h) + "\n" for h in history))
+    os.replace(temporary, path)
