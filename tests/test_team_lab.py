@@ -124,6 +124,7 @@ def test_two_members_share_one_config_keep_their_files_and_one_aws_budget(
     assert (bobs["config"], bobs["found_by"]) == (str(etc_config), "the system config")
     assert bobs["state_dir"] == str(bob.home / "state" / "opsconsole")
     assert bobs["output_dir"] == str(bob.home / "data" / "opsconsole")
+    assert bobs["aws_cache"] == f"shared: one budget for group {TEAM_GROUP}"
 
     for user, env in ((alice, None), (bob, bobs_xdg)):
         inventory = user.opsconsole("inventory", "--json", env=env)

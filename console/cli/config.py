@@ -128,6 +128,7 @@ def as_record(
         "output_dir": str(settings.output_dir),
         "state_dir": str(settings.state_dir),
         "aws_cache_dir": str(settings.aws_cache_dir),
+        "aws_cache": cache_note(settings.aws_cache_dir),
         "secrets": [
             {
                 "kinds": list(check.kinds),
@@ -142,13 +143,38 @@ def as_record(
     }
 
 
+def cache_note(folder: Path) -> str:
+    """Whose budget the cost cache folder makes: the team's (group-writable), one person's,
+    or nobody's yet."""
+    import grp
+    import os
+    import stat
+
+    try:
+        info = folder.stat()
+    except OSError:
+        return (
+            "not there yet: made on the first paid call; for one team budget, make it with "
+            "install -d -m 2770 -g TEAMGROUP"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "not writable by you: paid calls will fail"
+    if info.st_mode & stat.S_IWGRP:
+        try:
+            group = grp.getgrgid(info.st_gid).gr_name
+        except KeyError:
+            group = str(info.st_gid)
+        return f"shared: one budget for group {group}"
+    return "yours only: a budget per person"
+
+
 def render_text(record: dict[str, Any], checks: Sequence[SecretCheck]) -> list[str]:
     bad = sum(check.status != "ok" for check in checks)
     head = [
         f"config: {record['config']} (from {record['found_by']})",
         f"profile: {record['profile']}, {record['instances']} instances configured: valid",
         f"your files: {record['output_dir']} (exports), {record['state_dir']} (state)",
-        f"AWS cost cache and budget: {record['aws_cache_dir']}",
+        f"AWS cost cache and budget: {record['aws_cache_dir']} ({record['aws_cache']})",
         "",
     ]
     rows = [
