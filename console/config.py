@@ -22,6 +22,7 @@ from console.inventory import Fleet, GroupRule, Instance, Kind, sort_key
 from console.secrets import SECRET_REF_HELP, check_reference, parse_reference
 
 DEFAULT_CONFIG = "config.toml"
+SYSTEM_CONFIG = Path("/etc/opsconsole/config.toml")
 BASE_PROFILE = "production"
 
 
@@ -31,7 +32,9 @@ class _Strict(BaseModel):
 
 class ConsoleOptions(_Strict):
     row_limit: int = Field(100, ge=1, le=100_000)
-    output_dir: str = "output"
+    output_dir: str = ""
+    """Screenshots, exports, reports ("" : $XDG_DATA_HOME/opsconsole, else
+    ~/.local/share/opsconsole; relative to the config file; ~ is the user's home)."""
     audit_log: str = "output/audit.jsonl"
     audit_dir: str = ""
     """The team's audit folder (e.g. /var/log/opsconsole, sticky and group-writable, made by an
@@ -43,7 +46,8 @@ class ConsoleOptions(_Strict):
     heavy_rows: int = Field(1_000_000, ge=1)
     heavy_sessions: int = Field(50, ge=1)
     state_dir: str = ""
-    """Kept discoveries ("" : $XDG_STATE_HOME/opsconsole, else ~/.local/state/opsconsole)."""
+    """Kept discoveries, query history, resume states ("" : $XDG_STATE_HOME/opsconsole, else
+    ~/.local/state/opsconsole)."""
 
 
 class Timeouts(_Strict):
@@ -252,17 +256,24 @@ class Settings:
 
     @property
     def output_dir(self) -> Path:
-        return (self.path.parent / self.console.output_dir).resolve()
+        """Per-user files: screenshots, exports, reports, investigations ([console] output_dir,
+        relative to the config file; else $XDG_DATA_HOME/opsconsole, else
+        ~/.local/share/opsconsole).
+
+        Why XDG by default: one config in /etc serves the whole team, and each member's files
+        land in their own home, not beside the shared config."""
+        if self.console.output_dir:
+            return (self.path.parent / Path(self.console.output_dir).expanduser()).resolve()
+        return xdg_dir("XDG_DATA_HOME", ".local/share") / "opsconsole"
 
     @property
     def state_dir(self) -> Path:
-        """Per-user state: the last list each discovery returned ([console] state_dir, relative
-        to the config file; else $XDG_STATE_HOME/opsconsole, else ~/.local/state/opsconsole)."""
+        """Per-user state: the last list each discovery returned, query history, the Redis
+        audit's resume states ([console] state_dir, relative to the config file; else
+        $XDG_STATE_HOME/opsconsole, else ~/.local/state/opsconsole)."""
         if self.console.state_dir:
             return (self.path.parent / Path(self.console.state_dir).expanduser()).resolve()
-        xdg = os.environ.get("XDG_STATE_HOME", "")
-        root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "state"
-        return root / "opsconsole"
+        return xdg_dir("XDG_STATE_HOME", ".local/state") / "opsconsole"
 
     @property
     def aws_cache_dir(self) -> Path:
@@ -270,9 +281,59 @@ class Settings:
         return (self.path.parent / Path(self.aws.cache_dir).expanduser()).resolve()
 
 
+def xdg_dir(variable: str, fallback: str) -> Path:
+    """$VARIABLE when it holds an absolute path (the XDG spec ignores relative ones), else
+    ~/FALLBACK: the base of a per-user folder (config, data, state)."""
+    value = os.environ.get(variable, "")
+    return Path(value) if value and Path(value).is_absolute() else Path.home() / fallback
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
+    """The config file in use and how it was found (`opsconsole config check` says both)."""
+
+    path: Path
+    how: str
+
+
+def config_places() -> list[ConfigSource]:
+    """Where a config is looked for when neither --config nor $OPSCONSOLE_CONFIG names one:
+    the current folder, the user's XDG config folder, then the machine's."""
+    user = xdg_dir("XDG_CONFIG_HOME", ".config") / "opsconsole" / DEFAULT_CONFIG
+    return [
+        ConfigSource(Path.cwd() / DEFAULT_CONFIG, "the current folder"),
+        ConfigSource(user, "the user's config folder ($XDG_CONFIG_HOME, ~/.config)"),
+        ConfigSource(SYSTEM_CONFIG, "the system config"),
+    ]
+
+
+def find_config(cli_value: str | None) -> ConfigSource:
+    """--config, else $OPSCONSOLE_CONFIG, else the first of `config_places()` that exists.
+
+    Why this order: an explicit choice wins, then a clone's own file, then the user's, then the
+    one the jump host's admin installed for the whole team. Raise ConfigError listing every
+    place looked when there is none."""
+    if cli_value:
+        return ConfigSource(Path(cli_value), "--config")
+    env = os.environ.get("OPSCONSOLE_CONFIG")
+    if env:
+        return ConfigSource(Path(env), "$OPSCONSOLE_CONFIG")
+    places = config_places()
+    for place in places:
+        if place.path.exists():
+            return place
+    looked = ", ".join(str(place.path) for place in places)
+    raise ConfigError(
+        DEFAULT_CONFIG,
+        "file",
+        f"not found (--config not given, $OPSCONSOLE_CONFIG not set; looked in {looked})",
+        "one of these; `opsconsole config init` writes a commented template",
+    )
+
+
 def config_path(cli_value: str | None) -> Path:
-    """--config, else $OPSCONSOLE_CONFIG, else ./config.toml."""
-    return Path(cli_value or os.environ.get("OPSCONSOLE_CONFIG") or DEFAULT_CONFIG)
+    """The path of `find_config(cli_value)`."""
+    return find_config(cli_value).path
 
 
 def load_settings(path: Path, profile: str | None = None) -> Settings:
@@ -427,6 +488,7 @@ def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
         keymap=dict(raw.keymap),
         metrics={str(kind): queries for kind, queries in raw.metrics.items()},
         secret_keys=secret_keys,
+        write_secret_keys=write_keys,
         aws=raw.aws,
         sql_defaults={"mysql": raw.mysql, "postgres": raw.postgres},
     )

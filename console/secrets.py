@@ -77,7 +77,7 @@ def check_resolvable(refs_to_keys: dict[str, str], config_file: str) -> None:
 
 
 def exposed_secret_files(refs: dict[str, str]) -> list[str]:
-    """The file: secrets that group or others may read (each deserves a chmod 600)."""
+    """The file: secrets that every user of the machine may read (each deserves a chmod)."""
     exposed = []
     for ref in refs:
         scheme, value = parse_reference(ref)
@@ -87,9 +87,14 @@ def exposed_secret_files(refs: dict[str, str]) -> list[str]:
 
 
 def readable_by_others(path: Path) -> bool:
-    """True when group or others may read the file (a warning for config and secret files)."""
+    """True when any user of the machine may read the file (a warning for config and secret
+    files).
+
+    Why not the group: on a jump host the team's config (/etc/opsconsole, root:TEAMGROUP 0640)
+    and any secret the team shares are meant for the group; a warning on every run would teach
+    the team to ignore it."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return False
-    return bool(mode & (stat.S_IRGRP | stat.S_IROTH))
+    return bool(mode & stat.S_IROTH)

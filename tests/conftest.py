@@ -26,6 +26,8 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+pytest_plugins = ("tests.users",)  # `team`: two real Unix users, for the jump-host tests
+
 ROOT = Path(__file__).resolve().parents[1]
 LAB_DIR = Path(os.environ.get("OPSCONSOLE_LAB_DIR", ROOT / ".lab"))
 

@@ -107,7 +107,7 @@ def test_a_secret_file_readable_by_others_is_warned_about(tmp_path: Path) -> Non
     assert f"secret file {secret} is readable by others" in result.stderr
 
 
-@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o600, False)])
+@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, False), (0o600, False)])
 def test_a_config_file_readable_by_others_is_warned_about(
     tmp_path: Path, mode: int, warned: bool
 ) -> None:

@@ -1,8 +1,9 @@
 """`opsconsole` verbs: one module per verb in this package, found through `VERBS`.
 
 Every verb module defines `HELP` (one line), `configure(parser)` (its arguments) and
-`run(args, load_settings) -> int`. Every verb takes --config PATH ($OPSCONSOLE_CONFIG,
-./config.toml) and --profile NAME ($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status:
+`run(args, load_settings) -> int`. Every verb takes --config PATH (else $OPSCONSOLE_CONFIG,
+./config.toml, $XDG_CONFIG_HOME/opsconsole/config.toml, /etc/opsconsole/config.toml: the first
+that exists) and --profile NAME ($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status:
 0 fine, 1 unhealthy or failed, 2 usage or config error, 3 refused (a write, a heavy statement).
 
 Why a registry of modules: a newcomer finds a verb's help, arguments and run in one file, and
@@ -37,6 +38,7 @@ VERBS: dict[str, str] = {
     "report": "report",
     "audit": "audit",
     "keys": "keys",
+    "config": "config",
     "lab": "lab",
 }
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""
@@ -47,13 +49,16 @@ def verb_module(verb: str) -> ModuleType:
     return importlib.import_module(f"console.cli.{VERBS[verb]}")
 
 
-def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--config and --profile (suppress: a verb's copy leaves the top level's value alone;
+    a verb with actions adds them to each action too, so they may follow it)."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--config",
         metavar="PATH",
         default=default,
-        help="config file (default $OPSCONSOLE_CONFIG or ./config.toml)",
+        help="config file (default $OPSCONSOLE_CONFIG, else the first of ./config.toml, "
+        "$XDG_CONFIG_HOME/opsconsole/config.toml, /etc/opsconsole/config.toml)",
     )
     parser.add_argument(
         "--profile",
@@ -69,11 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="The on-call console of the DBA team: `opsconsole` alone opens it.",
     )
     parser.add_argument("--version", action="version", version=f"opsconsole {__version__}")
-    _global_options(parser, suppress=False)
+    global_options(parser, suppress=False)
     verb_module("tui").configure(parser)  # `opsconsole` alone opens the console
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     common = argparse.ArgumentParser(add_help=False)
-    _global_options(common, suppress=True)
+    global_options(common, suppress=True)
     for name in VERBS:
         module = verb_module(name)
         module.configure(verbs.add_parser(name, parents=[common], help=module.HELP))

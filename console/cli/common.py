@@ -37,12 +37,13 @@ def checked_settings(load_settings: Callable[[], Settings]) -> Settings:
     if readable_by_others(settings.path):
         print(
             f"opsconsole: warning: config file {settings.path} is readable by others "
-            "(chmod 600 it: it maps every production host and names each secret)",
+            "(chmod 600 it, or 640 for the team's group: it maps every production host and names "
+            "each secret)",
             file=sys.stderr,
         )
     for path in exposed_secret_files({**settings.secret_keys, **settings.write_secret_keys}):
         print(
-            f"opsconsole: warning: secret file {path} is readable by others (chmod 600 it)",
+            f"opsconsole: warning: secret file {path} is readable by others (chmod 600 it, or 640)",
             file=sys.stderr,
         )
     if settings.audit_dir is not None:  # the team's folder: missing or not writable, say so now

@@ -4,6 +4,10 @@ Answers are kept on disk for a TTL, keyed by a hash of the request; identical re
 share one call (one asyncio task); every paid request is counted (this session, and today in a
 per-day file shared by every console process) and refused once today's spend would pass the
 daily budget. Disk work runs in a thread; the counter is readable as a `PaidCalls` model.
+
+One budget for a team: when the folder is group-writable (e.g. `install -d -m 2770 -g dba`),
+every file and folder made there is the folder's group and 0660/2770, so each member reads the
+others' answers, takes the same lock and counts on the same day's file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -134,17 +139,18 @@ class PaidCallCache:
         return stored.get("answer")
 
     def _write(self, key: str, request: Mapping[str, Any], answer: Any) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         record = {"at": time.time(), "request": request, "answer": answer}
-        temporary = self._path(key).with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(record, default=str), encoding="utf-8")
-        os.replace(temporary, self._path(key))
+        _replace(self._path(key), json.dumps(record, default=str))
 
     def _day_path(self, day: str) -> Path:
         return self.directory / f"paid-calls-{day}.json"
 
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return locked(self.directory / "paid-calls.lock")
+        lock = self.directory / "paid-calls.lock"
+        _make_folder(self.directory)
+        with contextlib.suppress(FileExistsError):
+            os.close(_create(lock, os.O_EXCL))  # the folder's group and mode, for every member
+        return locked(lock)
 
     def _read_day(self, day: str) -> tuple[int, float]:
         try:
@@ -166,5 +172,53 @@ class PaidCallCache:
                 )
             calls, usd = calls + 1, round(usd + self.price_usd, 4)
             record = json.dumps({"day": day, "calls": calls, "usd": usd})
-            self._day_path(day).write_text(record, encoding="utf-8")
+            _replace(self._day_path(day), record)
         return day, calls, usd
+
+
+def _shared(directory: Path) -> os.stat_result | None:
+    """The folder's status when it is group-writable (a team's shared cache), else None."""
+    try:
+        info = directory.stat()
+    except OSError:
+        return None
+    return info if info.st_mode & stat.S_IWGRP else None
+
+
+def _make_folder(directory: Path) -> None:
+    """Create the cache folder; under a shared parent it is the parent's group and 2770."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    parent = _shared(directory.parent)
+    if parent is not None:
+        with contextlib.suppress(OSError):  # not a member of the parent's group
+            os.chown(directory, -1, parent.st_gid)
+        os.chmod(directory, 0o2770)
+
+
+def _create(path: Path, flags: int = os.O_TRUNC) -> int:
+    """Open a file for writing; one this user owns in a shared folder gets the folder's group
+    (setgid or not) and 0660, whatever the member's umask; elsewhere as before (umask)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o666)
+    shared = _shared(path.parent)
+    if shared is not None and os.fstat(descriptor).st_uid == os.geteuid():
+        with contextlib.suppress(OSError):  # not a member of the folder's group: keep our own
+            os.fchown(descriptor, -1, shared.st_gid)
+        os.fchmod(descriptor, 0o660)
+    return descriptor
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` to a temporary file and rename it over `path` (a reader never sees half
+    of it; any member may replace a file another one wrote)."""
+    _make_folder(path.parent)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with os.fdopen(_create(temporary), "w", encoding="utf-8") as handle:
+        handle.write(text)
+    try:
+        os.replace(temporary, path)
+    except PermissionError:  # a sticky folder: only its owner may replace it, all may write
+        temporary.unlink(missing_ok=True)
+        with os.fdopen(_create(path), "w", encoding="utf-8") as handle:
+            handle.write(text)

@@ -217,7 +217,7 @@ def _launch_prometheus(layout: Layout, part: Part) -> None:
 def _launch_moto(layout: Layout, part: Part) -> None:
     moto = Path(sys.executable).parent / "moto_server"
     if not os.access(moto, os.X_OK):
-        raise LaunchError(f"moto: {moto} not found (pip install 'moto[server]' in the venv)")
+        raise LaunchError(f"moto: {moto} not found (pip install '.[lab]' in the venv)")
     _start(layout, part, [str(moto), "-H", H, "-p", str(part.port)])
 
 

@@ -5,8 +5,9 @@ service (console/services/query.py: guard, LIMIT, timeouts, masking, audit); on 
 read that EXPLAIN estimates as big, or a busy server, is shown first and runs on a second Enter.
 A write or a destructive statement goes through the confirmation prompts and runs on the write
 credential. F4 shows EXPLAIN, F3 the tables (information_schema, LIMITed); Enter on a table
-shows its columns. History is kept per kind in the output folder (the service scrubs it on its
-way there). Every text the service hands back is already scrubbed: this pane only shows it.
+shows its columns. History is kept per kind in the user's state folder (the service scrubs it on
+its way there and appends, so two sessions keep both). Every text the service hands back is
+already scrubbed: this pane only shows it.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import TypeVar
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import ExplainPlan, QueryResult, Reading, RedisReply, WriteOutcome
+from console.filelock import locked
 from console.inventory import Instance
 from console.safety.confirm import Action, Consent
 from console.safety.redisargs import split_command
@@ -210,8 +212,9 @@ async def settle(
 
 
 def history_path(settings: Settings, instance: Instance) -> Path:
-    """The history file of the instance's kind (SQL of one engine, or Redis commands)."""
-    return settings.output_dir / f"history-{instance.kind}.txt"
+    """The history file of the instance's kind (SQL of one engine, or Redis commands), in the
+    user's own state folder: one member's typed statements are not another's."""
+    return settings.state_dir / f"history-{instance.kind}.txt"
 
 
 def history_entry(line: str) -> str | None:
@@ -239,20 +242,39 @@ def load_history(path: Path) -> list[str]:
     return [entry for entry in map(history_entry, lines) if entry]
 
 
-def write_history(path: Path, history: Sequence[str]) -> None:
-    """History is redacted and masked on the way to disk: no password or PII rests there."""
+def append_history(path: Path, entry: str) -> None:
+    """Add one entry at the end (redacted and masked on the way to disk: no password or PII
+    rests there); past twice HISTORY_SIZE entries, keep the last HISTORY_SIZE.
+
+    Why append under a lock: two consoles of one user (two SSH sessions) each add their own
+    lines, where rewriting the whole file from memory would drop the other session's."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(history_line(h) + "\n" for h in history), encoding="utf-8")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with locked(path.with_name(path.name + ".lock")):
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+                handle.write(history_line(entry) + "\n")
+            entries = load_history(path)
+            if len(entries) > 2 * HISTORY_SIZE:
+                write_history(path, entries[-HISTORY_SIZE:])
     except OSError:
         pass  # history is a convenience; a read-only disk must not stop a query
 
 
+def write_history(path: Path, history: Sequence[str]) -> None:
+    """Replace the file whole, atomically (0600: typed statements are the user's own)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("".join(history_line(h) + "\n" for h in history))
+    os.replace(temporary, path)
+
+
 async def remember(path: Path, history: list[str], text: str) -> list[str]:
-    """The history with `text` last (not twice in a row, at most HISTORY_SIZE), written to
-    disk off the event loop when it changed."""
+    """The history with `text` last (not twice in a row, at most HISTORY_SIZE in memory),
+    appended to disk off the event loop when it changed."""
     if history and history[-1] == text:
         return history
     kept = [*history, text][-HISTORY_SIZE:]
-    await asyncio.to_thread(write_history, path, kept)
+    await asyncio.to_thread(append_history, path, text)
     return kept

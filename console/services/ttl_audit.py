@@ -104,9 +104,10 @@ def remediation(
 
 
 def state_path(settings: Settings, instance: str) -> Path:
-    """Where a partial scan of `instance` is kept: `<output>/redis-audit/<instance>.state.json`."""
+    """Where a partial scan of `instance` is kept: `<state>/redis-audit/<instance>.state.json`
+    (the user's own state folder: one member's resume point is not another's)."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", instance)
-    return settings.output_dir / "redis-audit" / f"{safe}.state.json"
+    return settings.state_dir / "redis-audit" / f"{safe}.state.json"
 
 
 def saved_scan(settings: Settings, instance: str) -> tuple[str | None, str | None]:

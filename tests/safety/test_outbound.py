@@ -20,7 +20,7 @@ from console.data.layer import DataLayer
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
 from console.screens.exports import scrub_svg
-from console.services.query import history_line, load_history, write_history
+from console.services.query import append_history, history_line, load_history
 from tests.helpers import run_opsconsole as opsconsole
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,7 +140,8 @@ def test_class5_history_is_scrubbed_and_line_breaks_inside_an_entry_do_not_split
         "SELECT 1\rUNION SELECT 2\u2029-- x\x85y",
         f"CONFIG SET requirepass {SECRET}",
     ]
-    write_history(path, entries)
+    for entry in entries:
+        append_history(path, entry)
     text = path.read_text("utf-8")
     assert leaks_in(text) == []
     assert text.isascii() and text.count("\n") == len(entries)
