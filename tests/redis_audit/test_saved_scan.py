@@ -47,5 +47,7 @@ def test_an_unreadable_state_says_why(state: Path, settings: Settings) -> None:
 
 def test_the_state_file_is_named_safely(settings: Settings) -> None:
     path = ttl_audit.state_path(settings, "luckyus/../x y")
-    assert path.parent == settings.output_dir / "redis-audit"
+    assert (
+        path.parent == settings.state_dir / "redis-audit"
+    )  # the user's own, not the shared output
     assert path.name == "luckyus_.._x_y.state.json"
