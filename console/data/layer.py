@@ -110,6 +110,12 @@ class DataLayer:
         for source in (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager):
             await source.close()
 
+    async def __aenter__(self) -> DataLayer:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
+
     def console_busy(self, within_s: float = 30.0) -> str | None:
         """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
         last `within_s` seconds (so figures were late, not the servers slow), else None."""
