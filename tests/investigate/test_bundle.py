@@ -10,10 +10,12 @@ from pathlib import Path
 
 from console.analysis.findings import analyse
 from console.analysis.health_report import build_health_report
+from console.cli.investigate import render_findings
 from console.data.models import InstanceRef
 from console.inventory import Fleet, Instance, Kind
+from console.services.investigation.bundle import REPORT, bundle_name, shown, write_bundle
+from console.services.investigation.screenshots import Screenshot
 from console.verbs import report as report_verb
-from console.verbs.investigation import REPORT, Screenshot, bundle_name, write_bundle
 from tests import factories
 from tests.factories import AT
 from tests.factories_alerts import alert
@@ -76,6 +78,16 @@ def test_pii_a_source_let_through_never_reaches_a_file(tmp_path: Path) -> None:
         assert "***@gmail.com" in text  # the masked form is there: the data did flow through
         for value in PII:
             assert value not in text
+
+
+def test_the_findings_a_user_is_shown_carry_no_pii() -> None:
+    """What `opsconsole investigate` prints and `i` notifies: the service's findings, masked."""
+    for evidence in (ev.sql(), ev.redis()):
+        leaky = ev.with_pii(evidence)
+        printed = "\n".join(render_findings([shown(f) for f in analyse(leaky)]))
+        assert "***@gmail.com" in printed  # the statement or command is there, masked
+        for value in PII:
+            assert value not in printed
 
 
 def test_a_failed_source_is_written_as_failed_and_the_rest_still_counts(tmp_path: Path) -> None:
