@@ -13,9 +13,9 @@ from console.analysis.health_report import build_health_report
 from console.cli.investigate import render_findings
 from console.data.models import InstanceRef
 from console.inventory import Fleet, Instance, Kind
+from console.services import health_report as report_service
 from console.services.investigation.bundle import REPORT, bundle_name, shown, write_bundle
 from console.services.investigation.screenshots import Screenshot
-from console.verbs import report as report_verb
 from tests import factories
 from tests.factories import AT
 from tests.factories_alerts import alert
@@ -137,10 +137,27 @@ def test_health_report_rolls_up_groups_and_puts_the_worst_first() -> None:
     assert report.worst[2].alerts == ("RedisMemoryHigh",)
     sales = next(g for g in report.groups if (g.kind, g.group) == ("mysql", "Sales/CRM"))
     assert (sales.total, sales.ok, sales.warn, sales.down) == (2, 1, 1, 0)
-    markdown, document = report_verb.render_markdown(report), report_verb.render_json(report)
+    markdown, document = report_service.render_markdown(report), report_service.render_json(report)
     assert "| DOWN | redis | Dify | luckyus-dify | unreachable: connection refused |" in markdown
     assert json.loads(document)["summary"] == {
         "total": 6, "ok": 4, "warn": 1, "down": 1, "alerts_firing": 1, "alerts_silenced": 0
     }  # fmt: skip
     assert ev.SEEDED_EMAIL not in markdown + document
     assert report.needs_attention
+
+
+def test_health_report_files_are_named_by_their_utc_time_and_hold_the_masked_report(
+    tmp_path: Path,
+) -> None:
+    fired = alert("RedisMemoryHigh", "critical", "luckyus-isales-market", timedelta(minutes=5),
+                  f"mail {ev.SEEDED_EMAIL}")  # fmt: skip
+    report = build_health_report(
+        factories.fleet_health(), _fleet(), [fired], generated_at=AT, profile="lab"
+    )
+    markdown, document = report_service.write_health_report(report, tmp_path / "reports")
+    assert (markdown.parent, markdown.name, document.name) == (
+        (tmp_path / "reports").resolve(), "health-20261125-143000.md", "health-20261125-143000.json"
+    )  # fmt: skip
+    assert markdown.read_text(encoding="utf-8").startswith("# Fleet health report — 2026-11-25")
+    assert json.loads(document.read_text(encoding="utf-8"))["summary"]["down"] == 1
+    assert ev.SEEDED_EMAIL not in markdown.read_text(encoding="utf-8") + document.read_text()
