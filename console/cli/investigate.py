@@ -1,20 +1,22 @@
 """`opsconsole investigate`: gather the evidence about an alerting instance into one bundle.
 
 From an Alertmanager alert or CloudWatch alarm (`--alert FINGERPRINT`) or an instance
-(`--instance NAME`), through `console.investigation.investigate`. Prints the bundle folder and
-the findings; exit 1 when a finding is a warning or critical, 2 for bad input.
+(`--instance NAME`), through the investigation service (`console.services.investigation`, which
+the console's `i` key calls too). Prints the bundle folder and the findings (masked by the
+service); exit 1 when a finding is a warning or critical, 2 for bad input.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from console.analysis.findings import Finding
     from console.config import Settings
 
 HELP = "gather an alert's or an instance's evidence into a bundle, with findings"
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     import asyncio  # here, not at the top: `opsconsole --version` loads no event loop
 
     from console.analysis.evidence import parse_window
-    from console.investigation import SourceFailedError, UsageError
+    from console.services.investigation import SourceFailedError, UsageError
 
     try:
         window = parse_window(args.window)
@@ -57,11 +59,9 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 async def _investigate(settings: Settings, args: argparse.Namespace, window: timedelta) -> int:
     from console.data.layer import DataLayer
-    from console.investigation import investigate
-    from console.verbs.investigation import render_findings
+    from console.services.investigation import investigate
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         found = await investigate(
             data,
             window,
@@ -70,8 +70,18 @@ async def _investigate(settings: Settings, args: argparse.Namespace, window: tim
             output=Path(args.output) if args.output else None,
             screens=not args.no_screens,
         )
-    finally:
-        await data.close()
     print(found.folder)
     print("\n".join(render_findings(found.findings)))
     return 1 if found.attention else 0
+
+
+def render_findings(findings: Sequence[Finding]) -> list[str]:
+    """The findings for the terminal: severity and title, the detail indented below (their
+    text arrives masked and redacted from the service)."""
+    if not findings:
+        return ["no findings: nothing above the thresholds"]
+    lines: list[str] = []
+    for finding in findings:
+        lines.append(f"{finding.severity.upper():<9} {finding.title}")
+        lines.append(f"{'':<9} {finding.detail}  [{finding.evidence}]")
+    return lines

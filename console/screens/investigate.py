@@ -1,9 +1,10 @@
 """`i`: investigate the highlighted alert or the open instance, from the console.
 
-The same `console.investigation.investigate` as the headless verb: every source at once,
-findings, a masked bundle with screenshots in the output folder. It runs in a worker (a few
-seconds, the screenshots in child processes); the console stays usable meanwhile and says where
-the bundle went and what it found first.
+The same investigation service (`console.services.investigation`) as the headless verb: every
+source at once, findings, a masked bundle with screenshots in the output folder. It runs in a
+worker (a few seconds, the screenshots in child processes); the console stays usable meanwhile
+and says where the bundle went and what it found first (the service's findings arrive masked:
+this module only shows them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from console.data.layer import DataLayer
-from console.investigation import SourceFailedError, UsageError, investigate
+from console.services.investigation import SourceFailedError, UsageError, investigate
 
 WINDOW = timedelta(hours=1)
 

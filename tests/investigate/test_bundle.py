@@ -10,10 +10,12 @@ from pathlib import Path
 
 from console.analysis.findings import analyse
 from console.analysis.health_report import build_health_report
+from console.cli.investigate import render_findings
 from console.data.models import InstanceRef
 from console.inventory import Fleet, Instance, Kind
-from console.verbs import report as report_verb
-from console.verbs.investigation import REPORT, Screenshot, bundle_name, write_bundle
+from console.services import health_report as report_service
+from console.services.investigation.bundle import REPORT, bundle_name, shown, write_bundle
+from console.services.investigation.screenshots import Screenshot
 from tests import factories
 from tests.factories import AT
 from tests.factories_alerts import alert
@@ -78,6 +80,16 @@ def test_pii_a_source_let_through_never_reaches_a_file(tmp_path: Path) -> None:
             assert value not in text
 
 
+def test_the_findings_a_user_is_shown_carry_no_pii() -> None:
+    """What `opsconsole investigate` prints and `i` notifies: the service's findings, masked."""
+    for evidence in (ev.sql(), ev.redis()):
+        leaky = ev.with_pii(evidence)
+        printed = "\n".join(render_findings([shown(f) for f in analyse(leaky)]))
+        assert "***@gmail.com" in printed  # the statement or command is there, masked
+        for value in PII:
+            assert value not in printed
+
+
 def test_a_failed_source_is_written_as_failed_and_the_rest_still_counts(tmp_path: Path) -> None:
     evidence = ev.down()
     write_bundle(tmp_path, evidence, analyse(evidence))
@@ -125,10 +137,27 @@ def test_health_report_rolls_up_groups_and_puts_the_worst_first() -> None:
     assert report.worst[2].alerts == ("RedisMemoryHigh",)
     sales = next(g for g in report.groups if (g.kind, g.group) == ("mysql", "Sales/CRM"))
     assert (sales.total, sales.ok, sales.warn, sales.down) == (2, 1, 1, 0)
-    markdown, document = report_verb.render_markdown(report), report_verb.render_json(report)
+    markdown, document = report_service.render_markdown(report), report_service.render_json(report)
     assert "| DOWN | redis | Dify | luckyus-dify | unreachable: connection refused |" in markdown
     assert json.loads(document)["summary"] == {
         "total": 6, "ok": 4, "warn": 1, "down": 1, "alerts_firing": 1, "alerts_silenced": 0
     }  # fmt: skip
     assert ev.SEEDED_EMAIL not in markdown + document
     assert report.needs_attention
+
+
+def test_health_report_files_are_named_by_their_utc_time_and_hold_the_masked_report(
+    tmp_path: Path,
+) -> None:
+    fired = alert("RedisMemoryHigh", "critical", "luckyus-isales-market", timedelta(minutes=5),
+                  f"mail {ev.SEEDED_EMAIL}")  # fmt: skip
+    report = build_health_report(
+        factories.fleet_health(), _fleet(), [fired], generated_at=AT, profile="lab"
+    )
+    markdown, document = report_service.write_health_report(report, tmp_path / "reports")
+    assert (markdown.parent, markdown.name, document.name) == (
+        (tmp_path / "reports").resolve(), "health-20261125-143000.md", "health-20261125-143000.json"
+    )  # fmt: skip
+    assert markdown.read_text(encoding="utf-8").startswith("# Fleet health report — 2026-11-25")
+    assert json.loads(document.read_text(encoding="utf-8"))["summary"]["down"] == 1
+    assert ev.SEEDED_EMAIL not in markdown.read_text(encoding="utf-8") + document.read_text()

@@ -1,8 +1,10 @@
 """The investigation bundle: a Markdown report (alert, findings first, figures, tables), one CSV
-per table, findings.json, and the screenshots the verb took, in one folder per investigation.
+per table, findings.json, and the screenshots the service took, in one folder per investigation.
 
-Tables arrive masked (evidence_tables); free text (alert summary, labels, findings) is masked
-here, and every file is passed through credential redaction before it is written.
+Tables arrive masked (`tables`); free text (alert summary, labels, findings) is masked here,
+and every file is passed through credential redaction before it is written. Why here: the
+findings the service hands to the verb and the screen (`shown`) are masked by the same rules
+as the bundle's, so no caller masks anything itself.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from console.data.models import Alert
 from console.formatting import first_line, human_duration, table_csv, table_markdown
 from console.safety.masking import mask_text
 from console.safety.redact import redact
-from console.verbs.evidence_tables import Table, evidence_tables
+from console.services.investigation.screenshots import Screenshot
+from console.services.investigation.tables import Table, evidence_tables
 
 CELL_WIDTH = 200
 """Characters of a cell shown in the report (a statement in full is in the CSV)."""
@@ -28,15 +30,6 @@ MD_ROWS = 20
 """Rows of each table shown in the report; the CSV beside it has them all."""
 REPORT = "report.md"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Screenshot:
-    """One pane's SVG in the bundle (path relative to the bundle), or why it is missing."""
-
-    pane: str
-    path: str | None
-    error: str | None = None
 
 
 def bundle_name(instance: str, at: datetime) -> str:
@@ -187,12 +180,12 @@ def write_bundle(
     return report
 
 
-def render_findings(findings: Sequence[Finding]) -> list[str]:
-    """The findings for the terminal: severity and title, the detail indented below."""
-    if not findings:
-        return ["no findings: nothing above the thresholds"]
-    lines: list[str] = []
-    for finding in findings:
-        lines.append(f"{finding.severity.upper():<9} {mask_text(finding.title)}")
-        lines.append(f"{'':<9} {mask_text(finding.detail)}  [{finding.evidence}]")
-    return [redact(line) for line in lines]
+def shown(finding: Finding) -> Finding:
+    """The finding with its text masked and redacted, as the verb prints it and the console
+    notifies it (the bundle masks the findings it writes by the same rules)."""
+    return Finding(
+        finding.severity,
+        redact(mask_text(finding.title)),
+        redact(mask_text(finding.detail)),
+        redact(finding.evidence),
+    )

@@ -1,18 +1,76 @@
-"""`opsconsole report health`: the daily health report as Markdown and as JSON.
+"""The daily health report of the fleet: one sweep and the alerts, rolled up, as files.
 
-Both are built from one HealthReport; free text (alert summaries, reasons) is masked and
-redacted here, so neither file can carry PII or a credential a source let through.
+`health_report` sweeps every instance (Prometheus where it scrapes, a probe elsewhere) and reads
+the alerts concurrently, and rolls them up (console/analysis/health_report.py, pure);
+`write_health_report` writes it as Markdown and as JSON. Both files are built from one
+HealthReport; free text (alert summaries, reasons) is masked and redacted here, so neither file
+can carry PII or a credential a source let through.
+
+Why a service: `opsconsole report health` (console/cli/report.py) only chooses where the files go
+and prints their paths; the console has no health report screen, so the verb is its one caller.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from console.analysis.health_report import FiringAlert, HealthReport, InstanceIssue, Rollup
+from console.analysis.health_report import (
+    FiringAlert,
+    HealthReport,
+    InstanceIssue,
+    Rollup,
+    build_health_report,
+)
 from console.formatting import human_percent, table_markdown
 from console.safety.redact import redact
 from console.safety.scrub import scrub as _clean
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.data.layer import DataLayer
+
+
+async def health_report(data: DataLayer) -> HealthReport:
+    """One sweep of the whole fleet (discovered instances included) and the alerts (silenced
+    ones counted), concurrently, rolled up; what could not be read is a note of the report."""
+    fleet = await data.fleet()
+    results, alerts = await asyncio.gather(
+        data.fleet_health(fleet.instances), data.alertmanager.alerts(include_silenced=True)
+    )
+    notes = [fleet.discovery_error] if fleet.discovery_error else []
+    if alerts.error is not None:
+        notes.append(f"alerts unknown: Alertmanager {alerts.error.kind}: {alerts.error.message}")
+    return build_health_report(
+        results,
+        fleet,
+        alerts.value or (),
+        generated_at=datetime.now(UTC),
+        profile=data.settings.profile,
+        notes=notes,
+    )
+
+
+def report_folder(settings: Settings, output: Path | None = None) -> Path:
+    """Where the files go: `output`, else [console] output_dir/reports."""
+    return output if output is not None else settings.output_dir / "reports"
+
+
+def write_health_report(report: HealthReport, folder: Path) -> tuple[Path, Path]:
+    """The report as health-<UTC time>.md and .json in `folder` (created); their paths.
+
+    Raises OSError when the folder cannot be written. Disk I/O: from a running loop, call it
+    through asyncio.to_thread.
+    """
+    stem = folder.resolve() / f"health-{report.generated_at:%Y%m%d-%H%M%S}"
+    markdown, document = stem.with_suffix(".md"), stem.with_suffix(".json")
+    folder.mkdir(parents=True, exist_ok=True)
+    markdown.write_text(render_markdown(report), encoding="utf-8")
+    document.write_text(render_json(report), encoding="utf-8")
+    return markdown, document
 
 
 def _rollup_record(rollup: Rollup) -> dict[str, Any]:

@@ -1,16 +1,21 @@
-"""Investigations: from an alert or an instance, the evidence gathered at once into a bundle.
+"""The investigation: from an alert or an instance, the evidence gathered at once into a bundle.
 
 Every source in parallel (the instance's metrics over the window, sessions, lock chains, top
 statements, slow log, or Redis INFO, SLOWLOG, clients, memory and a key sample), the findings
-that name the cause, and screenshots of the instance's panes (each taken by `opsconsole
-screenshot` in a child process), written as one masked folder under the output directory. The
-`investigate` verb and the console's `i` key both call `investigate` here.
+that name the cause, and screenshots of the instance's panes (`screenshots`), written as one
+masked folder under the output directory (`bundle`, from the masked tables of `tables`). The
+`investigate` verb (console/cli/investigate.py) and the console's `i` key
+(console/screens/investigate.py) both call `investigate` here.
+
+Why one room: the investigation used to be spread over six folders; everything it does that is
+not printing or a notification is here, over the data layer (console/data/evidence.py gathers)
+and the pure rules (console/analysis/evidence.py, findings.py). Imports below are deferred so
+that the screens that offer `i` load none of it until it runs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,17 +23,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from console.analysis.findings import Finding
-    from console.config import Settings
     from console.data.layer import DataLayer
     from console.data.models import Alert
     from console.inventory import Instance
-    from console.verbs.investigation import Screenshot
-
-PANES = ("overview", "processes", "queries", "metrics")
-SCREEN_SIZE = "160x50"
-SCREEN_TIMEOUT_S = 60.0
-SCREEN_CONCURRENCY = 2
-"""Panes captured at once: each is a Textual app in a child process (about 1 s of CPU)."""
 
 
 class UsageError(Exception):
@@ -53,6 +50,7 @@ class Investigation:
 
     folder: Path
     findings: tuple[Finding, ...]
+    """Most severe first, their text masked and redacted: safe to print or show as it is."""
     attention: bool
     """A finding is a warning or critical."""
 
@@ -73,7 +71,12 @@ async def investigate(
     """
     from console.analysis.findings import analyse, needs_attention
     from console.data.evidence import gather_evidence
-    from console.verbs.investigation import bundle_name, write_bundle
+    from console.services.investigation.bundle import bundle_name, shown, write_bundle
+    from console.services.investigation.screenshots import (
+        PANES,
+        SCREEN_CONCURRENCY,
+        take_screenshot,
+    )
 
     settings = data.settings
     target = await _target(data, alert_key, instance_name)
@@ -81,7 +84,8 @@ async def investigate(
     base = output if output is not None else settings.output_dir / "investigations"
     folder = _free(base.resolve() / bundle_name(target.instance.name, end))
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
-    shots = [_screenshot(settings, target, p, folder, slots) for p in PANES] if screens else []
+    name = target.instance.name
+    shots = [take_screenshot(settings, name, p, folder, slots) for p in PANES] if screens else []
     gathering = gather_evidence(
         data,
         target.instance,
@@ -94,7 +98,7 @@ async def investigate(
     evidence, taken = await asyncio.gather(gathering, asyncio.gather(*shots))
     findings = analyse(evidence)
     await asyncio.to_thread(write_bundle, folder, evidence, findings, taken)
-    return Investigation(folder, tuple(findings), needs_attention(findings))
+    return Investigation(folder, tuple(map(shown, findings)), needs_attention(findings))
 
 
 async def _target(data: DataLayer, alert_key: str | None, instance_name: str | None) -> Target:
@@ -161,38 +165,3 @@ def _free(folder: Path) -> Path:
         index += 1
         candidate = folder.with_name(f"{folder.name}-{index}")
     return candidate
-
-
-async def _screenshot(
-    settings: Settings, target: Target, pane: str, folder: Path, slots: asyncio.Semaphore
-) -> Screenshot:
-    """One pane, taken by `opsconsole screenshot` in a child process (Textual runs its own loop).
-
-    The child is the console itself: the same data layer, masking and redaction.
-    """
-    from console.safety.masking import mask_text
-    from console.safety.redact import redact
-    from console.verbs.investigation import Screenshot
-
-    relative = f"screens/{pane}.svg"
-    argv = [sys.executable, "-m", "console", "screenshot", "--config", str(settings.path)]
-    argv += ["--profile", settings.profile, "--instance", target.instance.name]
-    argv += ["--pane", pane, "-o", str(folder / relative), "--size", SCREEN_SIZE]
-    async with slots:
-        child = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            async with asyncio.timeout(SCREEN_TIMEOUT_S):
-                _, stderr = await child.communicate()
-        except TimeoutError:
-            child.kill()
-            await child.wait()
-            return Screenshot(pane, None, f"no screenshot within {SCREEN_TIMEOUT_S:.0f}s")
-    message = redact(mask_text(stderr.decode("utf-8", "replace").strip()))
-    if not (folder / relative).exists():
-        return Screenshot(pane, None, message.splitlines()[-1] if message else "not written")
-    return Screenshot(pane, relative, "the pane had no data yet" if child.returncode else None)
