@@ -1,1 +1,0 @@
-"""Headless verbs: each returns its output as values; console/cli.py prints them."""
