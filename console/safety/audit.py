@@ -76,6 +76,14 @@ class AuditLog:
         """`record` in a worker thread, for callers on the event loop."""
         await asyncio.to_thread(self.record, entry)
 
+    def check(self) -> None:
+        """Open the log for appending as `record` does, writing nothing (blocking file I/O).
+
+        Why: a change is sent only when its audit line can be written; this raises the
+        OSError that `record` would, before anything runs.
+        """
+        self._append(b"")
+
     def _append(self, line: bytes) -> None:
         """One write of a whole line; the file is opened (never followed if a symlink) each time."""
         self.path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)

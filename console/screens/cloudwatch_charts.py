@@ -22,7 +22,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from console.config import Settings
-from console.data.aws_cloudwatch import default_metrics
 from console.data.layer import DataLayer
 from console.data.models import Reading, Series, SourceError
 from console.inventory import Instance
@@ -64,7 +63,7 @@ class CloudWatchCharts(Resilient, Vertical):
         self.data = data
         self.instance = instance
         self.interval_s = settings.console.fleet_refresh_s
-        self.metrics = default_metrics(instance)
+        self.metrics = data.aws_default_metrics(instance)
         self.fetches = 0  # CloudWatch requests made (one per refresh that was due)
         self._asked: tuple[timedelta, float] | None = None  # the last span and when
 
