@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self
 
@@ -73,6 +73,10 @@ class _Sources:
     redis: RedisSource
     prometheus: PrometheusSource
     alertmanager: AlertmanagerSource
+
+    def all(self) -> tuple[MySQLSource | PostgresSource | RedisSource | PrometheusSource |
+                           AlertmanagerSource, ...]:  # fmt: skip
+        return (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager)
 
 
 class DataLayer:
@@ -176,7 +180,7 @@ class DataLayer:
     async def close(self) -> None:
         """Close every pool and client (call on unmount / at the end of a verb)."""
         await self._loop_lag.stop()
-        for source in astuple(self._sources):
+        for source in self._sources.all():
             await source.close()
 
     def console_busy(self, within_s: float = 30.0) -> str | None:

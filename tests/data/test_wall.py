@@ -235,3 +235,19 @@ async def test_an_audit_line_failing_after_the_change_ran_is_a_refused_value(
         assert await lab_admin.get(key) == "1"  # it did run: the value says so
     finally:
         await lab_admin.delete(key)
+
+
+async def test_leaving_the_context_closes_what_was_opened(
+    offline_settings: Settings, closed_port: int
+) -> None:
+    """A client opened by a call (here Prometheus' HTTP client, on a port nothing answers) is
+    closed on leaving `async with`, and a later call opens a new one."""
+    monitoring = offline_settings.monitoring.model_copy(
+        update={"prometheus": f"http://127.0.0.1:{closed_port}"}
+    )
+    async with DataLayer(replace(offline_settings, monitoring=monitoring)) as data:
+        reading = await data.prometheus.query("up")
+        assert reading.error is not None and reading.error.kind == "unreachable"
+    again = await data.prometheus.query("up")
+    assert again.error is not None and again.error.kind == "unreachable"
+    await data.close()
