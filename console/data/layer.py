@@ -79,6 +79,17 @@ class _Sources:
         return (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager)
 
 
+@dataclass(frozen=True, slots=True)
+class _Views:
+    """The sources as `ReadView`s of their protocols: what the facade hands out."""
+
+    mysql: MySQLReads
+    postgres: PostgresReads
+    redis: RedisReads
+    prometheus: PrometheusReads
+    alertmanager: AlertmanagerReads
+
+
 class DataLayer:
     """Every source behind one facade; the UI holds this and nothing else.
 
@@ -124,15 +135,14 @@ class DataLayer:
         )
         self._views = self._read_views()
 
-    def _read_views(self) -> tuple[MySQLReads, PostgresReads, RedisReads, PrometheusReads,
-                                   AlertmanagerReads]:  # fmt: skip
+    def _read_views(self) -> _Views:
         """Each source as a view of its protocol (the assignments are mypy's conformance check)."""
         mysql: MySQLReads = self._sources.mysql
         postgres: PostgresReads = self._sources.postgres
         redis: RedisReads = self._sources.redis
         prometheus: PrometheusReads = self._sources.prometheus
         alertmanager: AlertmanagerReads = self._sources.alertmanager
-        return (
+        return _Views(
             read_view(mysql, MySQLReads),
             read_view(postgres, PostgresReads),
             read_view(redis, RedisReads),
@@ -144,23 +154,23 @@ class DataLayer:
 
     @property
     def mysql(self) -> MySQLReads:
-        return self._views[0]
+        return self._views.mysql
 
     @property
     def postgres(self) -> PostgresReads:
-        return self._views[1]
+        return self._views.postgres
 
     @property
     def redis(self) -> RedisReads:
-        return self._views[2]
+        return self._views.redis
 
     @property
     def prometheus(self) -> PrometheusReads:
-        return self._views[3]
+        return self._views.prometheus
 
     @property
     def alertmanager(self) -> AlertmanagerReads:
-        return self._views[4]
+        return self._views.alertmanager
 
     @property
     def queries(self) -> Queries:
