@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 CLIENT_NAME = "opsconsole"
-HANDSHAKE_COMMANDS = frozenset({"AUTH", "CLIENT|SETNAME"})
-"""What redis-py sends on every new connection before any command of ours (the password, then
-the client name the console is known by in CLIENT LIST); no CLIENT SETINFO, no HELLO."""
+HANDSHAKE_COMMANDS = frozenset({"HELLO", "AUTH", "CLIENT|SETNAME"})
+"""What redis-py sends on every new connection before any command of ours: HELLO with the
+credentials (AUTH on older servers), then the name the console is known by in CLIENT LIST.
+No CLIENT SETINFO (`driver_info=None`)."""
 
 
 def _raw_text(response: Any, **_options: Any) -> str:
