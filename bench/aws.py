@@ -30,33 +30,27 @@ async def _timed(label: str, data: DataLayer, days: int, runs: int = 1) -> None:
     readings = await asyncio.gather(*(data.cost_report(days) for _ in range(runs)))
     elapsed = time.perf_counter() - started
     assert all(r.value is not None for r in readings), readings[0].error
-    counter = data.cloud.cost_cache.counter()
+    counter = await data.paid_calls()
     print(f"{label:<44} {elapsed * 1000:8.1f} ms  paid calls so far {counter.session_calls}")
 
 
 async def _cost(cache: Path) -> None:
-    data = DataLayer(_settings(cache))
-    try:
+    async with DataLayer(_settings(cache)) as data:
         await _timed("cost report, first call (imports aioboto3)", data, 7)
         await _timed("cost report, from the disk cache", data, 7)
         await _timed("cost report, another window (a call)", data, 45)
         await _timed("8 concurrent identical requests (new window)", data, 50, runs=8)
-    finally:
-        await data.close()
 
 
 async def _slow_log(cache: Path, page: int) -> None:
-    data = DataLayer(_settings(cache, slow_log_page_events=page))
-    instance = data.settings.fleet.by_name("aws-luckyus-salesorder-rw")
-    assert instance is not None
-    now = datetime.now(UTC)
-    try:
+    async with DataLayer(_settings(cache, slow_log_page_events=page)) as data:
+        instance = data.settings.fleet.by_name("aws-luckyus-salesorder-rw")
+        assert instance is not None
+        now = datetime.now(UTC)
         await data.aws_resources()  # warm the import and the session
         started = time.perf_counter()
         reading = await data.slow_log(instance, now - timedelta(days=1), now)
         elapsed = time.perf_counter() - started
-    finally:
-        await data.close()
     assert reading.value is not None, reading.error
     chunk = reading.value
     print(

@@ -51,31 +51,29 @@ def answered(results: tuple[FleetHealth, ...]) -> None:
 
 async def run() -> None:
     settings = load_settings(ROOT / "config.toml", "lab")
-    data = DataLayer(settings)
-    fleet = await data.fleet()
-    await data.close()
+    async with DataLayer(settings) as data:
+        fleet = await data.fleet()
     proxy, instances = start_proxy(list(fleet.instances))
     live = instances[:-1]
-    data = DataLayer(settings)
     try:
-        started = time.monotonic()
-        cold = await data.sweep(instances)
-        cold_s = time.monotonic() - started
-        started = time.monotonic()
-        sequential = await data.sequential(live)
-        sequential_s = time.monotonic() - started
-        answered(sequential)
-        slowest = max(r.reading.elapsed_s for r in sequential)
-        concurrent = []
-        for _ in range(3):
+        async with DataLayer(settings) as data:
             started = time.monotonic()
-            answered(await data.sweep(live))
-            concurrent.append(time.monotonic() - started)
-        started = time.monotonic()
-        with_dead = await data.sweep(instances)
-        with_dead_s = time.monotonic() - started
+            cold = await data.sweep(instances)
+            cold_s = time.monotonic() - started
+            started = time.monotonic()
+            sequential = await data.sequential(live)
+            sequential_s = time.monotonic() - started
+            answered(sequential)
+            slowest = max(r.reading.elapsed_s for r in sequential)
+            concurrent = []
+            for _ in range(3):
+                started = time.monotonic()
+                answered(await data.sweep(live))
+                concurrent.append(time.monotonic() - started)
+            started = time.monotonic()
+            with_dead = await data.sweep(instances)
+            with_dead_s = time.monotonic() - started
     finally:
-        await data.close()
         proxy.terminate()
     concurrent_s = statistics.median(concurrent)
     down = sum(r.state == "down" for r in cold)

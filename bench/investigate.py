@@ -111,9 +111,8 @@ def proxied(instances: list[Instance]) -> tuple[subprocess.Popen[str], list[Inst
 
 async def gathering() -> None:
     settings = load_settings(ROOT / "config.toml", "lab")
-    data = DataLayer(settings)
-    fleet = await data.fleet()
-    await data.close()
+    async with DataLayer(settings) as data:
+        fleet = await data.fleet()
     names = ("aws-luckyus-salesorder-rw", "luckyus-isales-market")
     direct = [i for n in names if (i := fleet.by_name(n)) is not None]
     proxy, slow = proxied(direct)
@@ -128,16 +127,13 @@ async def gathering() -> None:
 
 async def measure(settings: Settings, instance: Instance, name: str) -> None:
     """Median of ROUNDS of each, on a fresh DataLayer (pools are per instance name)."""
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         end = datetime.now(UTC)
         await concurrent(data, instance, end)  # warm the pools
         alone = [await sequential(data, instance, end) for _ in range(ROUNDS)]
         base = statistics.median(total for total, _ in alone)
         slowest = statistics.median(single for _, single in alone)
         wall = statistics.median([await concurrent(data, instance, end) for _ in range(ROUNDS)])
-    finally:
-        await data.close()
     print(
         f"{name}: sequential {base:.3f} s; gather_evidence {wall:.3f} s; slowest source alone "
         f"{slowest:.3f} s; concurrent / slowest alone {wall / slowest:.2f}x (target <= 1.5); "

@@ -124,24 +124,23 @@ Measured = tuple[float, RedisAudit, int, list[int], tuple[int, int]]
 async def audit(server: Server, options: AuditOptions) -> Measured:
     """Wall time, the audit, the commands the server counted from it, ops/s samples, and the
     server's own (keys, keys without TTL)."""
-    data = DataLayer(load_settings(ROOT / "config.toml", "lab"))
     admin = server.admin()
     seen: list[int] = []
     stop = asyncio.Event()
     try:
-        await asyncio.sleep(2)  # instantaneous_ops_per_sec averages ~1.6 s: forget redis-cli's
-        db0 = (await admin.info("keyspace"))["db0"]
-        before = await command_calls(admin)
-        watcher = asyncio.create_task(_watch(server, seen, stop))
-        started = time.perf_counter()
-        reading = await data.redis_audit(server.instance("luckyus-bench"), options)
-        elapsed = time.perf_counter() - started
-        stop.set()
-        await watcher
-        after = await command_calls(admin)
+        async with DataLayer(load_settings(ROOT / "config.toml", "lab")) as data:
+            await asyncio.sleep(2)  # instantaneous_ops_per_sec averages ~1.6 s: forget redis-cli's
+            db0 = (await admin.info("keyspace"))["db0"]
+            before = await command_calls(admin)
+            watcher = asyncio.create_task(_watch(server, seen, stop))
+            started = time.perf_counter()
+            reading = await data.redis_audit(server.instance("luckyus-bench"), options)
+            elapsed = time.perf_counter() - started
+            stop.set()
+            await watcher
+            after = await command_calls(admin)
     finally:
         await admin.aclose()
-        await data.close()
     if reading.value is None:
         raise SystemExit(f"audit failed: {reading.error}")
     skip = {"auth", "hello", "client|setname", "client|setinfo", "info"}

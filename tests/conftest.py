@@ -56,11 +56,8 @@ async def data(settings: Settings) -> AsyncIterator[DataLayer]:
     """A DataLayer whose pools belong to this test's event loop."""
     from console.data.layer import DataLayer
 
-    layer = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as layer:
         yield layer
-    finally:
-        await layer.close()
 
 
 def iso(moment: datetime) -> str:

@@ -33,6 +33,8 @@ def test_models_load_no_driver() -> None:
     drivers = ("asyncmy", "asyncpg", "redis", "httpx", "aioboto3", "botocore")
     assert _loaded("import console.data.models", drivers) == []
     assert _loaded("import widgets.fleet_tree", drivers) == []
+    # what screens type their data with: protocols over models, no source behind them
+    assert _loaded("import console.data.reads", (*drivers, "console.data.sources")) == []
 
 
 def test_aws_sdk_is_imported_only_when_first_used() -> None:

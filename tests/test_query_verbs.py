@@ -98,7 +98,7 @@ async def test_the_read_only_session_refuses_writes_even_past_the_guard(
 ) -> None:
     instance = settings.fleet.by_name(SALESORDER)
     assert instance is not None
-    reading = await data.mysql.select(instance, statement, 10)  # no guard on this path
+    reading = await data._sources.mysql.select(instance, statement, 10)  # no guard on this path
     assert reading.error is not None
     assert reading.error.kind in ("denied", "query")
 
@@ -109,6 +109,8 @@ async def test_the_postgres_read_only_session_refuses_writes_past_the_guard(
 ) -> None:
     instance = settings.fleet.by_name("aws-luckyus-dify-rw")
     assert instance is not None
-    reading = await data.postgres.select(instance, "CREATE TABLE opsconsole_probe (x int)", 10)
+    reading = await data._sources.postgres.select(
+        instance, "CREATE TABLE opsconsole_probe (x int)", 10
+    )
     assert reading.error is not None
     assert reading.error.kind in ("denied", "query")

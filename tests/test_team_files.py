@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from console.data.costcache import Charge, PaidCallCache
+from console.data.aws.costcache import Charge, PaidCallCache
 from console.services.query import HISTORY_SIZE, append_history, load_history
 
 

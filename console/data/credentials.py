@@ -7,13 +7,15 @@ redaction, so no error message or log line can show them.
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+from typing import Literal, Protocol
 
 from pydantic import SecretStr
 
 from console.errors import SecretError
 from console.inventory import Instance
 from console.safety.redact import register_secret
+from console.safety.scrub import scrub
 from console.secrets import parse_reference, resolve_local
 
 
@@ -71,3 +73,39 @@ class Credentials:
         if self._aws is None:
             raise SecretError(f"{what}: AWS is not configured for this profile")
         return self._aws
+
+
+SecretState = tuple[Literal["ok", "missing", "unreadable"], str]
+_MISSING_CODES = frozenset({"ResourceNotFoundException"})
+_PLAIN = {
+    "NoCredentialsError": "no AWS credentials for this user",
+    "EndpointConnectionError": "AWS endpoint unreachable",
+    "NoRegionError": "no AWS region",
+}
+
+
+async def aws_reference_state(
+    aws: AwsSecrets, ref: str, login: tuple[str, int, str], timeout_s: float
+) -> SecretState:
+    """Whether AWS gives this user a secretsmanager: or rds-iam reference, within `timeout_s`:
+    ok, missing (no such secret) or unreadable (no credentials, denied, no answer), with the
+    reason. The value itself is dropped at once: `config check` must never show one."""
+    from console.data.aws.clients import error_code  # deferred: botocore
+
+    scheme, value = parse_reference(ref)
+    try:
+        async with asyncio.timeout(timeout_s):
+            if scheme == "secretsmanager":
+                await aws.secret_value(value)
+            else:
+                await aws.rds_auth_token(*login)
+    except TimeoutError:
+        return "unreadable", f"AWS did not answer within {timeout_s:g} s"
+    except Exception as exc:  # any AWS failure (no credentials, denied...) is its state
+        code = error_code(exc)
+        status: Literal["missing", "unreadable"] = (
+            "missing" if code in _MISSING_CODES else "unreadable"
+        )
+        name = type(exc).__name__
+        return status, scrub(code or _PLAIN.get(name, name))
+    return "ok", ""

@@ -15,11 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from console.config import Settings
+from console.data.aws.source import AwsSource
 from console.data.aws_models import AwsResource
-from console.data.aws_source import AwsSource
 from console.data.kept import Kept, KeptDiscovery
 from console.data.models import DiscoveredCluster, Reading
-from console.data.prometheus import PrometheusSource
+from console.data.sources.prometheus import PrometheusSource
 from console.formatting import human_age
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 

@@ -1,21 +1,25 @@
-"""DataLayer: the one object the UI and the headless verbs talk to.
+"""DataLayer: the one object the UI and the headless verbs talk to, and a wall.
 
 It owns every source (MySQL, PostgreSQL, Redis, Prometheus, Alertmanager, AWS), the credential
 resolver and the fleet sweep; every call returns a typed Reading and never raises for a source
-failure. Pools are created lazily on the running loop and closed by `close()`.
+failure. What it hands out only reads (`console.data.reads`): no attribute writes, opens a raw
+client or connects; a change runs only through `queries.execute` with a confirmed `Consent`.
+Pools are created lazily on the running loop and closed by `close()` (or `async with`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Self
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
-from console.data.alertmanager import AlertmanagerSource
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
+from console.data.aws.cloudwatch import default_metrics
+from console.data.aws.source import AwsSource
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
@@ -24,106 +28,175 @@ from console.data.aws_models import (
     LogChunk,
     PaidCalls,
 )
-from console.data.aws_source import AwsSource
-from console.data.credentials import Credentials
+from console.data.changes import Changes
+from console.data.credentials import Credentials, SecretState, aws_reference_state
 from console.data.discovery import Discovery
 from console.data.looplag import LoopLag, busy_note
 from console.data.models import (
     AuditOptions,
-    Digest,
-    ExplainPlan,
     FleetHealth,
     Health,
-    LockWait,
-    Process,
-    QueryResult,
     Reading,
     RedisAuditRun,
     Series,
-    ServerStatus,
 )
-from console.data.mysql import MySQLSource
-from console.data.postgres import PostgresSource
 from console.data.probing import Probe
-from console.data.prometheus import PrometheusSource
 from console.data.prometheus_health import redis_health
 from console.data.query import QueryRunner
-from console.data.redis import RedisSource
+from console.data.reads import (
+    AlertmanagerReads,
+    MySQLReads,
+    PostgresReads,
+    PrometheusReads,
+    Queries,
+    RedisReads,
+    SqlReads,
+    read_view,
+)
+from console.data.sources.alertmanager import AlertmanagerSource
+from console.data.sources.mysql import MySQLSource
+from console.data.sources.postgres import PostgresSource
+from console.data.sources.prometheus import PrometheusSource
+from console.data.sources.redis import RedisSource
+from console.data.sources.redis_clients import RedisClients
 from console.inventory import Fleet, Instance
 
 SLOW_LOG_CONCURRENCY = 4
 
 
-class SqlSource(Protocol):
-    """What MySQL and PostgreSQL both answer: screens use one code path for the two engines."""
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """The concrete sources: the data layer's own, never handed out (see `console.data.reads`)."""
 
-    async def status(self, instance: Instance) -> Reading[ServerStatus]: ...
+    mysql: MySQLSource
+    postgres: PostgresSource
+    redis: RedisSource
+    prometheus: PrometheusSource
+    alertmanager: AlertmanagerSource
 
-    async def processlist(self, instance: Instance, limit: int) -> Reading[tuple[Process, ...]]: ...
+    def all(self) -> tuple[MySQLSource | PostgresSource | RedisSource | PrometheusSource |
+                           AlertmanagerSource, ...]:  # fmt: skip
+        return (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager)
 
-    async def lock_waits(self, instance: Instance, limit: int) -> Reading[tuple[LockWait, ...]]: ...
 
-    async def digests(self, instance: Instance, limit: int) -> Reading[tuple[Digest, ...]]: ...
+@dataclass(frozen=True, slots=True)
+class _Views:
+    """The sources as `ReadView`s of their protocols: what the facade hands out."""
 
-    async def explain(self, instance: Instance, statement: str) -> Reading[ExplainPlan]: ...
-
-    async def tables(self, instance: Instance, limit: int) -> Reading[QueryResult]: ...
-
-    async def columns(
-        self, instance: Instance, schema: str, table: str, limit: int
-    ) -> Reading[QueryResult]: ...
+    mysql: MySQLReads
+    postgres: PostgresReads
+    redis: RedisReads
+    prometheus: PrometheusReads
+    alertmanager: AlertmanagerReads
 
 
 class DataLayer:
-    """Every source behind one facade; the UI holds this and nothing else."""
+    """Every source behind one facade; the UI holds this and nothing else.
+
+    What it hands out reads: `mysql`, `postgres`, `redis`, `prometheus` and `alertmanager` are
+    read-only views (`console.data.reads`), and a change runs only through `queries.execute`
+    with a confirmed `Consent`. Use it as `async with DataLayer(settings) as data:` (or call
+    `close()`), so that every pool and client is closed on the loop that opened it.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         monitoring = settings.monitoring
-        self.aws = AwsClients(
+        self._aws = AwsClients(
             monitoring.cloudwatch_region,
             monitoring.aws_endpoint,
             connect_timeout_s=settings.timeouts.connect_s,
             read_timeout_s=settings.aws.call_timeout_s,
             test_credentials=settings.aws.test_credentials,
         )
-        self.cloud = AwsSource(settings, self.aws)
-        credentials = Credentials(self.aws)
-        self.mysql = MySQLSource(settings.timeouts, credentials)
-        self.postgres = PostgresSource(settings.timeouts, credentials)
-        self.redis = RedisSource(settings.timeouts, credentials)
-        self.prometheus = PrometheusSource(monitoring.prometheus, settings.timeouts)
-        self.alertmanager = AlertmanagerSource(monitoring.alertmanager, settings.timeouts)
-        self.queries = QueryRunner(
-            self.mysql, self.postgres, self.redis, settings.audit_path, settings.console
+        self._cloud = AwsSource(settings, self._aws)
+        credentials = Credentials(self._aws)
+        self._redis_clients = RedisClients(settings.timeouts, credentials)
+        self._sources = _Sources(
+            MySQLSource(settings.timeouts, credentials),
+            PostgresSource(settings.timeouts, credentials),
+            RedisSource(settings.timeouts, self._redis_clients),
+            PrometheusSource(monitoring.prometheus, settings.timeouts),
+            AlertmanagerSource(monitoring.alertmanager, settings.timeouts),
         )
-        self.discovery = Discovery(settings, self.prometheus, self.cloud)
-        self.loop_lag = LoopLag()
+        self._queries = QueryRunner(
+            self._sources.mysql,
+            self._sources.postgres,
+            self._sources.redis,
+            Changes(settings.timeouts, credentials, self._redis_clients),
+            settings.audit_path,
+            settings.console,
+        )
+        self._discovery = Discovery(settings, self._sources.prometheus, self._cloud)
+        self._loop_lag = LoopLag()
         fleet_options = settings.fleet_options
-        self.probe = Probe(
-            fleet_options, settings.timeouts, self.loop_lag, fleet_options.setup_concurrency
+        self._probe = Probe(
+            fleet_options, settings.timeouts, self._loop_lag, fleet_options.setup_concurrency
+        )
+        self._views = self._read_views()
+
+    def _read_views(self) -> _Views:
+        """Each source as a view of its protocol (the assignments are mypy's conformance check)."""
+        mysql: MySQLReads = self._sources.mysql
+        postgres: PostgresReads = self._sources.postgres
+        redis: RedisReads = self._sources.redis
+        prometheus: PrometheusReads = self._sources.prometheus
+        alertmanager: AlertmanagerReads = self._sources.alertmanager
+        return _Views(
+            read_view(mysql, MySQLReads),
+            read_view(postgres, PostgresReads),
+            read_view(redis, RedisReads),
+            read_view(prometheus, PrometheusReads),
+            read_view(alertmanager, AlertmanagerReads),
         )
 
-    async def close(self) -> None:
-        """Close every pool and client (call on unmount / at the end of a verb)."""
-        await self.loop_lag.stop()
-        for source in (self.mysql, self.postgres, self.redis, self.prometheus, self.alertmanager):
-            await source.close()
+    # --- what the UI reads through: read-only protocols ---------------------------------------
 
-    async def __aenter__(self) -> DataLayer:
+    @property
+    def mysql(self) -> MySQLReads:
+        return self._views.mysql
+
+    @property
+    def postgres(self) -> PostgresReads:
+        return self._views.postgres
+
+    @property
+    def redis(self) -> RedisReads:
+        return self._views.redis
+
+    @property
+    def prometheus(self) -> PrometheusReads:
+        return self._views.prometheus
+
+    @property
+    def alertmanager(self) -> AlertmanagerReads:
+        return self._views.alertmanager
+
+    @property
+    def queries(self) -> Queries:
+        """Guarded, masked, audited statements and commands; the confirmed change path."""
+        return self._queries
+
+    def sql(self, instance: Instance) -> SqlReads:
+        """The reads of a MySQL or PostgreSQL instance."""
+        return self.postgres if instance.kind == "postgres" else self.mysql
+
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
 
+    async def close(self) -> None:
+        """Close every pool and client (call on unmount / at the end of a verb)."""
+        await self._loop_lag.stop()
+        for source in self._sources.all():
+            await source.close()
+
     def console_busy(self, within_s: float = 30.0) -> str | None:
         """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
         last `within_s` seconds (so figures were late, not the servers slow), else None."""
-        return busy_note(self.loop_lag.worst_s(within_s))
-
-    def sql(self, instance: Instance) -> SqlSource:
-        """The source of a MySQL or PostgreSQL instance."""
-        return self.postgres if instance.kind == "postgres" else self.mysql
+        return busy_note(self._loop_lag.worst_s(within_s))
 
     async def redis_audit(
         self, instance: Instance, options: AuditOptions, checkpoint: str | None = None
@@ -133,7 +206,7 @@ class DataLayer:
         from console.data import redis_audit  # deferred: redis-py and hiredis
 
         return await redis_audit.audit(
-            self.redis, self.settings.timeouts, instance, options, checkpoint
+            self._redis_clients, self.settings.timeouts, instance, options, checkpoint
         )
 
     async def fleet(self) -> Fleet:
@@ -144,20 +217,20 @@ class DataLayer:
         the group rules). Each answer is kept on disk; when a discovery fails, its last kept
         list stands in (origin "kept") and the reason and the list's age are attached.
         """
-        return await self.discovery.fleet()
+        return await self._discovery.fleet()
 
     async def kept_fleet(self) -> Fleet:
         """The configured fleet plus the kept discoveries, from disk only (never waits on
         Prometheus or AWS): what the console shows while discovery runs behind it."""
-        return await self.discovery.kept_fleet()
+        return await self._discovery.kept_fleet()
 
     async def health(self, instance: Instance) -> Reading[Health]:
         """One cheap probe of one instance, within the probe timeout."""
         if instance.kind == "mysql":
-            return await self.mysql.health(instance, self.probe)
+            return await self._sources.mysql.health(instance, self._probe)
         if instance.kind == "postgres":
-            return await self.postgres.health(instance, self.probe)
-        return await self.redis.health(instance, self.probe)
+            return await self._sources.postgres.health(instance, self._probe)
+        return await self._sources.redis.health(instance, self._probe)
 
     async def sweep(
         self,
@@ -179,7 +252,7 @@ class DataLayer:
         """
         scraped = [i for i in instances if i.kind == "redis" and i.origin == "prometheus"]
         label = self.settings.monitoring.redis_discovery.name_label
-        known = await redis_health(self.prometheus, scraped, label, self.probe)
+        known = await redis_health(self._sources.prometheus, scraped, label, self._probe)
         for result in known.values():
             if on_result is not None:
                 on_result(result)
@@ -195,14 +268,14 @@ class DataLayer:
 
     async def aws_resources(self) -> Reading[tuple[AwsResource, ...]]:
         """Every RDS instance and ElastiCache Redis cluster/replication group of the region."""
-        return await self.cloud.resources()
+        return await self._cloud.resources()
 
     async def cloudwatch_alarms(
         self, state: str | None = None
     ) -> Reading[tuple[CloudWatchAlarm, ...]]:
         """CloudWatch metric alarms (all, or only `state` "ALARM"/"OK"/"INSUFFICIENT_DATA"),
         firing first; each names the instance its dimensions point at (`alarm.instance`)."""
-        return await self.cloud.alarms(state)
+        return await self._cloud.alarms(state)
 
     async def aws_metrics(
         self,
@@ -217,14 +290,18 @@ class DataLayer:
 
         Default metrics: `aws_cloudwatch.RDS_METRICS` / `ELASTICACHE_METRICS`; period
         `[aws] metric_period_s`."""
-        return await self.cloud.metrics(instance, start, end, metrics, period_s)
+        return await self._cloud.metrics(instance, start, end, metrics, period_s)
+
+    def aws_default_metrics(self, instance: Instance) -> tuple[AwsMetric, ...]:
+        """The metrics an instance's AWS chart shows by default (RDS or ElastiCache)."""
+        return default_metrics(instance)
 
     async def slow_log(
         self, instance: Instance, since: datetime, until: datetime
     ) -> Reading[LogChunk]:
         """The instance's RDS slow-query log (`/aws/rds/instance/{name}/slowquery`) between
         `since` and `until`, bounded by `[aws] slow_log_max_events/_bytes` (then truncated)."""
-        return await self.cloud.slow_log(instance, since, until)
+        return await self._cloud.slow_log(instance, since, until)
 
     async def slow_logs(
         self, instances: Sequence[Instance], since: datetime, until: datetime
@@ -243,8 +320,15 @@ class DataLayer:
         """Cost Explorer: month-to-date and the last `days` complete days by service, usage type
         and day. Paid ($0.01 a request): cached on disk, shared in flight, counted, and refused
         (error kind "refused") past `[aws] cost_daily_budget_usd`."""
-        return await self.cloud.cost(days, today)
+        return await self._cloud.cost(days, today)
+
+    async def aws_secret_state(self, ref: str, login: tuple[str, int, str]) -> SecretState:
+        """Whether AWS gives this user a secretsmanager: or rds-iam reference (`login`: the
+        host, port and user an IAM token would be signed for), within [aws] call_timeout_s;
+        the value is never returned."""
+        timeout_s = self.settings.aws.call_timeout_s
+        return await aws_reference_state(self._aws, ref, login, timeout_s)
 
     async def paid_calls(self) -> PaidCalls:
         """The paid-call counter (this session and today, all processes) for the status bar."""
-        return await self.cloud.cost_cache.snapshot()
+        return await self._cloud.cost_cache.snapshot()

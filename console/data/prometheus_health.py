@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from console.data.calls import utcnow
 from console.data.models import FleetHealth, Health, Reading, Sample, SourceError
 from console.data.probing import Probe, ProbeFigures, Timing, WarnLimits, health_from
-from console.data.prometheus import PrometheusSource
+from console.data.sources.prometheus import PrometheusSource
 from console.inventory import Instance
 
 REDIS_QUERIES = {

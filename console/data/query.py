@@ -16,20 +16,22 @@ from typing import Literal
 
 from console.config import ConsoleOptions
 from console.data.calls import failed, refused, utcnow
+from console.data.changes import Changes
 from console.data.models import (
     QueryResult,
     Reading,
     RedisReply,
     RemediationPlan,
+    Source,
     SourceError,
     WriteOutcome,
 )
-from console.data.mysql import MySQLSource
-from console.data.postgres import PostgresSource
-from console.data.redis import RedisSource
 from console.data.rowcap import cut_cell
+from console.data.sources.mysql import MySQLSource
+from console.data.sources.postgres import PostgresSource
+from console.data.sources.redis import RedisSource
 from console.inventory import Instance
-from console.safety.audit import AuditEntry, AuditLog
+from console.safety.audit import AuditEntry, AuditError, AuditLog
 from console.safety.confirm import (
     Action,
     Consent,
@@ -53,12 +55,14 @@ class QueryRunner:
         mysql: MySQLSource,
         postgres: PostgresSource,
         redis: RedisSource,
+        changes: Changes,
         audit_path: Path,
         options: ConsoleOptions,
     ) -> None:
         self._mysql = mysql
         self._postgres = postgres
         self._redis = redis
+        self._changes = changes
         self._audit = AuditLog.for_console(audit_path, options)
         self._row_limit = options.row_limit
         self._heavy_rows = options.heavy_rows
@@ -130,7 +134,9 @@ class QueryRunner:
             rows=masked,
             truncated=cut_at_size or len(rows) > self._row_limit,
         )
-        await self._record(instance, verdict.statement, verdict, "ok", rows=len(result.rows))
+        problem = await self._record(instance, verdict.statement, verdict, "ok", len(result.rows))
+        if problem is not None:
+            return refused(instance.name, source, f"result withheld: {problem}")
         return Reading(instance.name, source, reading.fetched_at, reading.elapsed_s, value=result)
 
     async def heavy(self, instance: Instance, statement: str) -> tuple[str, ...]:
@@ -138,7 +144,9 @@ class QueryRunner:
 
         Looks at the active sessions and at EXPLAIN's row estimate (plain SELECTs only; a
         write's plan is not taken on a read-only session). Empty when nothing is above the
-        configured thresholds, or the instance is not production.
+        configured thresholds, or the instance is not production. A check that could not be
+        made is a warning too (`could not check ...: timeout ...`): an unknown load is not a
+        light one. EXPLAIN refusing a statement it does not take is no warning.
         """
         if not instance.is_production or instance.kind == "redis":
             return ()
@@ -147,7 +155,7 @@ class QueryRunner:
             source.processlist(instance, max(200, 2 * self._heavy_sessions)),
             source.explain(instance, statement),
         )
-        warnings = []
+        warnings = [_unchecked(reading.error) for reading in (sessions, explained)]
         if sessions.value is not None:
             active = sum(1 for p in sessions.value if not _idle(p.command))
             if active > self._heavy_sessions:
@@ -160,7 +168,7 @@ class QueryRunner:
             warnings.append(
                 f"EXPLAIN estimates {estimate:,} rows (warns above {self._heavy_rows:,})"
             )
-        return tuple(warnings)
+        return tuple(w for w in warnings if w)
 
     def plan_redis(self, instance: Instance, args: list[str]) -> RedisPlan:
         return plan_redis(args, production=instance.is_production)
@@ -176,7 +184,11 @@ class QueryRunner:
         reading = await self._redis.command(instance, list(verdict.command))
         rows = None if reading.value is None else len(reading.value.lines)
         error = None if reading.error is None else reading.error.message
-        await self._record(instance, text, verdict, "failed" if error else "ok", rows, error)
+        problem = await self._record(
+            instance, text, verdict, "failed" if error else "ok", rows, error
+        )
+        if problem is not None and reading.value is not None:
+            return refused(instance.name, "redis", f"reply withheld: {problem}")
         return reading
 
     # --- confirmed changes ------------------------------------------------------------------
@@ -214,20 +226,25 @@ class QueryRunner:
         action = consent.action
         source = _source(instance)
         problem = consent_problem(consent, instance) or await self._changed(instance, action)
+        if problem is None:
+            problem = await self._audit_problem()
         if problem is not None:
-            await self._record_action(instance, consent, "refused", error=problem)
+            try:
+                await self._record_action(instance, consent, "refused", error=problem)
+            except (OSError, AuditError) as exc:
+                unwritable = _audit_failure(self._audit, exc)
+                if unwritable not in problem:
+                    problem = f"{problem}; {unwritable}"
             return refused(instance.name, source, problem)
-        if instance.kind == "redis":
-            commands = action.batch or (action.command,)
-            reading = await self._redis.write(instance, [list(argv) for argv in commands])
-        else:
-            runner = self._postgres if instance.kind == "postgres" else self._mysql
-            reading = await runner.write(instance, action.statement)
-        if reading.value is None:
-            message = reading.error.message if reading.error else "no answer"
-            await self._record_action(instance, consent, "failed", error=message)
-        else:
-            await self._record_action(instance, consent, "ok", rows=reading.value.affected)
+        reading = await self._changes.apply(instance, action)
+        try:
+            if reading.value is None:
+                message = reading.error.message if reading.error else "no answer"
+                await self._record_action(instance, consent, "failed", error=message)
+            else:
+                await self._record_action(instance, consent, "ok", rows=reading.value.affected)
+        except (OSError, AuditError) as exc:
+            return _unaudited(instance, source, reading, _audit_failure(self._audit, exc))
         return reading
 
     def remediation(self, instance: Instance, plan: RemediationPlan) -> Action | None:
@@ -239,9 +256,22 @@ class QueryRunner:
         )
         return batch_action(instance, f"Set a TTL on {len(verdicts):,} keys", verdicts, why)
 
-    async def cancelled(self, instance: Instance, action: Action) -> None:
-        """Audit a change the person cancelled at a prompt (nothing was sent)."""
-        await self._record_action(instance, Consent(action, ()), "cancelled")
+    async def cancelled(self, instance: Instance, action: Action) -> str | None:
+        """Audit a change the person cancelled at a prompt (nothing was sent); why the audit
+        line could not be written, or None."""
+        try:
+            await self._record_action(instance, Consent(action, ()), "cancelled")
+        except (OSError, AuditError) as exc:
+            return _audit_failure(self._audit, exc)
+        return None
+
+    async def _audit_problem(self) -> str | None:
+        """Why the audit log cannot take a line now (checked before a change is sent), or None."""
+        try:
+            await asyncio.to_thread(self._audit.ready)
+        except (OSError, AuditError) as exc:
+            return f"{_audit_failure(self._audit, exc)}: the change is refused, nothing was sent"
+        return None
 
     async def _changed(self, instance: Instance, action: Action) -> str | None:
         """Why the action is not what the guard (or the kill builder) makes of its text now."""
@@ -299,7 +329,8 @@ class QueryRunner:
         outcome: str,
         rows: int | None = None,
         error: str | None = None,
-    ) -> None:
+    ) -> str | None:
+        """Audit one read (or refusal); why the line could not be written, or None."""
         entry = AuditEntry(
             instance.name,
             instance.env,
@@ -310,7 +341,11 @@ class QueryRunner:
             rows,
             error,
         )
-        await self._audit.arecord(entry)
+        try:
+            await self._audit.arecord(entry)
+        except (OSError, AuditError) as exc:
+            return _audit_failure(self._audit, exc)
+        return None
 
 
 def _source(instance: Instance) -> Literal["mysql", "postgres", "redis"]:
@@ -345,3 +380,33 @@ def _shown(verdict: Plan) -> Plan:
         statement=scrub(verdict.statement),
         reasons=tuple(scrub(reason) for reason in verdict.reasons),
     )
+
+
+def _audit_failure(audit: AuditLog, exc: OSError | AuditError) -> str:
+    """Why the audit line could not be written: the team folder's own message (it names the
+    folder and what an admin runs), else the file and the system's reason."""
+    if isinstance(exc, AuditError):
+        return scrub(str(exc))
+    return scrub(f"the audit log {audit.path} cannot be written ({exc.strerror or exc})")
+
+
+def _unaudited(
+    instance: Instance, source: Source, reading: Reading[WriteOutcome], why: str
+) -> Reading[WriteOutcome]:
+    """A change that was sent but whose audit line failed: a refused change, as a value that
+    says what ran (the person must record it by hand), never an exception."""
+    if reading.value is not None:
+        rows = reading.value.affected
+        ran = "the change ran" + ("" if rows is None else f" ({rows} rows)")
+    else:
+        ran = "the change was sent and failed"
+    problem = f"{why}: {ran}; record it in the audit log by hand"
+    error = SourceError(instance.name, source, "refused", problem)
+    return Reading(instance.name, source, utcnow(), reading.elapsed_s, error=error)
+
+
+def _unchecked(error: SourceError | None) -> str:
+    """The warning for a heavy-read check that could not be made ("" when there is none)."""
+    if error is None or error.kind == "refused":
+        return ""
+    return f"could not check {error.source} {error.instance}: {error.kind}: {error.message}"

@@ -34,7 +34,7 @@ from console.analysis.ttl_audit import SIZE_COMMANDS, TtlAudit, shape_of
 from console.config import Timeouts
 from console.data.calls import fetch, refused
 from console.data.models import AuditNode, AuditOptions, Reading, RedisAudit, RedisAuditRun
-from console.data.redis import RedisSource
+from console.data.sources.redis_clients import RedisClients
 from console.inventory import Instance
 
 #: every command the audit sends (the Redis guard judges each read-only: tests/redis_audit)
@@ -110,11 +110,11 @@ async def _info_text(client: Redis, throttle: Throttle) -> str:
 
 
 async def _try_replica(
-    source: RedisSource, instance: Instance, address: tuple[str, int], throttle: Throttle
+    clients: RedisClients, instance: Instance, address: tuple[str, int], throttle: Throttle
 ) -> tuple[Redis | None, str]:
     """A client on the replica if it answers as one, else None and why not."""
     host, port = address
-    client = await source.connect(instance, host, port)
+    client = await clients.node(instance, host, port)
     try:
         role = _info_fields(await _info_text(client, throttle)).get("role")
         if role == "slave":
@@ -127,16 +127,16 @@ async def _try_replica(
 
 
 async def choose_node(
-    source: RedisSource, instance: Instance, throttle: Throttle
+    clients: RedisClients, instance: Instance, throttle: Throttle
 ) -> tuple[Redis, AuditNode, Redis | None]:
     """(client to scan, the node, a client to close afterwards): a replica when there is one."""
-    primary = await source.client(instance)
+    primary = await clients.shared(instance)
     text = await _info_text(primary, throttle)
     if _info_fields(text).get("role") == "slave":
         return primary, AuditNode("replica", instance.endpoint, "the instance is a replica"), None
     problems = []
     for address in replicas_from(text):
-        client, problem = await _try_replica(source, instance, address, throttle)
+        client, problem = await _try_replica(clients, instance, address, throttle)
         if client is not None:
             node = AuditNode("replica", f"{address[0]}:{address[1]}", "replica of the primary")
             return client, node, client
@@ -395,11 +395,11 @@ async def _walk(pipe: RawPipe, scan: _Scan, options: AuditOptions, throttle: Thr
 
 
 async def _audit(
-    source: RedisSource, instance: Instance, options: AuditOptions, checkpoint: str | None,
+    clients: RedisClients, instance: Instance, options: AuditOptions, checkpoint: str | None,
     timeout_s: float,
 ) -> RedisAuditRun:  # fmt: skip
     throttle = Throttle(options.ops_budget)
-    client, node, owned = await choose_node(source, instance, throttle)
+    client, node, owned = await choose_node(clients, instance, throttle)
     try:
         scan = _start(options, node, checkpoint)
         async with raw_pipe(client, timeout_s) as pipe:
@@ -436,7 +436,7 @@ async def _audit(
 
 
 async def audit(
-    source: RedisSource,
+    clients: RedisClients,
     timeouts: Timeouts,
     instance: Instance,
     options: AuditOptions,
@@ -450,5 +450,5 @@ async def audit(
         instance.name,
         "redis",
         limit,
-        lambda: _audit(source, instance, options, checkpoint, timeouts.query_s),
+        lambda: _audit(clients, instance, options, checkpoint, timeouts.query_s),
     )

@@ -138,8 +138,10 @@ class AuditLog:
             syslog.syslog(syslog.LOG_NOTICE, line.decode("ascii"))
 
     def ready(self) -> None:
-        """Open (creating if new) the file as `record` will, and raise AuditError now rather
-        than after a statement ran: the start-up check of a team folder (blocking I/O)."""
+        """Open (creating if new) the file as `record` will, writing nothing, and raise now
+        (AuditError for the team folder, OSError otherwise) rather than after a statement ran:
+        the start-up check of a team folder, and the check before a change is sent, which is
+        sent only when its audit line can be written (blocking I/O)."""
         os.close(self._open())
 
     async def arecord(self, entry: AuditEntry) -> None:

@@ -54,7 +54,7 @@ class CloudWatchCharts(Resilient, Vertical):
         self.data = data
         self.instance = instance
         self.interval_s = settings.console.fleet_refresh_s
-        self.metrics = chart_metrics(instance)
+        self.metrics = chart_metrics(data, instance)
         self.fetches = 0  # CloudWatch requests made (one per refresh that was due)
         self._asked: tuple[timedelta, float] | None = None  # the last span and when
 

@@ -38,7 +38,7 @@ def screen_text(app: App[Any]) -> str:
     """The current screen as plain text, as the SVG shows it, without styles."""
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), record=True)
-    console.print(app.screen._compositor.render_update(full=True))
+    console.print(app.screen._compositor.render_update(full=True))  # noqa: SLF001 (Textual's)
     return console.export_text(styles=False)
 
 

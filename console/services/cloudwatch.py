@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from console.data.aws_cloudwatch import default_metrics
 from console.data.aws_models import AwsMetric
 from console.data.layer import DataLayer
 from console.data.models import Reading, Series, SourceError
@@ -35,9 +34,9 @@ class MetricCharts:
     """False when every series came back empty (the instance may not be in RDS/ElastiCache)."""
 
 
-def chart_metrics(instance: Instance) -> tuple[AwsMetric, ...]:
+def chart_metrics(data: DataLayer, instance: Instance) -> tuple[AwsMetric, ...]:
     """The metrics an instance is charted by (RDS or ElastiCache defaults)."""
-    return default_metrics(instance)
+    return data.aws_default_metrics(instance)
 
 
 def period_for(span: timedelta) -> int:

@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Literal
 
 from console.config import Settings
-from console.data.aws import AwsClients, error_code
-from console.safety.scrub import scrub
+from console.data.layer import DataLayer
 from console.secrets import parse_reference
 
 Status = Literal["ok", "missing", "unreadable"]
 Role = Literal["read", "write"]
-
-_MISSING_CODES = frozenset({"ResourceNotFoundException"})
-_PLAIN = {
-    "NoCredentialsError": "no AWS credentials for this user",
-    "EndpointConnectionError": "AWS endpoint unreachable",
-    "NoRegionError": "no AWS region",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +72,8 @@ async def check_secrets(settings: Settings) -> list[SecretCheck]:
     groups: dict[tuple[Role, str], list[_Use]] = {}
     for use in _uses(settings):
         groups.setdefault((use.role, use.ref), []).append(use)
-    aws = AwsClients(
-        settings.monitoring.cloudwatch_region,
-        settings.monitoring.aws_endpoint,
-        connect_timeout_s=settings.timeouts.connect_s,
-        read_timeout_s=settings.aws.call_timeout_s,
-        test_credentials=settings.aws.test_credentials,
-    )
-    timeout_s = settings.aws.call_timeout_s
-    states = await asyncio.gather(*(_state(aws, uses[0], timeout_s) for uses in groups.values()))
+    async with DataLayer(settings) as data:
+        states = await asyncio.gather(*(_state(data, uses[0]) for uses in groups.values()))
     return [
         SecretCheck(
             kinds=_distinct(use.kind for use in uses),
@@ -106,28 +91,15 @@ def _distinct(kinds: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(kinds))
 
 
-async def _state(aws: AwsClients, use: _Use, timeout_s: float) -> tuple[Status, str]:
-    scheme, value = parse_reference(use.ref)
+async def _state(data: DataLayer, use: _Use) -> tuple[Status, str]:
+    scheme, _ = parse_reference(use.ref)
     if scheme == "none":
         return "ok", "no password"
     if scheme == "env":
         return local_state(use.ref)
     if scheme == "file":
         return await asyncio.to_thread(local_state, use.ref)
-    try:
-        async with asyncio.timeout(timeout_s):
-            if scheme == "secretsmanager":
-                await aws.secret_value(value)
-            else:
-                await aws.rds_auth_token(use.host, use.port, use.user)
-    except TimeoutError:
-        return "unreadable", f"AWS did not answer within {timeout_s:g} s"
-    except Exception as exc:  # any AWS failure (no credentials, denied...) is its state
-        code = error_code(exc)
-        status: Status = "missing" if code in _MISSING_CODES else "unreadable"
-        name = type(exc).__name__
-        return status, scrub(code or _PLAIN.get(name, name))
-    return "ok", ""
+    return await data.aws_secret_state(use.ref, (use.host, use.port, use.user))
 
 
 def local_state(ref: str) -> tuple[Status, str]:

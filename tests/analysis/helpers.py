@@ -107,7 +107,7 @@ async def put_slow_log(data: DataLayer, instance: str, table: str, count: int = 
         f"SELECT * FROM {table} WHERE email = 'jane.doe@example.com' AND id = {i};"
         for i in range(count)
     ]
-    async with data.cloud.clients.client("logs") as logs:
+    async with data._aws.client("logs") as logs:
         with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
             await logs.create_log_group(logGroupName=group)
         stream = f"digest-test-{uuid.uuid4().hex}"

@@ -47,7 +47,7 @@ class CallCounter:
 
     def __init__(self, data: DataLayer) -> None:
         self.calls = 0
-        original: Callable[[str], Any] = data.aws.client
+        original: Callable[[str], Any] = data._aws.client
 
         counter = self
 
@@ -69,7 +69,7 @@ class CallCounter:
             async def __aexit__(self, *exc: object) -> Any:
                 return await self._manager.__aexit__(*exc)
 
-        data.aws.client = Counted  # type: ignore[method-assign,assignment]
+        data._aws.client = Counted  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.config import Settings
-from console.data.aws_cloudwatch import RDS_METRICS, instance_of
+from console.data.aws.cloudwatch import RDS_METRICS, instance_of
 from console.data.aws_models import AwsMetric
 from console.data.layer import DataLayer
 from tests.aws.conftest import with_aws

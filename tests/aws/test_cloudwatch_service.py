@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.config import Settings
-from console.data.aws_cloudwatch import ELASTICACHE_METRICS, RDS_METRICS
+from console.data.aws.cloudwatch import ELASTICACHE_METRICS, RDS_METRICS
 from console.data.layer import DataLayer
 from console.services.cloudwatch import chart_metrics, metric_charts, period_for
 from tests.aws.conftest import with_aws
@@ -35,7 +35,7 @@ def test_a_window_asks_at_most_120_points_in_whole_minutes(span: timedelta, peri
 async def test_one_reading_per_chart_in_the_metrics_order(aws_data: DataLayer) -> None:
     instance = aws_data.settings.fleet.by_name("aws-luckyus-salesorder-rw")
     assert instance is not None
-    metrics = chart_metrics(instance)
+    metrics = chart_metrics(aws_data, instance)
     assert metrics == RDS_METRICS
     answer = await metric_charts(aws_data, instance, timedelta(hours=3), metrics)
     assert answer.error is None and answer.has_points and answer.period_s == 120
@@ -50,7 +50,7 @@ async def test_a_redis_instance_is_charted_by_its_elasticache_metrics(
     fleet = await aws_data.fleet()
     market = fleet.by_name("luckyus-isales-market")
     assert market is not None
-    assert chart_metrics(market) == ELASTICACHE_METRICS
+    assert chart_metrics(aws_data, market) == ELASTICACHE_METRICS
     answer = await metric_charts(aws_data, market, timedelta(hours=3), ELASTICACHE_METRICS)
     assert answer.error is None and answer.has_points
     names = {r.value[0].label("__name__") for r in answer.charts if r.value}

@@ -65,7 +65,7 @@ async def test_concurrent_identical_requests_share_one_call(
     assert ce_calls.calls == 1
     assert all(r.value is not None for r in readings)
     assert sum(1 for r in readings if r.value and not r.value.from_cache) == 1
-    counter = aws_data.cloud.cost_cache.counter()
+    counter = aws_data._cloud.cost_cache.counter()
     assert (counter.session_calls, counter.session_cached) == (1, 3)
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
+from console.config import Settings, load_settings
 from console.inventory import Instance
 from console.lab import topology
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -31,6 +34,17 @@ async def silent_port() -> AsyncIterator[int]:
         for writer in held:
             writer.close()
         server.close()
+
+
+@pytest.fixture
+def offline_settings(tmp_path: Path) -> Settings:
+    """The lab profile loaded without the lab (for what never connects); state and audit log
+    in tmp."""
+    loaded = load_settings(ROOT / "config.toml", "lab")
+    console = loaded.console.model_copy(
+        update={"state_dir": str(tmp_path / "state"), "audit_log": str(tmp_path / "audit.jsonl")}
+    )
+    return replace(loaded, console=console)
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from console.data.alertmanager import group_alerts, render_matcher, severity_rank
 from console.data.http import make_alert
 from console.data.models import Alert
+from console.data.sources.alertmanager import group_alerts, render_matcher, severity_rank
 
 
 def alert(name: str, severity: str | None, instance: str, fingerprint: str = "") -> Alert:

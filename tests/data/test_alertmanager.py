@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from console.config import Settings
-from console.data.alertmanager import AlertmanagerSource, severity_rank
 from console.data.layer import DataLayer
 from console.data.models import Alert
-from console.data.prometheus import label_fingerprint
+from console.data.sources.alertmanager import AlertmanagerSource, severity_rank
+from console.data.sources.prometheus import label_fingerprint
 from tests.conftest import PostAlert, iso
 
 pytestmark = pytest.mark.lab

@@ -8,7 +8,7 @@ from pathlib import Path
 import aioboto3
 import pytest
 
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
 from console.data.credentials import Credentials
 from console.errors import SecretError
 from console.inventory import Instance

@@ -75,7 +75,7 @@ async def session(data: DataLayer, instance: Instance, pid: int) -> Process | No
 
 async def test_health_and_status_report_the_server(data: DataLayer, settings: Settings) -> None:
     instance = dify(settings)
-    health = await data.postgres.health(instance, data.probe)
+    health = await data.health(instance)
     assert health.value is not None, health.error
     assert health.value.state in ("ok", "warn") and health.value.max_connections == 100
     assert (health.value.connections or 0) >= 1

@@ -87,7 +87,7 @@ async def test_an_answer_the_busy_console_held_up_is_ok_with_the_lag_shown(
         hog_loop(0.8)
         return ProbeFigures()
 
-    reading = await data.probe.answer(salesorder.name, "mysql", answer_then_hog, 0.0)
+    reading = await data._probe.answer(salesorder.name, "mysql", answer_then_hog, 0.0)
     assert reading.value is not None, reading.error
     assert reading.value.latency_ms >= 800
     assert reading.value.state == "ok", reading.value.reasons

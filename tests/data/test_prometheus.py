@@ -12,7 +12,7 @@ import pytest
 
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.data.prometheus import MAX_POINTS, PrometheusSource, label_fingerprint
+from console.data.sources.prometheus import MAX_POINTS, PrometheusSource, label_fingerprint
 from console.lab import topology
 
 pytestmark = pytest.mark.lab

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from console.config import RedisDiscovery
 from console.data.http import ApiResponseError, api_error_text, number, parse_time
 from console.data.models import Target
-from console.data.prometheus import (
+from console.data.sources.prometheus import (
     MAX_POINTS,
     discover_clusters,
     label_fingerprint,

@@ -13,8 +13,8 @@ from redis.asyncio import Redis
 
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.data.redis import MAX_REPLY_LINES
 from console.data.rowcap import MAX_CELL_CHARS
+from console.data.sources.redis import MAX_REPLY_LINES
 from console.inventory import Instance
 from console.lab import topology
 
@@ -25,7 +25,7 @@ MAX_MEMORY = 64 * 1024 * 1024
 async def test_health_info_and_memory(
     data: DataLayer, settings: Settings, market: Instance
 ) -> None:
-    health = await data.redis.health(market, data.probe)
+    health = await data.health(market)
     assert health.value is not None, health.error
     assert health.value.state in ("ok", "warn") and health.value.max_memory_bytes == MAX_MEMORY
     assert (health.value.connections or 0) >= 1 and (health.value.max_connections or 0) > 0
@@ -163,7 +163,7 @@ async def test_config_get_of_credentials_is_refused_and_redacted_below_the_guard
     refused = await data.queries.redis(market, ["CONFIG", "GET", "*"])
     assert refused.error is not None and refused.error.kind == "refused"
     assert "requirepass" in refused.error.message
-    reading = await data.redis.command(market, ["CONFIG", "GET", "*"])
+    reading = await data._sources.redis.command(market, ["CONFIG", "GET", "*"])  # the source
     assert reading.value is not None, reading.error
     lines = [line.split(") ", 1)[1] for line in reading.value.lines]
     names = lines[0::2]
@@ -181,11 +181,11 @@ async def test_a_big_reply_is_cut_by_lines_and_by_line_length(
     try:
         await lab_admin.rpush(key, *range(MAX_REPLY_LINES + 5))
         await lab_admin.set(f"{key}:s", "v" * (2 * MAX_CELL_CHARS))
-        listed = await data.redis.command(market, ["LRANGE", key, "0", "-1"])
+        listed = await data._sources.redis.command(market, ["LRANGE", key, "0", "-1"])
         assert listed.value is not None, listed.error
         assert len(listed.value.lines) == MAX_REPLY_LINES + 1
         assert listed.value.lines[-1].startswith(f"(cut: {MAX_REPLY_LINES + 5:,} lines")
-        value = await data.redis.command(market, ["GET", f"{key}:s"])
+        value = await data._sources.redis.command(market, ["GET", f"{key}:s"])
         assert value.value is not None, value.error
         [line] = value.value.lines
         assert len(line) < MAX_CELL_CHARS + 100 and line.endswith(f"{MAX_CELL_CHARS:,} shown)")

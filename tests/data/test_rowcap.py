@@ -38,11 +38,11 @@ async def test_mariadb_streams_limit_plus_one_rows_of_a_million(
 ) -> None:
     # 4 KB rows: MariaDB flushes its 16 KB network buffer every few rows
     sql = "SELECT seq, REPEAT('x', 4000) FROM seq_1_to_1000000 WHERE SLEEP(0.005) = 0"
-    reading = await data.mysql.select(named(settings, MARIADB), sql, LIMIT)
+    reading = await data._sources.mysql.select(named(settings, MARIADB), sql, LIMIT)
     assert reading.value is not None, reading.error
     assert len(reading.value.rows) == LIMIT + 1 and not reading.value.cut_at_size
     assert [row[0] for row in reading.value.rows] == list(range(1, LIMIT + 2))
-    again = await data.mysql.select(named(settings, MARIADB), "SELECT 42", LIMIT)
+    again = await data._sources.mysql.select(named(settings, MARIADB), "SELECT 42", LIMIT)
     assert again.value is not None and again.value.rows == [(42,)]  # the pool is still sound
 
 
@@ -51,7 +51,7 @@ async def test_postgres_stops_the_server_at_limit_plus_one_rows(
     data: DataLayer, settings: Settings
 ) -> None:
     sql = "SELECT g FROM generate_series(1, 10000000) g WHERE pg_sleep(0.005) IS NOT NULL"
-    reading = await data.postgres.select(named(settings, POSTGRES), sql, LIMIT)
+    reading = await data._sources.postgres.select(named(settings, POSTGRES), sql, LIMIT)
     assert reading.value is not None, reading.error
     assert [row[0] for row in reading.value.rows] == list(range(1, LIMIT + 2))
     assert reading.value.columns == ("g",) and not reading.value.cut_at_size
@@ -68,7 +68,7 @@ async def test_postgres_stops_the_server_at_limit_plus_one_rows(
 async def test_fetching_stops_at_the_character_cap(
     data: DataLayer, settings: Settings, name: str, sql: str
 ) -> None:
-    source = data.mysql if name == MARIADB else data.postgres
+    source = data._sources.mysql if name == MARIADB else data._sources.postgres
     reading = await source.select(named(settings, name), sql, LIMIT)
     assert reading.value is not None, reading.error
     assert reading.value.cut_at_size

@@ -94,7 +94,7 @@ async def kill_during_a_query(settings: Settings, mariadb: Copy) -> Reading[Any]
     assert instance is not None
     layer = DataLayer(settings)
     try:
-        query = asyncio.create_task(layer.mysql.select(instance, "SELECT SLEEP(30)", 1))
+        query = asyncio.create_task(layer._sources.mysql.select(instance, "SELECT SLEEP(30)", 1))
         deadline = time.monotonic() + WITHIN_S
         while not await asyncio.to_thread(running_sleeps, mariadb):
             assert time.monotonic() < deadline, "the statement never started"

@@ -169,7 +169,9 @@ async def test_stacked_statements_are_refused_by_the_server_too(
     data: DataLayer, settings: Settings
 ) -> None:
     """Past the guard, the read connection itself refuses a second statement (multi off)."""
-    reading = await data.mysql.select(named(settings, SALESORDER), "SELECT 1; SELECT 2", 10)
+    reading = await data._sources.mysql.select(
+        named(settings, SALESORDER), "SELECT 1; SELECT 2", 10
+    )
     assert reading.error is not None and reading.error.kind == "query"
 
 

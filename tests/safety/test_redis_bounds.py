@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.data.redis import without_secrets
+from console.data.sources.redis import without_secrets
 from console.safety.redisbounds import (
     GRADED,
     READ_CAP,

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
 from console.data.aws_models import AwsMetric, CloudWatchAlarm
 from console.data.models import Series
 from console.inventory import Instance

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
 from console.data.aws_models import AwsResource, ResourceKind
 from console.inventory import UNGROUPED, Instance
 

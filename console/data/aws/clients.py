@@ -2,8 +2,8 @@
 
 aioboto3 (and botocore) cost ~0.4 s to import, so they are imported on the first AWS call only.
 The lab points `endpoint_url` at moto's server (with static test keys); production uses the
-standard credential chain and the configured region. The AWS sources (`aws_discovery`,
-`aws_cloudwatch`, `aws_logs`, `aws_cost`) open their clients here.
+standard credential chain and the configured region. The AWS modules (`discovery`,
+`cloudwatch`, `logs`, `cost`) open their clients here.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
+from console.data.aws.costcache import Charge, PaidCallCache
 from console.data.aws_models import CostDay, CostLine, CostReport
-from console.data.costcache import Charge, PaidCallCache
 
 METRIC = "UnblendedCost"
 Row = tuple[str, bool, str, str, float]

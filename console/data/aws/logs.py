@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from console.data.aws import AwsClients
+from console.data.aws.clients import AwsClients
 from console.data.aws_models import LogChunk
 from console.safety.scrub import scrub
 

@@ -27,7 +27,6 @@ from console.data.models import (
     Reading,
     ServerStatus,
     Variable,
-    WriteOutcome,
 )
 from console.data.probing import Probe, ProbeFigures
 from console.data.rowcap import Fetched, fetch_bounded
@@ -293,41 +292,6 @@ class PostgresSource(CatalogQueries):
             self._timeouts.query_s,
             lambda: self._table(instance, statement, max_rows + 1),
         )
-
-    async def write(self, instance: Instance, statement: str) -> Reading[WriteOutcome]:
-        """Run one confirmed statement on the write credential, on a connection of its own.
-
-        Only QueryRunner.execute calls this, after the consent check. A prepared statement
-        (extended protocol) holds exactly one statement: stacked ones fail on the server.
-        """
-
-        async def run() -> WriteOutcome:
-            import asyncpg
-
-            user, password = await self._credentials.write_login(instance)
-            conn = await asyncpg.connect(
-                host=instance.host,
-                port=instance.port,
-                user=user,
-                password=password,
-                database=instance.database,
-                timeout=self._timeouts.connect_s,
-                command_timeout=self._timeouts.query_s,
-                server_settings={"application_name": APPLICATION_NAME},
-            )
-            try:
-                prepared = await conn.prepare(statement)
-                records = await prepared.fetch()
-                status = prepared.get_statusmsg() or ""
-            finally:
-                await conn.close()
-            count = status.rsplit(" ", 1)[-1]
-            reply = tuple(scrub(" ".join(str(v) for v in r.values())) for r in records[:20])
-            return WriteOutcome(
-                scrub(statement), int(count) if count.isdigit() else None, (status, *reply)
-            )
-
-        return await fetch(instance.name, "postgres", self._timeouts.query_s, run)
 
     async def _catalog(
         self, instance: Instance, sql: str, args: Sequence[Any], limit: int

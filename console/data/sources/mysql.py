@@ -26,7 +26,6 @@ from console.data.models import (
     Reading,
     ServerStatus,
     Variable,
-    WriteOutcome,
 )
 from console.data.probing import Probe, ProbeFigures
 from console.data.rowcap import Fetched, fetch_bounded
@@ -279,36 +278,6 @@ class MySQLSource(CatalogQueries):
 
         return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
 
-    async def write(self, instance: Instance, statement: str) -> Reading[WriteOutcome]:
-        """Run one confirmed statement on the write credential, on a connection of its own.
-
-        Only QueryRunner.execute calls this, after the consent check; the connection is
-        single-statement, autocommit, and closed right after.
-        """
-
-        async def run() -> WriteOutcome:
-            user, password = await self._credentials.write_login(instance)
-            import asyncmy  # deferred, as in _create_pool
-
-            conn = await asyncmy.connect(
-                host=instance.host,
-                port=instance.port,
-                user=user,
-                password=password or "",
-                database=instance.database,
-                connect_timeout=max(1, round(self._timeouts.connect_s)),
-                autocommit=True,
-            )
-            try:
-                await _single_statements(conn)
-                async with conn.cursor() as cursor:
-                    affected = await cursor.execute(statement)
-            finally:
-                conn.close()
-            return WriteOutcome(scrub(statement), to_int(affected))
-
-        return await fetch(instance.name, "mysql", self._timeouts.query_s, run)
-
     # --- internals ---------------------------------------------------------------------------
 
     async def _status(self, instance: Instance) -> ServerStatus:
@@ -424,7 +393,7 @@ class MySQLSource(CatalogQueries):
         """Multi-statements off once per pooled connection (asyncmy always asks for them on)."""
         seen = self._single.setdefault(instance.name, set())
         if conn.thread_id() not in seen:
-            await _single_statements(conn)
+            await single_statements(conn)
             seen.add(conn.thread_id())
 
     def _with_server_limit(self, instance: Instance, sql: str) -> str:
@@ -438,7 +407,7 @@ class MySQLSource(CatalogQueries):
         return sql
 
 
-async def _single_statements(conn: Any) -> None:
+async def single_statements(conn: Any) -> None:
     """Ask the server to refuse stacked statements on this connection (COM_SET_OPTION).
 
     asyncmy sets CLIENT_MULTI_STATEMENTS on every connection and offers no switch; the guard

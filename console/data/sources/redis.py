@@ -8,16 +8,13 @@ interrupted mid-command (timeout or cancel), so it is never reused.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from console.config import Timeouts
 from console.data.calls import fetch
-from console.data.credentials import Credentials
 from console.data.models import (
     Health,
     InfoSection,
@@ -29,10 +26,10 @@ from console.data.models import (
     RedisMemory,
     RedisReply,
     SlowlogEntry,
-    WriteOutcome,
 )
 from console.data.probing import Probe, ProbeFigures
 from console.data.rowcap import cut_cell
+from console.data.sources.redis_clients import RedisClients
 from console.data.sqlrows import to_float, to_int
 from console.inventory import Instance
 from console.safety.masking import mask_text
@@ -44,40 +41,25 @@ if TYPE_CHECKING:
     # imported where used: redis-py costs ~20 MiB and ~0.15 s that a SQL view never needs
     from redis.asyncio import Redis
 
-CLIENT_NAME = "opsconsole"
 MAX_REPLY_LINES = 10_000
 """A command's reply is shown up to this many lines (each cut as a result cell is)."""
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def _raw_text(response: Any, **_options: Any) -> str:
-    """Response callback that keeps INFO as text.
-
-    redis-py's own callback flattens INFO into one dict; the text keeps its sections.
-    """
-    return response.decode("utf-8", "replace") if isinstance(response, bytes) else str(response)
-
-
 class RedisSource:
     """redis.asyncio access to every Redis instance: one lazily created client each."""
 
-    def __init__(self, timeouts: Timeouts, credentials: Credentials) -> None:
+    def __init__(self, timeouts: Timeouts, clients: RedisClients) -> None:
         self._timeouts = timeouts
-        self._credentials = credentials
-        self._clients: dict[str, Redis] = {}
-        self._creating: dict[str, asyncio.Lock] = {}
+        self._clients = clients
 
     async def close(self) -> None:
         """Close every client and its connections."""
-        clients, self._clients = self._clients, {}
-        for client in clients.values():
-            await client.aclose()
+        await self._clients.close()
 
     async def forget(self, instance: Instance) -> None:
         """Drop an instance's client (after a fault), so the next call reconnects."""
-        client = self._clients.pop(instance.name, None)
-        if client is not None:
-            await client.aclose()
+        await self._clients.forget(instance)
 
     # --- public calls: each returns a Reading, never raises for a source failure ----------
 
@@ -153,32 +135,6 @@ class RedisSource:
 
         return await fetch(instance.name, "redis", self._timeouts.query_s, run)
 
-    async def write(
-        self, instance: Instance, commands: Sequence[Sequence[str]]
-    ) -> Reading[WriteOutcome]:
-        """Run confirmed commands on the write credential, on a client of its own.
-
-        Only QueryRunner.execute calls this, after the consent check; one command, or a
-        remediation plan's batch (sent in one pipeline, no MULTI).
-        """
-
-        async def run() -> WriteOutcome:
-            user, password = await self._credentials.write_login(instance)
-            client = self._new_client(instance, user, password)
-            try:
-                async with client.pipeline(transaction=False) as pipe:
-                    for argv in commands:
-                        pipe.execute_command(*argv)
-                    replies = await pipe.execute(raise_on_error=True)
-            finally:
-                await client.aclose()
-            lines = [line for reply in replies[:20] for line in reply_lines(reply)]
-            text = " ; ".join(" ".join(argv) for argv in commands[:3])
-            more = f" ; ... {len(commands) - 3} more" if len(commands) > 3 else ""
-            return WriteOutcome(scrub(text + more), None, tuple(scrub(x) for x in lines))
-
-        return await fetch(instance.name, "redis", self._timeouts.query_s, run)
-
     async def memory(self, instance: Instance) -> Reading[RedisMemory]:
         """Memory figures from INFO memory."""
 
@@ -221,47 +177,8 @@ class RedisSource:
     # --- internals ---------------------------------------------------------------------------
 
     async def _client(self, instance: Instance) -> Redis:
-        """The instance's client, created once (concurrent first calls share one creation)."""
-        client = self._clients.get(instance.name)
-        if client is not None:
-            return client
-        async with self._creating.setdefault(instance.name, asyncio.Lock()):
-            client = self._clients.get(instance.name)
-            if client is None:
-                password = await self._credentials.password(instance)
-                client = self._new_client(instance, instance.user, password)
-                client.set_response_callback("INFO", _raw_text)
-                self._clients[instance.name] = client
-        return client
-
-    async def client(self, instance: Instance) -> Redis:
-        """The instance's shared read-only client, for the data layer's other Redis readers."""
-        return await self._client(instance)
-
-    async def connect(self, instance: Instance, host: str, port: int) -> Redis:
-        """A new read-only client to another node of `instance` (a replica); caller closes it."""
-        password = await self._credentials.password(instance)
-        client = self._new_client(replace(instance, host=host, port=port), instance.user, password)
-        client.set_response_callback("INFO", _raw_text)
-        return client
-
-    def _new_client(self, instance: Instance, user: str | None, password: str | None) -> Redis:
-        from redis.asyncio import Redis
-        from redis.asyncio.retry import Retry
-        from redis.backoff import NoBackoff
-
-        return Redis(
-            host=instance.host,
-            port=instance.port,
-            username=user,
-            password=password,
-            socket_connect_timeout=self._timeouts.connect_s,
-            socket_timeout=self._timeouts.query_s,
-            client_name=CLIENT_NAME,
-            decode_responses=True,
-            retry=Retry(NoBackoff(), 0),  # the poll loop retries; a call fails fast
-            driver_info=None,  # no CLIENT SETINFO: a read-only ACL may refuse it
-        )
+        """The instance's shared read-only client."""
+        return await self._clients.shared(instance)
 
     async def _info(self, client: Redis, *sections: str) -> list[str]:
         """INFO text, one per section (one round trip; Redis 6 takes one section per INFO)."""

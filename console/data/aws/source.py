@@ -11,10 +11,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from console.config import Settings
-from console.data import aws_cloudwatch, aws_cost, aws_discovery, aws_logs
-from console.data.aws import AwsClients, aws_fetch
+from console.data.aws import cloudwatch as aws_cloudwatch
+from console.data.aws import cost as aws_cost
+from console.data.aws import discovery as aws_discovery
+from console.data.aws import logs as aws_logs
+from console.data.aws.clients import AwsClients, aws_fetch
+from console.data.aws.costcache import PaidCallCache
 from console.data.aws_models import AwsMetric, AwsResource, CloudWatchAlarm, CostReport, LogChunk
-from console.data.costcache import PaidCallCache
 from console.data.models import Reading, Series
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 from console.secrets import parse_reference
