@@ -28,9 +28,9 @@ from typing import Any
 import delay_proxy
 
 from console.config import Settings, load_settings
-from console.data.evidence import Gatherer, gather_evidence
 from console.data.layer import DataLayer
 from console.inventory import Instance
+from console.services.investigation.gather import Gatherer, gather_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOW = timedelta(hours=1)

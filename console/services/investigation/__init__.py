@@ -8,7 +8,7 @@ masked folder under the output directory (`bundle`, from the masked tables of `t
 (console/screens/investigate.py) both call `investigate` here.
 
 Why one room: the investigation used to be spread over six folders; everything it does that is
-not printing or a notification is here, over the data layer (console/data/evidence.py gathers)
+not printing or a notification is here, over the data layer (gather.py gathers)
 and the pure rules (console/analysis/evidence.py, findings.py). Imports below are deferred so
 that the screens that offer `i` load none of it until it runs.
 """
@@ -70,8 +70,8 @@ async def investigate(
     cannot be read at all for an alert; any other source failing is recorded in the bundle.
     """
     from console.analysis.findings import analyse, needs_attention
-    from console.data.evidence import gather_evidence
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
+    from console.services.investigation.gather import gather_evidence
     from console.services.investigation.screenshots import (
         PANES,
         SCREEN_CONCURRENCY,
@@ -140,7 +140,7 @@ async def _target(data: DataLayer, alert_key: str | None, instance_name: str | N
 async def _alerts(data: DataLayer, alert_key: str | None) -> tuple[tuple[Alert, ...], list[str]]:
     """Alertmanager's alerts and the firing CloudWatch alarms (as alerts), with what failed."""
     from console.analysis.evidence import alarm_as_alert
-    from console.data.evidence import bounded
+    from console.services.investigation.gather import bounded
 
     limit_s = data.settings.timeouts.http_s + data.settings.timeouts.connect_s
     manager, cloudwatch = await asyncio.gather(

@@ -1,5 +1,8 @@
 """Gather an investigation's evidence about one instance, every source at once.
 
+Why in the service and not the data layer: which sources, how many rows of each and how long
+each may take are the investigation's choices, composed from the facade's own calls.
+
 Each source is one existing DataLayer call (the slow-query log digest and the Redis TTL audit
 included), run concurrently (asyncio.gather) under its own
 outer timeout on top of the call's own: a source that fails or hangs becomes a failed Reading
