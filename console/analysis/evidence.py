@@ -1,8 +1,9 @@
 """The evidence of one investigation: every reading gathered about one instance, typed.
 
 Gathering (console/services/investigation/gather.py) fills it; the findings rules and the
-bundle writer only read it, so both work from factories in tests. A source that failed is kept as its failed
-Reading: the bundle says what could not be seen, and the other sources still count.
+bundle writer only read it, so both work from factories in tests. A source that failed is
+kept as its failed Reading: the bundle says what could not be seen, and the other sources
+still count.
 """
 
 from __future__ import annotations
