@@ -159,6 +159,25 @@ async def test_a_cancelled_change_sends_nothing_and_is_audited(
     assert entry["outcome"] == "cancelled" and entry["classification"] == "destructive"
 
 
+async def test_a_cancellation_the_audit_cannot_record_is_told(
+    offline_settings: Settings, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"  # the audit's folder is a file: no line can be written
+    blocker.write_text("")
+    options = {"audit_log": str(blocker / "audit.jsonl")}
+    unaudited = replace(
+        offline_settings, console=offline_settings.console.model_copy(update=options)
+    )
+    async with DataLayer(unaudited) as data:
+        instance = staging(unaudited)
+        change = await query_service.change(data, instance, "DELETE FROM orders WHERE id = -1")
+        assert change is not None
+        told = await query_service.settle(data, instance, change.action, None)
+    assert told is not None and told.value is None and told.error is not None
+    assert told.error.kind == "refused"
+    assert told.error.message.startswith("cancelled, nothing was sent; but the audit log")
+
+
 @pytest.mark.lab
 async def test_rows_are_masked_and_a_refusal_names_no_secret(data: DataLayer) -> None:
     members = named(data.settings, "aws-luckyus-isalesmembermarketing-rw")

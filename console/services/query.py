@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from console.config import Settings
+from console.data.calls import refused
 from console.data.layer import DataLayer
 from console.data.models import ExplainPlan, QueryResult, Reading, RedisReply, WriteOutcome
 from console.filelock import locked
@@ -201,10 +202,15 @@ async def settle(
     data: DataLayer, instance: Instance, action: Action, consent: Consent | None
 ) -> Reading[WriteOutcome] | None:
     """After the prompts: run the action with the answers given (the data layer checks them
-    and audits), or audit its cancellation (None) when the prompts were cancelled."""
+    and audits), or audit its cancellation (None) when the prompts were cancelled. A
+    cancellation whose audit line could not be written comes back as a refused reading that
+    says so (nothing was sent; the person should know the trail misses it)."""
     if consent is None:
-        await data.queries.cancelled(instance, action)
-        return None
+        problem = await data.queries.cancelled(instance, action)
+        if problem is None:
+            return None
+        why = f"cancelled, nothing was sent; but {problem}"
+        return refused(instance.name, instance.kind, scrub(why))
     return _shown(await data.queries.execute(instance, consent))
 
 
