@@ -32,16 +32,13 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 async def _check(settings: Settings, as_json: bool) -> int:
     from console.data.layer import DataLayer
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         fleet = await data.fleet()
         if fleet.discovery_error:
             print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
         progress = _Progress(len(fleet)) if sys.stderr.isatty() else None
         results = await data.sweep(fleet.instances, progress.step if progress else None)
         busy = data.console_busy()
-    finally:
-        await data.close()
     if progress is not None:
         progress.done()
     if busy is not None:

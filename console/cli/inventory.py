@@ -31,11 +31,8 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 async def _inventory(settings: Settings, as_json: bool) -> int:
     from console.data.layer import DataLayer
 
-    data = DataLayer(settings)
-    try:
+    async with DataLayer(settings) as data:
         fleet = await data.fleet()
-    finally:
-        await data.close()
     if fleet.discovery_error:
         print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
     if as_json:
