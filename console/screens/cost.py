@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from console.config import Settings
 from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
 from console.screens.status import bind_status_bar
 from widgets.cost_view import CostView
+from widgets.footer import KeysFooter
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
@@ -76,7 +77,7 @@ class CostScreen(Resilient, Screen[None]):
     def compose(self) -> ComposeResult:
         yield CostView(id="cost")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)

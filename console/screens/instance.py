@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
 from console.data.layer import DataLayer
@@ -30,6 +30,7 @@ from console.screens.slow_pane import SlowPane
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
+from widgets.footer import KeysFooter
 from widgets.kill_request import KillRequested
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
@@ -49,7 +50,7 @@ class InstanceScreen(PollingScreen):
     """Drilldown into one instance; Escape goes back to where it was opened from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="instance.back"),
+        Binding("escape", "app.leave_instance", "Back", id="instance.back"),
         Binding("1", "show('overview')", "Overview", id="instance.overview"),
         Binding("2", "show('processes')", "Processes", id="instance.processes"),
         Binding("3", "show('queries')", "Top queries", id="instance.queries"),
@@ -115,7 +116,7 @@ class InstanceScreen(PollingScreen):
                 with TabPane("Slow log", id="slow"):
                     yield SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)

@@ -22,3 +22,8 @@ class FleetLoaded(Message):
     """The inventory with discovery merged: the App keeps it for alerts and the palette."""
 
     fleet: Fleet
+
+
+class AlarmsWanted(Message):
+    """A screen that counts or lists the CloudWatch alarms is shown: the App polls them from now
+    on (until then the AWS SDK is not even loaded: an instance's view never needs it)."""

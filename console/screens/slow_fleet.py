@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.analysis.digest import (
     DigestReport,
@@ -34,6 +34,7 @@ from console.screens.messages import OpenInstance
 from console.screens.slow_pane import WINDOWS
 from console.screens.status import bind_status_bar
 from widgets.digest_table import DigestTable
+from widgets.footer import KeysFooter
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 
@@ -64,7 +65,7 @@ class SlowFleetScreen(Resilient, Screen[None]):
         yield Static("", id="slow-fleet-head", markup=False)
         yield DigestTable(id="slow-fleet-table")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
