@@ -2,17 +2,21 @@
 
 One exclusive worker polls the visible tab only, waiting the refresh interval after each poll
 completes, so an open instance costs its server one cheap query every few seconds and a hidden
-tab costs nothing. MySQL and PostgreSQL share one code path (DataLayer.sql); Redis shows INFO,
-CLIENT LIST and SLOWLOG in the same places.
+tab costs nothing. A tab's widgets are built the first time it is shown (the tab asked for is
+built with the screen): the others cost nothing before the user opens them either. MySQL and
+PostgreSQL share one code path (DataLayer.sql); Redis shows INFO, CLIENT LIST and SLOWLOG in
+the same places.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
@@ -37,6 +41,15 @@ from widgets.status_bar import StatusBar
 from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
 
 PANES = ("overview", "processes", "queries", "metrics", "query", "keys", "slow")
+TITLES = {
+    "overview": "Overview",
+    "processes": "Processes",
+    "queries": "Top queries",
+    "metrics": "Metrics",
+    "query": "Query",
+    "keys": "Keys",
+    "slow": "Slow log",
+}
 PANE_WIDGETS = {
     "overview": "info",
     "processes": "processes-table",
@@ -73,6 +86,9 @@ class InstanceScreen(PollingScreen):
         self.instance = instance
         self.initial_pane = pane if pane in self.panes else "overview"
         self.loaded: set[str] = set()
+        self.built: set[str] = {self.initial_pane}
+        """The tabs whose widgets are mounted (the others are built when first shown)."""
+        self._builds: dict[str, asyncio.Future[None]] = {}
 
     @property
     def panes(self) -> tuple[str, ...]:
@@ -86,7 +102,6 @@ class InstanceScreen(PollingScreen):
 
     def compose(self) -> ComposeResult:
         i = self.instance
-        redis = i.kind == "redis"
         yield Static(
             f" {i.name}  ·  {i.kind}  ·  {i.group}  ·  {i.env}  ·  {i.endpoint}",
             id="instance-title",
@@ -94,33 +109,49 @@ class InstanceScreen(PollingScreen):
             classes="-prod" if i.is_production else "",
         )
         with TabbedContent(initial=self.initial_pane, id="tabs"):
-            with TabPane("Overview", id="overview"):
-                yield RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")
-            with TabPane("Processes", id="processes"):
-                yield Input(placeholder="filter: user, host, db, state, query", id="filter")
-                yield (
-                    RedisClientTable(id="processes-table")
-                    if redis
-                    else ProcessTable(id="processes-table")
-                )
-            with TabPane("Top queries", id="queries"):
-                yield SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")
-            with TabPane("Metrics", id="metrics"):
-                yield MetricsPane(self.data, self.settings, i, id="metrics-pane")
-            with TabPane("Query", id="query"):
-                yield QueryPane(self.data, self.settings, i, id="query-pane")
-            if redis:
-                with TabPane("Keys", id="keys"):
-                    yield KeysPane(self.data, i, id="keys-pane")
-            if i.kind == "mysql":
-                with TabPane("Slow log", id="slow"):
-                    yield SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")
+            for pane in self.panes:
+                with TabPane(TITLES[pane], id=pane):
+                    if pane == self.initial_pane:
+                        yield from self._pane_widgets(pane)
         yield StatusBar(id="status")
         yield KeysFooter()
 
+    def _pane_widgets(self, pane: str) -> list[Widget]:
+        """The widgets of one tab."""
+        i, redis = self.instance, self.instance.kind == "redis"
+        if pane == "overview":
+            return [RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")]
+        if pane == "processes":
+            box = Input(placeholder="filter: user, host, db, state, query", id="filter")
+            box.display = False  # `/` shows it
+            table = (
+                RedisClientTable(id="processes-table")
+                if redis
+                else ProcessTable(id="processes-table")
+            )
+            return [box, table]
+        if pane == "queries":
+            return [SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")]
+        if pane == "metrics":
+            return [MetricsPane(self.data, self.settings, i, id="metrics-pane")]
+        if pane == "query":
+            return [QueryPane(self.data, self.settings, i, id="query-pane")]
+        if pane == "keys":
+            return [KeysPane(self.data, i, id="keys-pane")]
+        return [SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")]
+
+    async def _build(self, pane: str) -> None:
+        """Mount a tab's widgets the first time it is shown; later calls wait for that one."""
+        if pane in self.built:
+            return
+        if pane not in self._builds:
+            tab = self.query_one(f"#{pane}", TabPane)
+            self._builds[pane] = asyncio.ensure_future(_mount(tab, self._pane_widgets(pane)))
+        await self._builds[pane]
+        self.built.add(pane)
+
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
-        self.query_one("#filter", Input).display = False
         self._focus_pane()
         self.poll()
 
@@ -136,6 +167,8 @@ class InstanceScreen(PollingScreen):
         await self.every(self.settings.console.refresh_s, lambda: self._refresh_pane(self.pane))
 
     async def _refresh_pane(self, pane: str) -> None:
+        if pane not in self.built:
+            return  # shown this instant, its widgets still being mounted: the next round
         errors = await self._fetch_pane(pane)
         status = self.query_one(StatusBar)
         status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
@@ -177,23 +210,29 @@ class InstanceScreen(PollingScreen):
         self.query_one(TabbedContent).active = pane
 
     @on(TabbedContent.TabActivated)
-    def tab_changed(self) -> None:
+    async def tab_changed(self) -> None:
+        await self._build(self.pane)
         self._focus_pane()
         self.wake()
 
     def _focus_pane(self) -> None:
         """The tabs whose keys act inside them get the focus: the query line, the key tables,
         the process list (its `h`, `s`, `k` and Enter act on the table, so it must hold the
-        focus as soon as the tab shows, not after a Tab press)."""
-        if self.pane == "processes":
-            self.query_one("#processes-table").focus()
-        elif self.pane == "query":
-            self.query_one("#query-input").focus()
-        elif self.pane == "keys":
-            self.query_one("#prefixes").focus()
+        focus as soon as the tab shows, not after a Tab press).
 
-    def action_filter(self) -> None:
+        Focused at once where it can be (not on the next idle, as `focus()` does): the footer
+        then shows the table's keys from its first build, not the tabs' keys and again."""
+        target = {"processes": "#processes-table", "query": "#query-input", "keys": "#prefixes"}
+        if self.pane not in target or self.pane not in self.built:
+            return
+        widget = self.query_one(target[self.pane])
+        self.set_focus(widget)
+        if self.focused is not widget:  # not focusable yet (its tab not shown yet): on idle
+            widget.focus()
+
+    async def action_filter(self) -> None:
         self.action_show("processes")
+        await self._build("processes")
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
@@ -249,3 +288,7 @@ class InstanceScreen(PollingScreen):
         else:
             self.notify(f"{built.value.text}: done.", title="Kill", markup=False)
         self.wake()
+
+
+async def _mount(tab: TabPane, widgets: list[Widget]) -> None:
+    await tab.mount_all(widgets)
