@@ -184,6 +184,8 @@ class KeyedTable(Resilient, DataTable[Cell]):
         gone = [row_key for row_key in self.rows if row_key.value not in wanted]
         self._remove_rows(gone)
         added, updated = self._upsert(rows)
+        if added:
+            self.refresh()  # add_row repaints nothing itself: the padded size may not change
         reordered = self._place_rows([key for key, _ in rows])
         if cursor_key is not None and cursor_key in self.rows:
             index = self.get_row_index(cursor_key)

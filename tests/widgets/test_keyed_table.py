@@ -187,12 +187,24 @@ async def test_a_row_moved_by_a_resort_is_clicked_where_it_now_is() -> None:
         assert metas and {meta["row"] for meta in metas} == {2}
 
 
+class SpyTable(KeyedTable):
+    """Notes the repaints asked for (a region each, or none for the whole table)."""
+
+    def __init__(self) -> None:
+        self.repaints: list[tuple[Region, ...]] = []  # first: DataTable's init repaints
+        super().__init__(cursor_type="row", id="keyed")
+
+    def refresh(self, *regions: Region, **options: bool) -> SpyTable:
+        self.repaints.append(regions)
+        return super().refresh(*regions, **options)
+
+
 class TallApp(App[None]):
     def compose(self) -> ComposeResult:
-        yield KeyedTable(cursor_type="row", id="keyed")
+        yield SpyTable()
 
     def on_mount(self) -> None:
-        table = self.query_one(KeyedTable)
+        table = self.query_one(SpyTable)
         table.add_column("name", key="name", width=10)
         table.styles.height = 12
 
@@ -202,13 +214,15 @@ async def test_rows_that_come_and_go_within_view_leave_the_layout_alone() -> Non
     fit, the scrollable height stays the table's own; past it, the table scrolls as before."""
     app = TallApp()
     async with app.run_test(size=(40, 20)) as pilot:
-        table = app.query_one(KeyedTable)
+        table = app.query_one(SpyTable)
         table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(3)])
         await pilot.pause()
         visible = table.scrollable_content_region.height
         padded = table.virtual_size
         assert padded.height == visible and table.max_scroll_y == 0
-        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(6)])
+        table.repaints.clear()
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(6)])  # appended: painted
+        assert () in table.repaints
         await pilot.pause()
         table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(2)])
         await pilot.pause()
@@ -224,7 +238,7 @@ async def test_rows_that_come_and_go_within_view_leave_the_layout_alone() -> Non
 async def test_a_smaller_table_drops_the_old_padding() -> None:
     app = TallApp()
     async with app.run_test(size=(40, 20)) as pilot:
-        table = app.query_one(KeyedTable)
+        table = app.query_one(SpyTable)
         table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(3)])
         await pilot.pause()
         table.styles.height = 6
