@@ -30,17 +30,13 @@ from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
 from console.data.layer import DataLayer
 from console.data.models import Reading
-from console.exports import save_screenshot, save_table, table_text
 from console.inventory import Fleet
 from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
-from console.screens.alerts import AlertsScreen
-from console.screens.cost import CostScreen, PaidCallsChanged
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
-from console.screens.messages import AlarmsWanted, FleetLoaded, OpenInstance
+from console.screens.messages import AlarmsWanted, FleetLoaded, OpenInstance, PaidCallsChanged
 from console.screens.shared_polls import SharedPolls
-from console.screens.slow_fleet import SlowFleetScreen
 from widgets.resilient import Resilient
 
 SHARED_POLLS_DELAY_S = 3.0
@@ -188,15 +184,24 @@ class OpsConsoleApp(Resilient, App[None]):
             return
         self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
 
+    # The screens a key opens, and the exports, are imported on first use: an instance opened
+    # from the command line shows sooner without them (the slow-log digest, Cost Explorer).
+
     def action_alerts(self) -> None:
+        from console.screens.alerts import AlertsScreen
+
         if not isinstance(self.screen, AlertsScreen):
             self.push_screen(AlertsScreen(self.data, self.settings, self.fleet))
 
     def action_cost(self) -> None:
+        from console.screens.cost import CostScreen
+
         if not isinstance(self.screen, CostScreen):
             self.push_screen(CostScreen(self.data, self.settings))
 
     def action_slow_fleet(self) -> None:
+        from console.screens.slow_fleet import SlowFleetScreen
+
         if not isinstance(self.screen, SlowFleetScreen):
             self.push_screen(SlowFleetScreen(self.data, self.settings, self.fleet))
 
@@ -216,6 +221,8 @@ class OpsConsoleApp(Resilient, App[None]):
         return str(name) if name else type(self.screen).__name__.removesuffix("Screen").lower()
 
     def action_save_screenshot(self) -> None:
+        from console.exports import save_screenshot
+
         svg = save_screenshot(self, self.settings.output_dir, self._subject())
         self.notify(f"saved {svg} (and .txt)", title="Screenshot", markup=False)
 
@@ -231,6 +238,8 @@ class OpsConsoleApp(Resilient, App[None]):
         if table is None:
             self.notify("no table on this screen to export", severity="warning")
             return
+        from console.exports import save_table
+
         csv_path, _md = save_table(table, self.settings.output_dir, self._subject())
         self.notify(f"saved {csv_path} (and .md)", title="Export", markup=False)
 
@@ -239,6 +248,8 @@ class OpsConsoleApp(Resilient, App[None]):
         if table is None or table.row_count == 0:
             self.notify("nothing highlighted to copy", severity="warning")
             return
+        from console.exports import table_text
+
         self.copy_to_clipboard(table_text(table, table.cursor_row))
         self.notify("copied the highlighted row (OSC 52)", title="Copy")
 

@@ -10,19 +10,18 @@ follows. Past the daily budget the data layer refuses, and the screen says so in
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
 from console.config import Settings
 from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
+from console.screens.messages import PaidCallsChanged
 from console.screens.status import bind_status_bar
 from widgets.cost_view import CostView
 from widgets.footer import KeysFooter
@@ -32,13 +31,6 @@ from widgets.status_bar import StatusBar
 DAY_STEPS = (1, 3, 7, 14, 30, 60, 90)
 DEFAULT_DAYS = 7
 DEBOUNCE_S = 0.6  # the window keys wait this long for another press before asking
-
-
-@dataclass
-class PaidCallsChanged(Message):
-    """The paid-call counter after a Cost Explorer request (for every status bar)."""
-
-    calls: PaidCalls
 
 
 def outcome_of(before: PaidCalls | None, after: PaidCalls, answered: bool, cached: bool) -> str:

@@ -23,14 +23,7 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
-from console.screens.confirm import run_confirmed
-from console.screens.investigate import investigate_from
-from console.screens.keys_pane import KeysPane
-from console.screens.metrics_pane import MetricsPane
 from console.screens.polling import PollingScreen
-from console.screens.process_detail import ProcessDetailScreen
-from console.screens.query_pane import QueryPane
-from console.screens.slow_pane import SlowPane
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
@@ -132,12 +125,21 @@ class InstanceScreen(PollingScreen):
             return [box, table]
         if pane == "queries":
             return [SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")]
+        # the other tabs' modules are imported with them (the SQL guard, the digest, charts)
         if pane == "metrics":
+            from console.screens.metrics_pane import MetricsPane
+
             return [MetricsPane(self.data, self.settings, i, id="metrics-pane")]
         if pane == "query":
+            from console.screens.query_pane import QueryPane
+
             return [QueryPane(self.data, self.settings, i, id="query-pane")]
         if pane == "keys":
+            from console.screens.keys_pane import KeysPane
+
             return [KeysPane(self.data, i, id="keys-pane")]
+        from console.screens.slow_pane import SlowPane
+
         return [SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")]
 
     async def _build(self, pane: str) -> None:
@@ -181,6 +183,14 @@ class InstanceScreen(PollingScreen):
         i, limit, data = self.instance, self.settings.console.row_limit, self.data
         if pane not in PANE_WIDGETS:
             return []  # the query pane runs on demand, never on a timer
+        if pane == "metrics":
+            from console.screens.metrics_pane import MetricsPane  # loaded with the tab
+
+            return await self.query_one("#metrics-pane", MetricsPane).refresh_charts()
+        if pane == "slow":
+            from console.screens.slow_pane import SlowPane  # loaded with the tab
+
+            return await self.query_one("#slow-pane", SlowPane).refresh_digest()
         widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
         if isinstance(widget, RedisInfoPanel):
             widget.reading = await data.redis.info(i)
@@ -194,10 +204,6 @@ class InstanceScreen(PollingScreen):
             widget.reading = await data.redis.slowlog(i, limit)
         elif isinstance(widget, DigestTable):
             widget.reading = await data.sql(i).digests(i, limit)
-        elif isinstance(widget, MetricsPane):
-            return await widget.refresh_charts()
-        elif isinstance(widget, SlowPane):
-            return await widget.refresh_digest()
         reading = getattr(widget, "reading", None)
         error = getattr(reading, "error", None)
         return [error] if isinstance(error, SourceError) else []
@@ -252,11 +258,15 @@ class InstanceScreen(PollingScreen):
         table = self.query_one("#processes-table", ProcessTable)
         process = table.highlighted_process()
         if process is not None and process.id == message.process_id:
+            from console.screens.process_detail import ProcessDetailScreen  # on first Enter
+
             self.app.push_screen(ProcessDetailScreen(self.data, self.instance, process))
 
     @work(group="investigate", exit_on_error=False)
     async def action_investigate(self) -> None:
         """Gather this instance's evidence into a bundle (the `investigate` verb's)."""
+        from console.screens.investigate import investigate_from  # on first `i`
+
         await investigate_from(self, self.data, instance_name=self.instance.name)
 
     @on(KillRequested)
@@ -273,6 +283,8 @@ class InstanceScreen(PollingScreen):
                 f"Cannot kill {session}: {why}", title="Kill", severity="error", markup=False
             )
             return
+        from console.screens.confirm import run_confirmed  # on first kill
+
         done = await run_confirmed(self.app, self.data, self.instance, built.value)
         if done is None:
             self.notify(

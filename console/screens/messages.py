@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from console.data.aws_models import PaidCalls
 from console.inventory import Fleet, Instance
 
 
@@ -27,3 +28,10 @@ class FleetLoaded(Message):
 class AlarmsWanted(Message):
     """A screen that counts or lists the CloudWatch alarms is shown: the App polls them from now
     on (until then the AWS SDK is not even loaded: an instance's view never needs it)."""
+
+
+@dataclass
+class PaidCallsChanged(Message):
+    """The paid-call counter after a Cost Explorer request (for every status bar)."""
+
+    calls: PaidCalls
