@@ -35,12 +35,19 @@ from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
-from console.screens.messages import AlarmsWanted, FleetLoaded, OpenInstance, PaidCallsChanged
+from console.screens.messages import (
+    AlarmsWanted,
+    FirstReadingShown,
+    FleetLoaded,
+    OpenInstance,
+    PaidCallsChanged,
+)
 from console.screens.shared_polls import SharedPolls
 from widgets.resilient import Resilient
 
 SHARED_POLLS_DELAY_S = 3.0
-"""Opened on an instance: the firing count and the fleet's list are loaded this long after it."""
+"""Opened on an instance: the firing count and the fleet's list are loaded once its first
+reading is painted, or this long after it opened if none has come (a server down)."""
 
 
 class OpsConsoleApp(Resilient, App[None]):
@@ -80,6 +87,8 @@ class OpsConsoleApp(Resilient, App[None]):
         self.up = False
         """True once the first screen is mounted: from then on a failure never ends the app."""
         self.polls = SharedPolls(self, self.data, settings)
+        self.behind_started = False
+        """True once the polls and the fleet's list deferred behind an instance have started."""
         self.alarms_polled = False
         """True once a screen that lists the CloudWatch alarms was shown (the SDK is loaded)."""
         self._screen_diff = ScreenDiff()
@@ -103,10 +112,11 @@ class OpsConsoleApp(Resilient, App[None]):
             self.start = None
             self.open_instance(name, pane)
             # the instance asked for shows first: the app-wide polls and the fleet's discovery
-            # would compete with its first reading on a busy machine
+            # (httpx alone is ~0.1 s of CPU) would compete with its first reading
             self.set_timer(SHARED_POLLS_DELAY_S, self._start_behind_instance)
         else:
             self.push_screen(FleetScreen(self.data, self.settings))
+            self.behind_started = True  # nothing is deferred: the fleet screen loads the fleet
             self._start_shared_polls()
         self.up = True
 
@@ -114,7 +124,15 @@ class OpsConsoleApp(Resilient, App[None]):
         for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.paid, "app-paid")):
             self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
 
+    @on(FirstReadingShown)
+    def first_reading_shown(self) -> None:
+        """The instance's first reading is in: once it is painted, start what waited for it."""
+        self.call_after_refresh(self._start_behind_instance)
+
     def _start_behind_instance(self) -> None:
+        if self.behind_started:
+            return
+        self.behind_started = True
         self._start_shared_polls()
         self.load_fleet()
 

@@ -23,6 +23,7 @@ from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
+from console.screens.messages import FirstReadingShown
 from console.screens.polling import PollingScreen
 from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
@@ -176,6 +177,8 @@ class InstanceScreen(PollingScreen):
         status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
         if not errors:
             status.touch()
+        if not self.loaded:
+            self.post_message(FirstReadingShown())
         self.loaded.add(pane)
 
     async def _fetch_pane(self, pane: str) -> list[SourceError]:

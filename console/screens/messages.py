@@ -25,6 +25,11 @@ class FleetLoaded(Message):
     fleet: Fleet
 
 
+class FirstReadingShown(Message):
+    """An instance view has its first reading (or error) in place: what the App deferred so as
+    not to compete with it (the app-wide polls, the fleet's list) can start."""
+
+
 class AlarmsWanted(Message):
     """A screen that counts or lists the CloudWatch alarms is shown: the App polls them from now
     on (until then the AWS SDK is not even loaded: an instance's view never needs it)."""
