@@ -11,7 +11,8 @@ the same places.
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +22,7 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.data.models import SourceError
+from console.data.models import Reading, SourceError
 from console.inventory import Instance
 from console.screens.messages import FirstReadingShown
 from console.screens.polling import PollingScreen
@@ -29,10 +30,11 @@ from console.screens.status import bind_status_bar
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
 from widgets.footer import KeysFooter
+from widgets.keyed_table import ReadingTable
 from widgets.kill_request import KillRequested
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
-from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
+from widgets.status_panel import ReadingPanel, RedisInfoPanel, ServerStatusPanel
 
 PANES = ("overview", "processes", "queries", "metrics", "query", "keys", "slow")
 TITLES = {
@@ -83,6 +85,7 @@ class InstanceScreen(PollingScreen):
         self.built: set[str] = {self.initial_pane}
         """The tabs whose widgets are mounted (the others are built when first shown)."""
         self._builds: dict[str, asyncio.Future[None]] = {}
+        self._mounted = asyncio.Event()
 
     @property
     def panes(self) -> tuple[str, ...]:
@@ -95,6 +98,7 @@ class InstanceScreen(PollingScreen):
         return not (action == "show" and parameters and parameters[0] not in self.panes)
 
     def compose(self) -> ComposeResult:
+        self.poll()  # the first reading is asked for while the widgets are built
         i = self.instance
         yield Static(
             f" {i.name}  ·  {i.kind}  ·  {i.group}  ·  {i.env}  ·  {i.endpoint}",
@@ -156,7 +160,7 @@ class InstanceScreen(PollingScreen):
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
         self._focus_pane()
-        self.poll()
+        self._mounted.set()
 
     @property
     def pane(self) -> str:
@@ -182,34 +186,50 @@ class InstanceScreen(PollingScreen):
         self.loaded.add(pane)
 
     async def _fetch_pane(self, pane: str) -> list[SourceError]:
-        """Fill the pane's widget; the errors of the readings it got (shown in place too)."""
-        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        """Fill the pane's widget; the errors of the readings it got (shown in place too).
+
+        The first poll starts with the screen (see compose), so the server is asked while the
+        widgets are built: the reading waits for them, not they for the reading."""
         if pane not in PANE_WIDGETS:
             return []  # the query pane runs on demand, never on a timer
+        if pane in ("metrics", "slow"):
+            await self._mounted.wait()
+            return await self._fetch_own(pane)
+        reading = await self._reader(pane)()
+        await self._mounted.wait()
+        widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
+        if isinstance(widget, ReadingPanel | ReadingTable):
+            widget.reading = reading
+        return [] if reading.error is None else [reading.error]
+
+    def _reader(self, pane: str) -> Callable[[], Awaitable[Reading[Any]]]:
+        """The call that reads one of the overview, processes and queries tabs."""
+        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        if i.kind == "redis":
+            redis = data.redis
+            calls: dict[str, Callable[[], Awaitable[Reading[Any]]]] = {
+                "overview": lambda: redis.info(i),
+                "processes": lambda: redis.clients(i, limit),
+                "queries": lambda: redis.slowlog(i, limit),
+            }
+        else:
+            sql = data.sql(i)
+            calls = {
+                "overview": lambda: sql.status(i),
+                "processes": lambda: sql.processlist(i, limit),
+                "queries": lambda: sql.digests(i, limit),
+            }
+        return calls[pane]
+
+    async def _fetch_own(self, pane: str) -> list[SourceError]:
+        """The tabs whose widget asks its own sources (charts, the slow-log digest)."""
         if pane == "metrics":
             from console.screens.metrics_pane import MetricsPane  # loaded with the tab
 
             return await self.query_one("#metrics-pane", MetricsPane).refresh_charts()
-        if pane == "slow":
-            from console.screens.slow_pane import SlowPane  # loaded with the tab
+        from console.screens.slow_pane import SlowPane  # loaded with the tab
 
-            return await self.query_one("#slow-pane", SlowPane).refresh_digest()
-        widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
-        if isinstance(widget, RedisInfoPanel):
-            widget.reading = await data.redis.info(i)
-        elif isinstance(widget, ServerStatusPanel):
-            widget.reading = await data.sql(i).status(i)
-        elif isinstance(widget, RedisClientTable):
-            widget.reading = await data.redis.clients(i, limit)
-        elif isinstance(widget, ProcessTable):
-            widget.reading = await data.sql(i).processlist(i, limit)
-        elif isinstance(widget, SlowlogTable):
-            widget.reading = await data.redis.slowlog(i, limit)
-        elif isinstance(widget, DigestTable):
-            widget.reading = await data.sql(i).digests(i, limit)
-        reading = getattr(widget, "reading", None)
-        error = getattr(reading, "error", None)
-        return [error] if isinstance(error, SourceError) else []
+        return await self.query_one("#slow-pane", SlowPane).refresh_digest()
 
     def has_data(self) -> bool:
         """The visible tab has been filled at least once (for headless screenshots)."""
