@@ -1,8 +1,13 @@
 """OpsConsoleApp: owns Settings and the DataLayer, navigation, global keys and exports.
 
-Screens post intents (OpenInstance, FleetLoaded); the App decides what to push. The firing
-count (Alertmanager alerts plus CloudWatch alarms in ALARM), the alarms and the paid AWS call
-counter are polled here, once (screens/shared_polls.py), so every screen's status bar shows them.
+Screens post intents (OpenInstance, FleetLoaded, AlarmsWanted); the App decides what to push.
+The firing count (Alertmanager alerts plus CloudWatch alarms in ALARM), the alarms and the paid
+AWS call counter are polled here, once (screens/shared_polls.py), so every screen's status bar
+shows them; the alarms only from the first time a screen that lists them is shown.
+
+Opened on an instance (`--instance`), the console shows that instance alone: the fleet screen is
+built when the user goes back to it (Escape), and the fleet's list (kept, then discovered) is
+loaded behind the instance for the palette. An on-call view costs what it shows.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from typing import ClassVar, cast
 
 from rich.console import RenderableType
-from textual import on
+from textual import on, work
 from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.binding import BindingType
@@ -28,19 +33,22 @@ from console.data.models import Reading
 from console.inventory import Fleet
 from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
-from console.screens.alerts import AlertsScreen
-from console.screens.cost import CostScreen, PaidCallsChanged
-from console.screens.exports import save_screenshot, save_table, table_text
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
-from console.screens.messages import FleetLoaded, OpenInstance
+from console.screens.messages import (
+    AlarmsWanted,
+    FirstReadingShown,
+    FleetLoaded,
+    OpenInstance,
+    PaidCallsChanged,
+)
 from console.screens.shared_polls import SharedPolls
-from console.screens.slow_fleet import SlowFleetScreen
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
 SHARED_POLLS_DELAY_S = 3.0
-"""Opened on an instance: the firing count and AWS alarms start this long after it."""
+"""Opened on an instance: the firing count and the fleet's list are loaded once its first
+reading is painted, or this long after it opened if none has come (a server down)."""
 
 
 class OpsConsoleApp(Resilient, App[None]):
@@ -74,6 +82,10 @@ class OpsConsoleApp(Resilient, App[None]):
         self.up = False
         """True once the first screen is mounted: from then on a failure never ends the app."""
         self.polls = SharedPolls(self, self.data, settings)
+        self.behind_started = False
+        """True once the polls and the fleet's list deferred behind an instance have started."""
+        self.alarms_polled = False
+        """True once a screen that lists the CloudWatch alarms was shown (the SDK is loaded)."""
         self._screen_diff = ScreenDiff()
 
     def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
@@ -89,22 +101,57 @@ class OpsConsoleApp(Resilient, App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.push_screen(FleetScreen(self.data, self.settings))
         diagnostics.start(self, lambda: self.worker_errors)  # OPSCONSOLE_DIAG=PATH: bench/soak.py
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
             self.start = None
             self.open_instance(name, pane)
-            # the instance asked for shows first: the app-wide polls (the AWS SDK's import
-            # alone is ~0.5 s of CPU) would compete with its first reading on a busy machine
-            self.set_timer(SHARED_POLLS_DELAY_S, self._start_shared_polls)
+            # the instance asked for shows first: the app-wide polls and the fleet's discovery
+            # (httpx alone is ~0.1 s of CPU) would compete with its first reading
+            self.set_timer(SHARED_POLLS_DELAY_S, self._start_behind_instance)
         else:
+            self.push_screen(FleetScreen(self.data, self.settings))
+            self.behind_started = True  # nothing is deferred: the fleet screen loads the fleet
             self._start_shared_polls()
         self.up = True
 
     def _start_shared_polls(self) -> None:
-        for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.aws, "app-aws")):
+        for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.paid, "app-paid")):
             self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
+
+    @on(FirstReadingShown)
+    def first_reading_shown(self) -> None:
+        """The instance's first reading is in: once it is painted, start what waited for it."""
+        self.call_after_refresh(self._start_behind_instance)
+
+    def _start_behind_instance(self) -> None:
+        if self.behind_started:
+            return
+        self.behind_started = True
+        self._start_shared_polls()
+        self.load_fleet()
+
+    @work(group="app-fleet", exclusive=True, exit_on_error=False)
+    async def load_fleet(self) -> None:
+        """The fleet's list for the palette while no fleet screen runs: kept, then discovered."""
+        self.fleet = await self.data.kept_fleet()
+        self.fleet = await self.data.fleet()
+
+    @on(AlarmsWanted)
+    def start_alarms(self) -> None:
+        """A screen that lists the CloudWatch alarms is shown: poll them from now on."""
+        if not self.alarms_polled:
+            self.alarms_polled = True
+            self.run_worker(
+                self.polls.alarms(), group="app-aws", exclusive=True, exit_on_error=False
+            )
+
+    def action_leave_instance(self) -> None:
+        """Escape on an instance: the screen beneath, or the fleet if the console opened here."""
+        if len(self.screen_stack) > 2:  # the default screen, the one beneath, this one
+            self.pop_screen()
+        else:
+            self.switch_screen(FleetScreen(self.data, self.settings))
 
     def _handle_exception(self, error: Exception) -> None:
         """Report an error raised in a widget or handler in place and keep the console running.
@@ -150,15 +197,24 @@ class OpsConsoleApp(Resilient, App[None]):
             return
         self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
 
+    # The screens a key opens, and the exports, are imported on first use: an instance opened
+    # from the command line shows sooner without them (the slow-log digest, Cost Explorer).
+
     def action_alerts(self) -> None:
+        from console.screens.alerts import AlertsScreen
+
         if not isinstance(self.screen, AlertsScreen):
             self.push_screen(AlertsScreen(self.data, self.settings, self.fleet))
 
     def action_cost(self) -> None:
+        from console.screens.cost import CostScreen
+
         if not isinstance(self.screen, CostScreen):
             self.push_screen(CostScreen(self.data, self.settings))
 
     def action_slow_fleet(self) -> None:
+        from console.screens.slow_fleet import SlowFleetScreen
+
         if not isinstance(self.screen, SlowFleetScreen):
             self.push_screen(SlowFleetScreen(self.data, self.settings, self.fleet))
 
@@ -178,6 +234,8 @@ class OpsConsoleApp(Resilient, App[None]):
         return str(name) if name else type(self.screen).__name__.removesuffix("Screen").lower()
 
     def action_save_screenshot(self) -> None:
+        from console.screens.exports import save_screenshot
+
         svg = save_screenshot(self, self.settings.output_dir, self._subject())
         self.notify(f"saved {svg} (and .txt)", title="Screenshot", markup=False)
 
@@ -193,6 +251,8 @@ class OpsConsoleApp(Resilient, App[None]):
         if table is None:
             self.notify("no table on this screen to export", severity="warning")
             return
+        from console.screens.exports import save_table
+
         csv_path, _md = save_table(table, self.settings.output_dir, self._subject())
         self.notify(f"saved {csv_path} (and .md)", title="Export", markup=False)
 
@@ -201,6 +261,8 @@ class OpsConsoleApp(Resilient, App[None]):
         if table is None or table.row_count == 0:
             self.notify("nothing highlighted to copy", severity="warning")
             return
+        from console.screens.exports import table_text
+
         self.copy_to_clipboard(table_text(table, table.cursor_row))
         self.notify("copied the highlighted row (OSC 52)", title="Copy")
 

@@ -28,6 +28,9 @@ Cell = tuple[str, Style | None]
 GAP = 4
 """Unchanged cells between two changed runs shorter than this are written too (a cursor move
 costs about as many bytes)."""
+BLOCK = 16
+"""Cells compared at once (one list comparison, in C) before looking at them one by one: most
+of a repainted line is what the terminal shows already."""
 
 
 def cells_of(strips: Iterable[Strip]) -> list[Cell] | None:
@@ -54,14 +57,19 @@ def cells_of(strips: Iterable[Strip]) -> list[Cell] | None:
 def changed_runs(old: list[Cell], new: list[Cell], start: int) -> list[tuple[int, int]]:
     """(first, end) cell ranges of `new` (placed at `start`) that differ from `old`."""
     runs: list[tuple[int, int]] = []
-    for offset, cell in enumerate(new):
-        x = start + offset
-        if x < len(old) and old[x] == cell:
+    for base in range(0, len(new), BLOCK):
+        chunk = new[base : base + BLOCK]
+        at = start + base
+        if old[at : at + len(chunk)] == chunk:
             continue
-        if runs and x - runs[-1][1] < GAP:
-            runs[-1] = (runs[-1][0], x + 1)
-        else:
-            runs.append((x, x + 1))
+        for offset, cell in enumerate(chunk):
+            x = at + offset
+            if x < len(old) and old[x] == cell:
+                continue
+            if runs and x - runs[-1][1] < GAP:
+                runs[-1] = (runs[-1][0], x + 1)
+            else:
+                runs.append((x, x + 1))
     return runs
 
 

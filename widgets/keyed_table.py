@@ -18,9 +18,10 @@ from typing import ClassVar, Generic, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual._two_way_dict import TwoWayDict
 from textual.cache import LRUCache
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -168,6 +169,22 @@ class KeyedTable(Resilient, DataTable[Cell]):
         self._by_content[key] = (row_index, lines)
         return lines
 
+    def validate_virtual_size(self, size: Size) -> Size:
+        """The rows' size, its height padded up to the table's own visible height.
+
+        Why: `virtual_size` is a layout reactive, so each row added or removed (a session that
+        starts or ends, idle ones hidden) made Textual lay out and repaint the whole screen:
+        half the polls of a process list under the lab's workload. While the rows fit, the
+        padded height stays the same and only the table's own lines are repainted; the blank
+        lines below the last row were painted blank anyway, and nothing scrolls.
+        """
+        return Size(size.width, max(size.height, self.scrollable_content_region.height))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Pad to the new height (a smaller window must not keep the old padding's scroll)."""
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(self.virtual_size.width, self._total_row_height + header)
+
     def sync_rows(self, rows: Sequence[KeyedRow]) -> SyncResult:
         """Show `rows`, in this order, touching only what changed; the cursor stays on its row."""
         cursor_key = self.cursor_key()
@@ -175,6 +192,8 @@ class KeyedTable(Resilient, DataTable[Cell]):
         gone = [row_key for row_key in self.rows if row_key.value not in wanted]
         self._remove_rows(gone)
         added, updated = self._upsert(rows)
+        if added:
+            self.refresh()  # add_row repaints nothing itself: the padded size may not change
         reordered = self._place_rows([key for key, _ in rows])
         if cursor_key is not None and cursor_key in self.rows:
             index = self.get_row_index(cursor_key)
@@ -252,7 +271,7 @@ class KeyedTable(Resilient, DataTable[Cell]):
         self.cursor_coordinate = self.cursor_coordinate  # clamp to the rows left
         self.hover_coordinate = self.hover_coordinate
         self.check_idle()
-        self.refresh(layout=True)
+        self.refresh()  # the lines below moved up; the new size, if any, lays out by itself
 
     def _place_rows(self, keys: Sequence[str]) -> bool:
         """Put the rows in the order of `keys` (all present); False if they already were."""

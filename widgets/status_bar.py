@@ -1,5 +1,6 @@
 """StatusBar: profile, refresh state, firing count, paid AWS calls, failing sources, and whether
-the console itself is busy (its figures late, not the servers slow).
+the console itself is busy (its figures late, not the servers slow). While the CloudWatch alarms
+are not counted (not asked yet: an instance's view does not load AWS), it says `alarms: - (a)`.
 
 One line at the bottom of every screen. When the terminal is too narrow for everything, the
 least useful parts go first (the update time, then the counts), never the profile, the
@@ -47,6 +48,8 @@ class StatusBar(Static):
     counts: reactive[str] = reactive("")
     failing: reactive[tuple[str, ...]] = reactive(())
     firing: reactive[int] = reactive(0)
+    alarms_counted: reactive[bool] = reactive(True)
+    """False while the CloudWatch alarms are not (yet) in `firing`: the bar says `alarms: -`."""
     paid: reactive[PaidCalls | None] = reactive(None)
     """The paid AWS call counter (None until it is first read)."""
     busy: reactive[str] = reactive("")
@@ -67,6 +70,8 @@ class StatusBar(Static):
             parts.append((1, f"  updated {self.updated_at:%H:%M:%S}", ""))
         if self.firing:
             parts.append((7, f"  ▲ {self.firing} firing (a)", "bold red"))
+        if not self.alarms_counted:
+            parts.append((3, "  alarms: - (a)", "dim"))
         if self.paid is not None:
             parts.append((5, f"  {paid_label(self.paid)} ($)", paid_style(self.paid)))
         if self.counts:

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer
 
 from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm
@@ -25,13 +24,14 @@ from console.data.layer import DataLayer
 from console.data.models import Alert, Reading
 from console.inventory import Fleet
 from console.screens.investigate import investigate_from
-from console.screens.messages import OpenInstance
+from console.screens.messages import AlarmsWanted, OpenInstance
 from console.screens.polling import PollingScreen
 from console.screens.shared_polls import SharedPolls
 from console.screens.status import bind_status_bar
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
 from widgets.bindings import bindings
+from widgets.footer import KeysFooter
 from widgets.status_bar import StatusBar
 
 PANE_BY_ALERT = (
@@ -67,7 +67,7 @@ class AlertsScreen(PollingScreen):
             yield AlertList(id="alert-list")
             yield AlertDetail(id="alert-detail")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
@@ -81,6 +81,9 @@ class AlertsScreen(PollingScreen):
 
         self.watch(self.app, "alarms", follow)
         self.poll()
+
+    def on_screen_resume(self) -> None:
+        self.post_message(AlarmsWanted())  # listed here: the App polls them from now on
 
     def action_refresh(self) -> None:
         super().action_refresh()

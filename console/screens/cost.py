@@ -11,35 +11,27 @@ layer refuses, and the screen says so in place.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.message import Message
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from console.config import Settings
-from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
+from console.screens.messages import PaidCallsChanged
 from console.screens.polling import ConsoleScreen
 from console.screens.status import bind_status_bar
 from console.services.cost import cost_report
 from widgets.bindings import bindings
 from widgets.cost_view import CostView
+from widgets.footer import KeysFooter
 from widgets.status_bar import StatusBar
 
 DAY_STEPS = (1, 3, 7, 14, 30, 60, 90)
 DEFAULT_DAYS = 7
 DEBOUNCE_S = 0.6  # the window keys wait this long for another press before asking
-
-
-@dataclass
-class PaidCallsChanged(Message):
-    """The paid-call counter after a Cost Explorer request (for every status bar)."""
-
-    calls: PaidCalls
 
 
 def next_days(days: int, step: int) -> int:
@@ -63,7 +55,7 @@ class CostScreen(ConsoleScreen):
     def compose(self) -> ComposeResult:
         yield CostView(id="cost")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)

@@ -13,17 +13,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.data.models import FleetHealth, InstanceRef
 from console.inventory import Fleet
-from console.screens.messages import FleetLoaded, OpenInstance
+from console.screens.messages import AlarmsWanted, FleetLoaded, OpenInstance
 from console.screens.polling import PollingScreen
 from console.screens.status import bind_status_bar
 from widgets.bindings import bindings
 from widgets.fleet_tree import FleetTree
+from widgets.footer import KeysFooter
 from widgets.health_detail import HealthDetail
 from widgets.status_bar import StatusBar
 
@@ -64,7 +65,7 @@ class FleetScreen(PollingScreen):
             yield FleetTree(id="fleet-tree")
             yield HealthDetail(id="detail")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
@@ -73,6 +74,9 @@ class FleetScreen(PollingScreen):
         self.query_one(FleetTree).focus()
         self.set_interval(1.0, self._show_busy)
         self.poll_fleet()
+
+    def on_screen_resume(self) -> None:
+        self.post_message(AlarmsWanted())  # the status bar counts them: the App polls them now
 
     def _show_busy(self) -> None:
         """Say when the console itself runs late (its figures late, not the servers slow)."""

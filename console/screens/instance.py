@@ -2,41 +2,51 @@
 
 One exclusive worker polls the visible tab only, waiting the refresh interval after each poll
 completes, so an open instance costs its server one cheap query every few seconds and a hidden
-tab costs nothing. MySQL and PostgreSQL share one code path (DataLayer.sql); Redis shows INFO,
-CLIENT LIST and SLOWLOG in the same places.
+tab costs nothing. A tab's widgets are built the first time it is shown (the tab asked for is
+built with the screen): the others cost nothing before the user opens them either. MySQL and
+PostgreSQL share one code path (DataLayer.sql); Redis shows INFO, CLIENT LIST and SLOWLOG in
+the same places.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console.config import Settings
 from console.data.layer import DataLayer
-from console.data.models import SourceError
+from console.data.models import Reading, SourceError
 from console.inventory import Instance
-from console.screens.confirm import run_confirmed
-from console.screens.investigate import investigate_from
-from console.screens.keys_pane import KeysPane
-from console.screens.metrics_pane import MetricsPane
+from console.screens.messages import FirstReadingShown
 from console.screens.polling import PollingScreen
-from console.screens.process_detail import ProcessDetailScreen
-from console.screens.query_pane import QueryPane
-from console.screens.slow_pane import SlowPane
 from console.screens.status import bind_status_bar
 from widgets.bindings import bindings
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
+from widgets.footer import KeysFooter
+from widgets.keyed_table import ReadingTable
 from widgets.kill_request import KillRequested
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
-from widgets.status_panel import RedisInfoPanel, ServerStatusPanel
+from widgets.status_panel import ReadingPanel, RedisInfoPanel, ServerStatusPanel
 
 PANES = ("overview", "processes", "queries", "metrics", "query", "keys", "slow")
+TITLES = {
+    "overview": "Overview",
+    "processes": "Processes",
+    "queries": "Top queries",
+    "metrics": "Metrics",
+    "query": "Query",
+    "keys": "Keys",
+    "slow": "Slow log",
+}
 PANE_WIDGETS = {
     "overview": "info",
     "processes": "processes-table",
@@ -64,6 +74,10 @@ class InstanceScreen(PollingScreen):
         self.instance = instance
         self.initial_pane = pane if pane in self.panes else "overview"
         self.loaded: set[str] = set()
+        self.built: set[str] = {self.initial_pane}
+        """The tabs whose widgets are mounted (the others are built when first shown)."""
+        self._builds: dict[str, asyncio.Future[None]] = {}
+        self._mounted = asyncio.Event()
 
     @property
     def panes(self) -> tuple[str, ...]:
@@ -78,8 +92,8 @@ class InstanceScreen(PollingScreen):
         return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:
+        self.poll()  # the first reading is asked for while the widgets are built
         i = self.instance
-        redis = i.kind == "redis"
         yield Static(
             f" {i.name}  ·  {i.kind}  ·  {i.group}  ·  {i.env}  ·  {i.endpoint}",
             id="instance-title",
@@ -87,35 +101,60 @@ class InstanceScreen(PollingScreen):
             classes="-prod" if i.is_production else "",
         )
         with TabbedContent(initial=self.initial_pane, id="tabs"):
-            with TabPane("Overview", id="overview"):
-                yield RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")
-            with TabPane("Processes", id="processes"):
-                yield Input(placeholder="filter: user, host, db, state, query", id="filter")
-                yield (
-                    RedisClientTable(id="processes-table")
-                    if redis
-                    else ProcessTable(id="processes-table")
-                )
-            with TabPane("Top queries", id="queries"):
-                yield SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")
-            with TabPane("Metrics", id="metrics"):
-                yield MetricsPane(self.data, self.settings, i, id="metrics-pane")
-            with TabPane("Query", id="query"):
-                yield QueryPane(self.data, self.settings, i, id="query-pane")
-            if redis:
-                with TabPane("Keys", id="keys"):
-                    yield KeysPane(self.data, i, id="keys-pane")
-            if i.kind == "mysql":
-                with TabPane("Slow log", id="slow"):
-                    yield SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")
+            for pane in self.panes:
+                with TabPane(TITLES[pane], id=pane):
+                    if pane == self.initial_pane:
+                        yield from self._pane_widgets(pane)
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
+
+    def _pane_widgets(self, pane: str) -> list[Widget]:
+        """The widgets of one tab."""
+        i, redis = self.instance, self.instance.kind == "redis"
+        if pane == "overview":
+            return [RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")]
+        if pane == "processes":
+            box = Input(placeholder="filter: user, host, db, state, query", id="filter")
+            box.display = False  # `/` shows it
+            table = (
+                RedisClientTable(id="processes-table")
+                if redis
+                else ProcessTable(id="processes-table")
+            )
+            return [box, table]
+        if pane == "queries":
+            return [SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")]
+        # the other tabs' modules are imported with them (the SQL guard, the digest, charts)
+        if pane == "metrics":
+            from console.screens.metrics_pane import MetricsPane
+
+            return [MetricsPane(self.data, self.settings, i, id="metrics-pane")]
+        if pane == "query":
+            from console.screens.query_pane import QueryPane
+
+            return [QueryPane(self.data, self.settings, i, id="query-pane")]
+        if pane == "keys":
+            from console.screens.keys_pane import KeysPane
+
+            return [KeysPane(self.data, i, id="keys-pane")]
+        from console.screens.slow_pane import SlowPane
+
+        return [SlowPane(self.data, i, self.settings.console.row_limit, id="slow-pane")]
+
+    async def _build(self, pane: str) -> None:
+        """Mount a tab's widgets the first time it is shown; later calls wait for that one."""
+        if pane in self.built:
+            return
+        if pane not in self._builds:
+            tab = self.query_one(f"#{pane}", TabPane)
+            self._builds[pane] = asyncio.ensure_future(_mount(tab, self._pane_widgets(pane)))
+        await self._builds[pane]
+        self.built.add(pane)
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)
-        self.query_one("#filter", Input).display = False
         self._focus_pane()
-        self.poll()
+        self._mounted.set()
 
     @property
     def pane(self) -> str:
@@ -129,64 +168,99 @@ class InstanceScreen(PollingScreen):
         await self.every(self.settings.console.refresh_s, lambda: self._refresh_pane(self.pane))
 
     async def _refresh_pane(self, pane: str) -> None:
+        if pane not in self.built:
+            return  # shown this instant, its widgets still being mounted: the next round
         errors = await self._fetch_pane(pane)
         status = self.query_one(StatusBar)
         status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
         if not errors:
             status.touch()
+        if not self.loaded:
+            self.post_message(FirstReadingShown())
         self.loaded.add(pane)
 
     async def _fetch_pane(self, pane: str) -> list[SourceError]:
-        """Fill the pane's widget; the errors of the readings it got (shown in place too)."""
-        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        """Fill the pane's widget; the errors of the readings it got (shown in place too).
+
+        The first poll starts with the screen (see compose), so the server is asked while the
+        widgets are built: the reading waits for them, not they for the reading."""
         if pane not in PANE_WIDGETS:
             return []  # the query pane runs on demand, never on a timer
+        if pane in ("metrics", "slow"):
+            await self._mounted.wait()
+            return await self._fetch_own(pane)
+        reading = await self._reader(pane)()
+        await self._mounted.wait()
         widget = self.query_one(f"#{PANE_WIDGETS[pane]}")
-        if isinstance(widget, RedisInfoPanel):
-            widget.reading = await data.redis.info(i)
-        elif isinstance(widget, ServerStatusPanel):
-            widget.reading = await data.sql(i).status(i)
-        elif isinstance(widget, RedisClientTable):
-            widget.reading = await data.redis.clients(i, limit)
-        elif isinstance(widget, ProcessTable):
-            widget.reading = await data.sql(i).processlist(i, limit)
-        elif isinstance(widget, SlowlogTable):
-            widget.reading = await data.redis.slowlog(i, limit)
-        elif isinstance(widget, DigestTable):
-            widget.reading = await data.sql(i).digests(i, limit)
-        elif isinstance(widget, MetricsPane):
-            return await widget.refresh_charts()
-        elif isinstance(widget, SlowPane):
-            return await widget.refresh_digest()
-        reading = getattr(widget, "reading", None)
-        error = getattr(reading, "error", None)
-        return [error] if isinstance(error, SourceError) else []
+        if isinstance(widget, ReadingPanel | ReadingTable):
+            widget.reading = reading
+        return [] if reading.error is None else [reading.error]
+
+    def _reader(self, pane: str) -> Callable[[], Awaitable[Reading[Any]]]:
+        """The call that reads one of the overview, processes and queries tabs."""
+        i, limit, data = self.instance, self.settings.console.row_limit, self.data
+        if i.kind == "redis":
+            redis = data.redis
+            calls: dict[str, Callable[[], Awaitable[Reading[Any]]]] = {
+                "overview": lambda: redis.info(i),
+                "processes": lambda: redis.clients(i, limit),
+                "queries": lambda: redis.slowlog(i, limit),
+            }
+        else:
+            sql = data.sql(i)
+            calls = {
+                "overview": lambda: sql.status(i),
+                "processes": lambda: sql.processlist(i, limit),
+                "queries": lambda: sql.digests(i, limit),
+            }
+        return calls[pane]
+
+    async def _fetch_own(self, pane: str) -> list[SourceError]:
+        """The tabs whose widget asks its own sources (charts, the slow-log digest)."""
+        if pane == "metrics":
+            from console.screens.metrics_pane import MetricsPane  # loaded with the tab
+
+            return await self.query_one("#metrics-pane", MetricsPane).refresh_charts()
+        from console.screens.slow_pane import SlowPane  # loaded with the tab
+
+        return await self.query_one("#slow-pane", SlowPane).refresh_digest()
 
     def has_data(self) -> bool:
         """The visible tab has been filled at least once (for headless screenshots)."""
         return self.pane in self.loaded
 
+    async def action_back(self) -> None:
+        """Escape: the screen beneath, or the fleet when the console opened on this instance
+        (built only then: an on-call user opened straight here pays nothing for it)."""
+        await self.app.run_action("leave_instance")
+
     def action_show(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
 
     @on(TabbedContent.TabActivated)
-    def tab_changed(self) -> None:
+    async def tab_changed(self) -> None:
+        await self._build(self.pane)
         self._focus_pane()
         self.wake()
 
     def _focus_pane(self) -> None:
         """The tabs whose keys act inside them get the focus: the query line, the key tables,
         the process list (its `h`, `s`, `k` and Enter act on the table, so it must hold the
-        focus as soon as the tab shows, not after a Tab press)."""
-        if self.pane == "processes":
-            self.query_one("#processes-table").focus()
-        elif self.pane == "query":
-            self.query_one("#query-input").focus()
-        elif self.pane == "keys":
-            self.query_one("#prefixes").focus()
+        focus as soon as the tab shows, not after a Tab press).
 
-    def action_filter(self) -> None:
+        Focused at once where it can be (not on the next idle, as `focus()` does): the footer
+        then shows the table's keys from its first build, not the tabs' keys and again."""
+        target = {"processes": "#processes-table", "query": "#query-input", "keys": "#prefixes"}
+        if self.pane not in target or self.pane not in self.built:
+            return
+        widget = self.query_one(target[self.pane])
+        self.set_focus(widget)
+        if self.focused is not widget:  # not focusable yet (its tab not shown yet): on idle
+            widget.focus()
+
+    async def action_filter(self) -> None:
         self.action_show("processes")
+        await self._build("processes")
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
@@ -206,11 +280,15 @@ class InstanceScreen(PollingScreen):
         table = self.query_one("#processes-table", ProcessTable)
         process = table.highlighted_process()
         if process is not None and process.id == message.process_id:
+            from console.screens.process_detail import ProcessDetailScreen  # on first Enter
+
             self.app.push_screen(ProcessDetailScreen(self.data, self.instance, process))
 
     @work(group="investigate", exit_on_error=False)
     async def action_investigate(self) -> None:
         """Gather this instance's evidence into a bundle (the `investigate` verb's)."""
+        from console.screens.investigate import investigate_from  # on first `i`
+
         await investigate_from(self, self.data, instance_name=self.instance.name)
 
     @on(KillRequested)
@@ -227,6 +305,8 @@ class InstanceScreen(PollingScreen):
                 f"Cannot kill {session}: {why}", title="Kill", severity="error", markup=False
             )
             return
+        from console.screens.confirm import run_confirmed  # on first kill
+
         done = await run_confirmed(self.app, self.data, self.instance, built.value)
         if done is None:
             self.notify(
@@ -242,3 +322,7 @@ class InstanceScreen(PollingScreen):
         else:
             self.notify(f"{built.value.text}: done.", title="Kill", markup=False)
         self.wake()
+
+
+async def _mount(tab: TabPane, widgets: list[Widget]) -> None:
+    await tab.mount_all(widgets)

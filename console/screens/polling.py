@@ -35,8 +35,8 @@ class ConsoleScreen(Resilient, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (self.ROOT and action == "back")
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    async def action_back(self) -> None:
+        await self.app.pop_screen()
 
     def action_refresh(self) -> None:
         """Ask again now; each screen says what that is (a poll, a cached report, a re-read)."""

@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.analysis.digest import DigestRow
 from console.config import Settings
@@ -28,6 +28,7 @@ from console.screens.status import bind_status_bar
 from console.services.slow_digest.logs import FleetDigest, fleet_digest, slow_log_instances
 from widgets.bindings import bindings
 from widgets.digest_table import DigestTable
+from widgets.footer import KeysFooter
 from widgets.status_bar import StatusBar
 
 
@@ -53,7 +54,7 @@ class SlowFleetScreen(ConsoleScreen):
         yield Static("", id="slow-fleet-head", markup=False)
         yield DigestTable(id="slow-fleet-table")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         bind_status_bar(self, self.settings)

@@ -1,17 +1,20 @@
-"""One helper for every screen's StatusBar: profile, firing count and paid AWS calls kept live."""
+"""One helper for every screen's StatusBar: profile, firing count, whether the CloudWatch alarms
+are in it, and paid AWS calls kept live."""
 
 from __future__ import annotations
 
 from textual.screen import Screen
 
 from console.config import Settings
-from console.data.aws_models import PaidCalls
+from console.data.aws_models import CloudWatchAlarm, PaidCalls
+from console.data.models import Reading
 from widgets.status_bar import StatusBar
 
 
 def bind_status_bar(screen: Screen[None], settings: Settings) -> StatusBar:
     """Set the profile and follow the App's `firing` count (Alertmanager alerts plus CloudWatch
-    alarms in ALARM; 0 until they answer) and its paid AWS call counter (`paid`)."""
+    alarms in ALARM; 0 until they answer), whether the alarms are counted yet (`alarms`: None
+    until CloudWatch answers once) and its paid AWS call counter (`paid`)."""
     status = screen.query_one(StatusBar)
     status.profile = settings.profile
 
@@ -21,7 +24,11 @@ def bind_status_bar(screen: Screen[None], settings: Settings) -> StatusBar:
     def follow_paid(paid: PaidCalls | None) -> None:
         status.paid = paid
 
+    def follow_alarms(alarms: Reading[tuple[CloudWatchAlarm, ...]] | None) -> None:
+        status.alarms_counted = alarms is not None
+
     screen.watch(screen.app, "firing", follow_firing)
-    if hasattr(screen.app, "paid"):  # harness apps in tests have no counter
+    if hasattr(screen.app, "paid"):  # harness apps in tests have no counter and no alarms
         screen.watch(screen.app, "paid", follow_paid)
+        screen.watch(screen.app, "alarms", follow_alarms)
     return status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -9,7 +11,7 @@ from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
-from console.screen_diff import ScreenDiff
+from console.screen_diff import GAP, Cell, ScreenDiff, changed_runs
 
 SIZE = Size(20, 3)
 PLAIN, BOLD = Style(color="white"), Style(bold=True)
@@ -90,3 +92,27 @@ def test_a_partial_layout_update_stops_the_record_until_a_full_frame() -> None:
     assert diff.narrow(part, SIZE) is part
     update = chops(1, "b")
     assert diff.narrow(update, SIZE) is update
+
+
+def one_by_one(old: list[Cell], new: list[Cell], start: int) -> list[tuple[int, int]]:
+    """changed_runs without its block comparison: every cell looked at."""
+    runs: list[tuple[int, int]] = []
+    for offset, cell in enumerate(new):
+        x = start + offset
+        if x < len(old) and old[x] == cell:
+            continue
+        if runs and x - runs[-1][1] < GAP:
+            runs[-1] = (runs[-1][0], x + 1)
+        else:
+            runs.append((x, x + 1))
+    return runs
+
+
+LINES = st.lists(st.sampled_from([("a", PLAIN), ("b", PLAIN), ("a", BOLD)]), max_size=70)
+
+
+@given(old=LINES, new=LINES, start=st.integers(0, 40))
+def test_changed_runs_compares_in_blocks_as_it_would_cell_by_cell(
+    old: list[Cell], new: list[Cell], start: int
+) -> None:
+    assert changed_runs(old, new, start) == one_by_one(old, new, start)

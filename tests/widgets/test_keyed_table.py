@@ -87,7 +87,10 @@ async def test_one_pass_removal_matches_remove_row() -> None:
         assert shown(keyed) == shown(plain)
         assert keyed.row_count == plain.row_count == 22
         assert keyed.cursor_coordinate == plain.cursor_coordinate
-        assert keyed.virtual_size == plain.virtual_size
+        # the same rows' size, its height padded to the table's visible height (see below)
+        visible = keyed.scrollable_content_region.height
+        assert keyed.virtual_size.width == plain.virtual_size.width
+        assert keyed.virtual_size.height == max(plain.virtual_size.height, visible)
         assert [keyed.get_row_index(key or "") for key, _ in shown(plain)] == list(range(22))
 
 
@@ -182,3 +185,64 @@ async def test_a_row_moved_by_a_resort_is_clicked_where_it_now_is() -> None:
         metas = [s.style.meta for s in strip if s.style and s.style.meta.get("column", -1) >= 0]
         assert "B" in strip.text
         assert metas and {meta["row"] for meta in metas} == {2}
+
+
+class SpyTable(KeyedTable):
+    """Notes the repaints asked for (a region each, or none for the whole table)."""
+
+    def __init__(self) -> None:
+        self.repaints: list[tuple[Region, ...]] = []  # first: DataTable's init repaints
+        super().__init__(cursor_type="row", id="keyed")
+
+    def refresh(self, *regions: Region, **options: bool) -> SpyTable:
+        self.repaints.append(regions)
+        return super().refresh(*regions, **options)
+
+
+class TallApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield SpyTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(SpyTable)
+        table.add_column("name", key="name", width=10)
+        table.styles.height = 12
+
+
+async def test_rows_that_come_and_go_within_view_leave_the_layout_alone() -> None:
+    """A session that starts or ends must not lay out the whole screen again: while the rows
+    fit, the scrollable height stays the table's own; past it, the table scrolls as before."""
+    app = TallApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        table = app.query_one(SpyTable)
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(3)])
+        await pilot.pause()
+        visible = table.scrollable_content_region.height
+        padded = table.virtual_size
+        assert padded.height == visible and table.max_scroll_y == 0
+        table.repaints.clear()
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(6)])  # appended: painted
+        assert () in table.repaints
+        await pilot.pause()
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(2)])
+        await pilot.pause()
+        assert table.virtual_size == padded
+        assert [row.key.value for row in table.ordered_rows] == ["k0", "k1"]
+
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(30)])
+        await pilot.pause()
+        assert table.virtual_size.height == 31  # 30 rows and the header
+        assert table.max_scroll_y == 31 - visible
+
+
+async def test_a_smaller_table_drops_the_old_padding() -> None:
+    app = TallApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        table = app.query_one(SpyTable)
+        table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(3)])
+        await pilot.pause()
+        table.styles.height = 6
+        await pilot.pause()
+        await pilot.pause()
+        assert table.virtual_size.height == table.scrollable_content_region.height
+        assert table.max_scroll_y == 0

@@ -16,3 +16,18 @@ def test_console_busy_is_shown_in_the_bar_as_the_consoles_own() -> None:
     busy = next(p for p in bar.parts() if "console busy" in p[1])
     counts = next(p for p in bar.parts() if "140 ok" in p[1])
     assert busy[0] > counts[0]  # the counts go first when the bar is narrow
+
+
+def test_alarms_not_counted_yet_are_said_and_go_before_the_firing_count() -> None:
+    bar = StatusBar()
+    bar.profile = "lab"
+    bar.firing = 2
+    bar.alarms_counted = False
+    texts = [text for _, text, _ in bar.parts()]
+    assert "  ▲ 2 firing (a)" in texts
+    assert "  alarms: - (a)" in texts
+    alarms = next(p for p in bar.parts() if "alarms: -" in p[1])
+    firing = next(p for p in bar.parts() if "firing" in p[1])
+    assert alarms[0] < firing[0]  # dropped first when the bar is narrow
+    bar.alarms_counted = True
+    assert not any("alarms" in text for _, text, _ in bar.parts())

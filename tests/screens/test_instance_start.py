@@ -1,0 +1,79 @@
+"""Opened on an instance, the console builds and polls only what that view shows: the instance
+alone (the fleet screen when the user goes back to it), its shown tab (the others when opened),
+no CloudWatch alarms until a screen that counts them is shown; the palette still gets the fleet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from console.app import OpsConsoleApp
+from console.config import Settings
+from console.screens.alerts import AlertsScreen
+from console.screens.fleet import FleetScreen
+from console.screens.instance import InstanceScreen
+from console.screens.metrics_pane import MetricsPane
+from tests.helpers import wait_until
+from tests.screens.conftest import app_for
+from widgets.digest_table import DigestTable
+from widgets.process_table import ProcessTable
+from widgets.status_bar import StatusBar
+
+pytestmark = pytest.mark.lab
+
+DISCOVERED = "luckyus-isales-market"  # a Redis cluster the lab's Prometheus lists
+
+
+def status_text(app: OpsConsoleApp) -> str:
+    return str(app.screen.query_one(StatusBar).render())
+
+
+async def opened(app: OpsConsoleApp, pilot: Pilot[None]) -> InstanceScreen:
+    await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+    screen = app.screen
+    assert isinstance(screen, InstanceScreen)
+    await wait_until(pilot, screen.has_data)
+    return screen
+
+
+async def test_an_instance_opened_from_the_command_line_builds_what_it_shows(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = app_for(settings, tmp_path, instance="aws-luckyus-dify-rw", pane="processes")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await opened(app, pilot)
+        assert not [s for s in app.screen_stack if isinstance(s, FleetScreen)]
+        assert screen.query(ProcessTable)
+        assert not screen.query(DigestTable) and not screen.query(MetricsPane)
+        assert "alarms: - (a)" in status_text(app)  # not counted, and said so
+        assert not app.alarms_polled
+        # the palette's list: kept and discovered behind the instance
+        await wait_until(pilot, lambda: app.fleet.by_name(DISCOVERED) is not None, within_s=20)
+
+        await pilot.press("3")
+        await wait_until(pilot, lambda: screen.pane == "queries" and screen.has_data())
+        assert screen.query(DigestTable)
+
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, FleetScreen))
+        await wait_until(pilot, lambda: app.alarms is not None, within_s=20)
+        await wait_until(pilot, lambda: "alarms: -" not in status_text(app))
+        assert app.worker_errors == []
+
+
+async def test_the_alerts_screen_starts_the_alarm_count_for_every_screen(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = app_for(settings, tmp_path, instance="aws-luckyus-salesorder-rw", pane="overview")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await opened(app, pilot)
+        assert "alarms: - (a)" in status_text(app)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
+        await wait_until(pilot, lambda: app.alarms is not None, within_s=20)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+        await wait_until(pilot, lambda: "alarms: -" not in status_text(app))
+        assert app.worker_errors == []
