@@ -297,8 +297,10 @@ class InstanceScreen(PollingScreen):
 
     @work(group="kill", exclusive=True, exit_on_error=False)
     async def kill(self, session: int, about: str) -> None:
-        """Prompt (twice on production), then end the session through the data layer."""
-        built = await self.data.queries.kill(self.instance, session, about)
+        """Prompt (twice on production), then end the session through the query service."""
+        from console.services import query as query_service  # on first kill
+
+        built = await query_service.kill_action(self.data, self.instance, session, about)
         if built.value is None:
             why = built.error.message if built.error else "no answer"
             self.notify(
