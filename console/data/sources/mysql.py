@@ -73,6 +73,9 @@ WHERE p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump')
            AND p.USER = SUBSTRING_INDEX(CURRENT_USER(), '@', 1))
 ORDER BY (p.COMMAND = 'Sleep' AND t.trx_id IS NULL), p.TIME DESC LIMIT %s
 """
+PROCESSLIST_MARIADB_SQL = PROCESSLIST_SQL.replace("p.TIME, p.INFO", "p.TIME_MS / 1000, p.INFO", 1)
+"""MariaDB counts a statement's time in milliseconds too (TIME_MS): a statement that just started
+shows 0.3 s, not "0 s" rounded down. MySQL's PROCESSLIST has whole seconds only."""
 LOCK_WAITS_MARIADB_SQL = """
 SELECT /* opsconsole */ r.trx_mysql_thread_id, b.trx_mysql_thread_id,
        TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()), l.lock_table
@@ -169,7 +172,10 @@ class MySQLSource(CatalogQueries):
 
     async def processlist(self, instance: Instance, limit: int) -> Reading[tuple[Process, ...]]:
         async def run() -> tuple[Process, ...]:
-            rows = await self._rows(instance, PROCESSLIST_SQL, (limit,))
+            await self._pool(instance)
+            mariadb = self._mariadb[instance.name]
+            sql = PROCESSLIST_MARIADB_SQL if mariadb else PROCESSLIST_SQL
+            rows = await self._rows(instance, sql, (limit,))
             waits = await self._lock_waits(instance, limit)
             blockers: dict[int, list[int]] = {}
             for wait in waits:
