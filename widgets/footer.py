@@ -49,6 +49,8 @@ class KeysFooter(Footer):
 
     async def _recompose_if_changed(self) -> None:
         self._pending = False
+        if not self.is_attached:
+            return  # its screen was closed while the rebuild waited for the refresh
         shown = self.shown_keys()
         if shown != self._shown:
             self._shown = shown

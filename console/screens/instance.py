@@ -75,6 +75,7 @@ class InstanceScreen(PollingScreen):
         self.initial_pane = pane if pane in self.panes else "overview"
         self.loaded: set[str] = set()
         self.built: set[str] = {self.initial_pane}
+        self.polled_pane: str | None = None  # the tab the last round asked for
         """The tabs whose widgets are mounted (the others are built when first shown)."""
         self._builds: dict[str, asyncio.Future[None]] = {}
         self._mounted = asyncio.Event()
@@ -170,6 +171,7 @@ class InstanceScreen(PollingScreen):
     async def _refresh_pane(self, pane: str) -> None:
         if pane not in self.built:
             return  # shown this instant, its widgets still being mounted: the next round
+        self.polled_pane = pane
         errors = await self._fetch_pane(pane)
         status = self.query_one(StatusBar)
         status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
@@ -239,9 +241,12 @@ class InstanceScreen(PollingScreen):
 
     @on(TabbedContent.TabActivated)
     async def tab_changed(self) -> None:
+        """Build the tab if new and poll it now, unless it is the tab just polled (the first
+        tab is activated right after its first reading was asked for with the screen)."""
         await self._build(self.pane)
         self._focus_pane()
-        self.wake()
+        if self.pane != self.polled_pane:
+            self.wake()
 
     def _focus_pane(self) -> None:
         """The tabs whose keys act inside them get the focus: the query line, the key tables,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
@@ -42,6 +43,10 @@ class ConsoleScreen(Resilient, Screen[None]):
         """Ask again now; each screen says what that is (a poll, a cached report, a re-read)."""
 
 
+FRESH_S = 1.0
+"""A reading younger than this is not asked again when its screen is shown."""
+
+
 class PollingScreen(ConsoleScreen):
     """A screen with a paused flag and an interval loop that sleeps while hidden."""
 
@@ -51,12 +56,14 @@ class PollingScreen(ConsoleScreen):
         super().__init__()
         self.paused = False
         self._wake = asyncio.Event()
+        self._polled_at: float | None = None  # when the last round ended (monotonic)
 
     async def every(self, interval_s: float, once: Callable[[], Awaitable[None]]) -> None:
         """Run `once` now and then `interval_s` after each completion, while visible."""
         while True:
             if not self.paused and self.app.screen is self:
                 await once()
+                self._polled_at = time.monotonic()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval_s)
@@ -66,8 +73,12 @@ class PollingScreen(ConsoleScreen):
         self._wake.set()
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again: poll now, unless a round ended less than FRESH_S ago (a screen that
+        asks for its first reading while it is built is shown just after that reading came:
+        a second round then would cost a poll and show nothing new)."""
         super()._on_screen_resume(event)
-        self.wake()
+        if self._polled_at is None or time.monotonic() - self._polled_at >= FRESH_S:
+            self.wake()
 
     def action_refresh(self) -> None:
         self.wake()
