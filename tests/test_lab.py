@@ -221,6 +221,8 @@ def test_a_port_held_by_another_process_is_a_clear_failure(lab_root: Path) -> No
     assert port is not None
     lines: list[str] = []
     with socket.socket() as squatter:
+        # the stopped server's own connections may linger in TIME_WAIT on the port
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
         assert not manager.up(lab_root, lines.append)
