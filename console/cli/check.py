@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from console.cli.common import USAGE_ERROR, describe
 from console.formatting import text_table
 
 if TYPE_CHECKING:
@@ -15,9 +16,21 @@ if TYPE_CHECKING:
     from console.data.models import FleetHealth
 
 HELP = "health of the whole fleet"
+DESCRIPTION = (
+    "Sweep the whole fleet (configured and discovered) once, like the console's fleet "
+    "screen, and print one line per instance (--json: one JSON array). On a terminal a "
+    "counter on stderr shows the sweep's progress."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "every instance is ok",
+    1: "an instance is down or warn",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--json", action="store_true", help="one JSON array, one object each")
 
 

@@ -15,14 +15,29 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.analysis.findings import Finding
     from console.config import Settings
 
 HELP = "gather an alert's or an instance's evidence into a bundle, with findings"
+DESCRIPTION = (
+    "Gather the evidence about an alert (Alertmanager or CloudWatch) or an instance into "
+    "one bundle folder (metrics, processes, logs, pane screenshots) with findings; print "
+    "the folder and the findings (--json: one JSON object). On a terminal the gathering's "
+    "progress shows on stderr."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "no finding needs attention",
+    1: "a finding is a warning or critical, or the alerts cannot be read",
+    2: USAGE_ERROR + "; or an unknown alert or instance",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--alert", metavar="FINGERPRINT", help="an Alertmanager alert (or a prefix)")
     what.add_argument("--instance", metavar="NAME", help="an instance of the inventory")

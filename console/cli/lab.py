@@ -13,15 +13,29 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
     from console.lab.manager import PartStatus
 
 HELP = "the local lab of real servers"
+DESCRIPTION = (
+    "The local lab of real servers (MariaDB, PostgreSQL, Redis, Prometheus, Alertmanager, "
+    "moto) in .lab beside the config file: up, down, status (--json: one JSON object), "
+    "scenario NAME, workload on|off."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "done; status: every part is up",
+    1: "a part failed to start or stop; status: a part is down",
+    2: USAGE_ERROR + "; or an unknown scenario",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 ACTIONS = ("up", "down", "status", "scenario", "workload")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("action", choices=ACTIONS)
     parser.add_argument(
         "scenario",
