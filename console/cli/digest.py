@@ -140,12 +140,14 @@ def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
 
 
 async def _from_fleet(settings: Settings, args: argparse.Namespace) -> DigestReport:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.slow_digest.logs import fleet_digest
 
     since, until = _window(args)
     async with DataLayer(settings) as data:
-        digest = await fleet_digest(data, since, until, args.top)
+        with terminal_progress() as progress:
+            digest = await fleet_digest(data, since, until, args.top, progress=progress)
     for note in digest.notes:
         print(f"opsconsole: digest: {note}", file=sys.stderr)
     if not digest.read:

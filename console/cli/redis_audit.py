@@ -119,9 +119,11 @@ async def _audit(data: DataLayer, instance: Instance, args: argparse.Namespace) 
         checkpoint, why_not = ttl_audit.saved_scan(data.settings, instance.name)
         if why_not is not None:
             _err(why_not)
-    reading = await ttl_audit.dry_run(
-        data, instance, options, checkpoint, ttl_s=args.ttl, jitter_s=args.jitter
-    )
+    from console.cli.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        reading = await ttl_audit.dry_run(data, instance, options, checkpoint, ttl_s=args.ttl,
+                                          jitter_s=args.jitter, progress=progress)  # fmt: skip
     if reading.value is None:
         error = reading.error
         _err(f"{instance.name}: {error.kind}: {error.message}" if error else "no answer")

@@ -29,6 +29,9 @@ EXIT_CODES: dict[int, str] = {
 def configure(parser: argparse.ArgumentParser) -> None:
     describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", required=True)
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object: instance, command, lines (before CMD)"
+    )
     parser.add_argument("command", metavar="CMD", nargs=argparse.REMAINDER)
 
 
@@ -55,5 +58,5 @@ async def _redis(settings: Settings, args: argparse.Namespace) -> int:
         reply = await redis_command(data, instance, args.command)
         if reply.value is None:
             return refused(reply.error)
-        print(render_reply(reply.value))
+        print(render_reply(reply.value, instance.name, args.json))
         return 0

@@ -73,8 +73,10 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _health(settings: Settings) -> HealthReport:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.health_report import health_report
 
     async with DataLayer(settings) as data:
-        return await health_report(data)
+        with terminal_progress() as progress:
+            return await health_report(data, progress)
