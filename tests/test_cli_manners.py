@@ -131,3 +131,13 @@ async def test_fleet_digest_tells_each_slow_log_read_then_the_digest(data: DataL
     read = [done for what, done, of in told if what == "slow logs read" and of == total]
     assert read == list(range(total + 1))  # 0 first, then one per log, in the order they came
     assert told[-1] == ("digested", total, total)
+
+
+@pytest.mark.lab
+def test_check_counts_the_sweep_on_a_terminal_only(lab_dir: Path, tmp_path: Path) -> None:
+    status, out, terminal = _on_a_terminal(["check", "--json"], _own_state(tmp_path))
+    total = len(json.loads(out))
+    assert status in (0, 1), terminal
+    assert "checked" in terminal and f"{total}/{total}" in terminal
+    piped = opsconsole("check", "--json", env=_own_state(tmp_path))
+    assert "checked" not in piped.stderr and "\x1b" not in piped.stderr

@@ -14,6 +14,7 @@ from console.formatting import text_table
 if TYPE_CHECKING:
     from console.config import Settings
     from console.data.models import FleetHealth
+    from console.services import Progress
 
 HELP = "health of the whole fleet"
 DESCRIPTION = (
@@ -43,17 +44,16 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _check(settings: Settings, as_json: bool) -> int:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
 
     async with DataLayer(settings) as data:
         fleet = await data.fleet()
         if fleet.discovery_error:
             print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
-        progress = _Progress(len(fleet)) if sys.stderr.isatty() else None
-        results = await data.sweep(fleet.instances, progress.step if progress else None)
+        with terminal_progress() as progress:
+            results = await data.sweep(fleet.instances, _counter(progress, len(fleet)))
         busy = data.console_busy()
-    if progress is not None:
-        progress.done()
     if busy is not None:
         print(f"opsconsole: {busy} (this machine, not the servers)", file=sys.stderr)
     if as_json:
@@ -64,21 +64,19 @@ async def _check(settings: Settings, as_json: bool) -> int:
     return exit_status(results)
 
 
-class _Progress:
-    """`checked 37/142` on the terminal's stderr while the sweep runs."""
+def _counter(progress: Progress | None, total: int) -> Callable[[FleetHealth], None] | None:
+    """The sweep's per-result callback telling `progress` ("checked", n, total), or None."""
+    if progress is None:
+        return None
+    checked = 0
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.count = 0
+    def one_more(_result: FleetHealth) -> None:
+        nonlocal checked
+        checked += 1
+        progress("checked", checked, total)
 
-    def step(self, result: FleetHealth) -> None:
-        self.count += 1
-        sys.stderr.write(f"\rchecked {self.count}/{self.total}: {result.name:<40.40}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        sys.stderr.write("\r" + " " * 60 + "\r")
-        sys.stderr.flush()
+    progress("checked", 0, total)
+    return one_more
 
 
 def as_record(result: FleetHealth) -> dict[str, Any]:
