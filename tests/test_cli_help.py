@@ -59,3 +59,19 @@ def test_a_verb_help_run_by_a_user_names_its_exit_codes() -> None:
     assert result.returncode == 0
     assert "1    keys without TTL found" in result.stdout
     assert "2    usage or config error" in result.stdout
+
+
+NO_DATA = {"tui": "the console itself", "screenshot": "writes the SVG FILE it is given"}
+"""The verbs that print no data on stdout (so have no --json), and why."""
+
+
+@pytest.mark.parametrize("verb", [v for v in VERBS if v not in NO_DATA])
+def test_every_verb_that_prints_data_offers_json(verb: str) -> None:
+    parser = _verb_parser(verb)
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    parsers = [parser, *(p for a in actions for p in a.choices.values())]
+    options = {o for p in parsers for a in p._actions for o in a.option_strings}
+    formats = {
+        c for p in parsers for a in p._actions if a.dest == "format" for c in a.choices or ()
+    }
+    assert "--json" in options or "json" in formats, verb
