@@ -78,7 +78,7 @@ def test_lab_status_json_names_every_part(lab_dir: Path) -> None:
 
 
 @pytest.mark.lab
-def test_investigate_json_has_the_folder_and_findings(lab_dir: Path, tmp_path: Path) -> None:
+def test_investigate_json_and_its_progress_on_a_terminal(lab_dir: Path, tmp_path: Path) -> None:
     args = ["investigate", "--instance", MARKET, "--no-screens", "--output", str(tmp_path)]
     result = opsconsole(*args, "--json", env=_own_state(tmp_path))
     assert result.returncode in (0, 1), result.stderr
@@ -86,6 +86,11 @@ def test_investigate_json_has_the_folder_and_findings(lab_dir: Path, tmp_path: P
     assert Path(found["folder"]).parent == tmp_path and Path(found["folder"]).is_dir()
     assert found["attention"] == (result.returncode == 1)
     assert all({"severity", "title", "detail", "evidence"} == set(f) for f in found["findings"])
+    assert "gathered" not in result.stderr and "\x1b" not in result.stderr
+    status, out, terminal = _on_a_terminal([*args, "--json"], _own_state(tmp_path))
+    assert status in (0, 1), terminal
+    assert "gathered" in terminal and "2/2" in terminal  # the evidence, then the bundle
+    assert Path(json.loads(out)["folder"]).is_dir()
 
 
 @pytest.mark.lab
