@@ -12,15 +12,18 @@ loaded behind the instance for the palette. An on-call view costs what it shows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar, cast
 
 from rich.console import RenderableType
 from textual import on, work
 from textual._compositor import CompositorUpdate
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
@@ -43,6 +46,7 @@ from console.screens.messages import (
     PaidCallsChanged,
 )
 from console.screens.shared_polls import SharedPolls
+from console.screens.theme_memory import keep_theme, saved_theme
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
@@ -87,6 +91,8 @@ class OpsConsoleApp(Resilient, App[None]):
         self.alarms_polled = False
         """True once a screen that lists the CloudWatch alarms was shown (the SDK is loaded)."""
         self._screen_diff = ScreenDiff()
+        self.chosen_theme = saved_theme(settings.state_dir)
+        """The theme this user chose last time (state folder), applied on mount; None: default."""
 
     def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
         """Write only the cells that changed (console/screen_diff.py says why)."""
@@ -101,6 +107,9 @@ class OpsConsoleApp(Resilient, App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
+        if self.chosen_theme in self.available_themes:
+            self.theme = self.chosen_theme
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
         diagnostics.start(self, lambda: self.worker_errors)  # OPSCONSOLE_DIAG=PATH: bench/soak.py
         if self.start is not None and self.fleet.by_name(self.start[0]) is not None:
             name, pane = self.start  # configured: no need to wait for discovery
@@ -234,10 +243,45 @@ class OpsConsoleApp(Resilient, App[None]):
         return str(name) if name else type(self.screen).__name__.removesuffix("Screen").lower()
 
     def action_save_screenshot(self) -> None:
+        self.deliver_screenshot()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Every screenshot the app takes (ctrl+s, the palette's Screenshot, Textual's own
+        `screenshot` action) goes through the console's export path: masked and redacted, into
+        the output folder, named for what is shown. Textual's arguments (a file name, a folder,
+        ~/Downloads by default) are ignored on purpose: an unscrubbed SVG outside the output
+        folder is what this replaces."""
+        svg = self.save_screenshot()
+        self.notify(f"saved {svg} (and .txt)", title="Screenshot", markup=False)
+        return svg
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        """Textual's save_screenshot, through the console's export path (see deliver_screenshot)."""
         from console.screens.exports import save_screenshot
 
-        svg = save_screenshot(self, self.settings.output_dir, self._subject())
-        self.notify(f"saved {svg} (and .txt)", title="Screenshot", markup=False)
+        return str(save_screenshot(self, self.settings.output_dir, self._subject()))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, the Screenshot one saying where the file goes."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                help_text = f"Save the screen, masked and redacted, to {self.settings.output_dir}"
+                # after the palette has closed, as Textual's own does
+                command = command._replace(
+                    help=help_text, callback=lambda: self.set_timer(0.1, self.deliver_screenshot)
+                )
+            yield command
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """A theme chosen (palette "Theme"): remember it for this user's next start."""
+        if theme.name != self.chosen_theme:
+            self.chosen_theme = theme.name
+            keep = partial(keep_theme, self.settings.state_dir, theme.name)
+            self.run_worker(keep, thread=True, group="app-theme", exit_on_error=False)
 
     def _focused_table(self) -> DataTable[object] | None:
         focused = self.focused

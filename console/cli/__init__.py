@@ -44,6 +44,14 @@ VERBS: dict[str, str] = {
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""
 
 
+DESCRIPTION = (
+    "The on-call console of the DBA team: `opsconsole` alone opens it. The verbs below run "
+    "headless; `opsconsole VERB --help` says what each does, its options and what its exit "
+    "codes mean."
+)
+"""What `opsconsole --help` says before the verbs."""
+
+
 def verb_module(verb: str) -> ModuleType:
     """The module of one verb (imported when the parser is built or the verb runs)."""
     return importlib.import_module(f"console.cli.{VERBS[verb]}")
@@ -69,13 +77,13 @@ def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="opsconsole",
-        description="The on-call console of the DBA team: `opsconsole` alone opens it.",
-    )
+    from console.cli.common import COMMON_EXIT_CODES, describe
+
+    parser = argparse.ArgumentParser(prog="opsconsole")
     parser.add_argument("--version", action="version", version=f"opsconsole {__version__}")
     global_options(parser, suppress=False)
     verb_module("tui").configure(parser)  # `opsconsole` alone opens the console
+    describe(parser, DESCRIPTION, COMMON_EXIT_CODES)  # after tui's: the top level's own
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     common = argparse.ArgumentParser(add_help=False)
     global_options(common, suppress=True)

@@ -15,20 +15,29 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
     from console.services.audit_trail import AuditRecord, FileVerdict
 
 HELP = "verify, tail or search the team's audit trail"
-ACTIONS = ("verify", "tail", "search")
-EPILOG = (
-    "exit status: 0 fine; 1 verify found a broken chain, or a file or the folder cannot be "
-    "read; 2 usage or config error"
+DESCRIPTION = (
+    "The team's audit trail: verify walks every member's file's hash chain and names each "
+    "broken line; tail shows the newest records and search every record matching, all "
+    "members' files merged in time order (--json: one JSON array)."
 )
+EXIT_CODES: dict[int, str] = {
+    0: "fine",
+    1: "verify found a broken chain, or a file or the folder cannot be read",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
+ACTIONS = ("verify", "tail", "search")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = EPILOG
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument(
         "action",
         choices=ACTIONS,

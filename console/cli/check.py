@@ -8,16 +8,30 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from console.cli.common import USAGE_ERROR, describe
 from console.formatting import text_table
 
 if TYPE_CHECKING:
     from console.config import Settings
     from console.data.models import FleetHealth
+    from console.services import Progress
 
 HELP = "health of the whole fleet"
+DESCRIPTION = (
+    "Sweep the whole fleet (configured and discovered) once, like the console's fleet "
+    "screen, and print one line per instance (--json: one JSON array). On a terminal a "
+    "counter on stderr shows the sweep's progress."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "every instance is ok",
+    1: "an instance is down or warn",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--json", action="store_true", help="one JSON array, one object each")
 
 
@@ -30,17 +44,16 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _check(settings: Settings, as_json: bool) -> int:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
 
     async with DataLayer(settings) as data:
         fleet = await data.fleet()
         if fleet.discovery_error:
             print(f"opsconsole: warning: {fleet.discovery_error}", file=sys.stderr)
-        progress = _Progress(len(fleet)) if sys.stderr.isatty() else None
-        results = await data.sweep(fleet.instances, progress.step if progress else None)
+        with terminal_progress() as progress:
+            results = await data.sweep(fleet.instances, _counter(progress, len(fleet)))
         busy = data.console_busy()
-    if progress is not None:
-        progress.done()
     if busy is not None:
         print(f"opsconsole: {busy} (this machine, not the servers)", file=sys.stderr)
     if as_json:
@@ -51,21 +64,19 @@ async def _check(settings: Settings, as_json: bool) -> int:
     return exit_status(results)
 
 
-class _Progress:
-    """`checked 37/142` on the terminal's stderr while the sweep runs."""
+def _counter(progress: Progress | None, total: int) -> Callable[[FleetHealth], None] | None:
+    """The sweep's per-result callback telling `progress` ("checked", n, total), or None."""
+    if progress is None:
+        return None
+    checked = 0
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.count = 0
+    def one_more(_result: FleetHealth) -> None:
+        nonlocal checked
+        checked += 1
+        progress("checked", checked, total)
 
-    def step(self, result: FleetHealth) -> None:
-        self.count += 1
-        sys.stderr.write(f"\rchecked {self.count}/{self.total}: {result.name:<40.40}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        sys.stderr.write("\r" + " " * 60 + "\r")
-        sys.stderr.flush()
+    progress("checked", 0, total)
+    return one_more
 
 
 def as_record(result: FleetHealth) -> dict[str, Any]:

@@ -1,11 +1,12 @@
-"""What several verbs share: settings on demand, the pre-flight warnings, and how a refused
-or failed reading is told on stderr."""
+"""What several verbs share: settings on demand, the pre-flight warnings, how a refused
+or failed reading is told on stderr, and how a verb's help says its exit codes."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -85,3 +86,44 @@ async def instance_of_kind(
     else:
         return instance
     return None
+
+
+USAGE_ERROR = "usage or config error (a bad argument, a config or secret problem)"
+"""Exit 2's meaning, the same for every verb."""
+
+COMMON_EXIT_CODES: dict[int, str] = {
+    0: "fine (healthy, nothing found that needs attention)",
+    1: "unhealthy, something needs attention, or a source failed",
+    2: USAGE_ERROR,
+    3: "refused (a write, a heavy statement, past a budget)",
+    130: "interrupted (Ctrl-C)",
+}
+"""What `opsconsole --help` says of the exit codes; each verb's help says what they mean there."""
+
+
+def exit_codes_text(codes: Mapping[int, str]) -> str:
+    """The `exit status:` block of a help page, one wrapped line per code."""
+    lines = ["exit status:"]
+    for code, meaning in sorted(codes.items()):
+        lines += textwrap.wrap(meaning, HELP_WIDTH, initial_indent=f"  {code:<4} ",
+                               subsequent_indent=" " * 7)  # fmt: skip
+    return "\n".join(lines)
+
+
+def describe(parser: argparse.ArgumentParser, description: str, codes: Mapping[int, str]) -> None:
+    """A verb's help page: its description (wrapped, paragraphs kept) and its exit codes.
+
+    Why one helper: every verb says its exit codes the same way, and a test reads them back.
+    """
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = wrapped(description)
+    parser.epilog = exit_codes_text(codes)
+
+
+def wrapped(text: str) -> str:
+    """Paragraphs (split on blank lines) each filled to the help's width, never cut."""
+    return "\n\n".join(textwrap.fill(p, HELP_WIDTH) for p in text.split("\n\n"))
+
+
+HELP_WIDTH = 78
+"""The width help text is filled to (argparse's own is the terminal's, less 2)."""

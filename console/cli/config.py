@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli.common import USAGE_ERROR, describe
 from console.formatting import text_table
 
 if TYPE_CHECKING:
@@ -23,29 +24,44 @@ if TYPE_CHECKING:
     from console.services.secret_check import SecretCheck
 
 HELP = "write a config template (init) or check the config in use and its secrets (check)"
+DESCRIPTION = (
+    "init writes a commented config template (production base, no lab); check says which "
+    "config file is in use and how it was found, validates it and resolves every secret "
+    "reference without showing it (--json: one JSON object). `opsconsole config ACTION "
+    "--help` for each."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "fine",
+    1: "check: a secret is missing or unreadable; init: the file exists",
+    2: USAGE_ERROR + "; init: the file cannot be written",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 TEMPLATE = "config_template.toml"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     from console.cli import global_options
 
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = actions.add_parser(
         "init",
         help="write a commented template (production base); never over an existing file",
-        description="Write the commented config template to PATH (default --config, "
-        "$OPSCONSOLE_CONFIG, else $XDG_CONFIG_HOME/opsconsole/config.toml), mode 0600. "
-        "Exit 0 written, 1 the file exists, 2 it cannot be written.",
     )
+    describe(init, "Write the commented config template to PATH (default --config, "
+             "$OPSCONSOLE_CONFIG, else $XDG_CONFIG_HOME/opsconsole/config.toml), mode 0600.",
+             {0: "written", 1: "the file exists (never overwritten)",
+              2: "it cannot be written"})  # fmt: skip
     init.add_argument("path", nargs="?", metavar="PATH", help="where to write it")
     global_options(init, suppress=True)
     check = actions.add_parser(
         "check",
         help="which config is used, is it valid, can every secret be resolved",
-        description="Validate the config in use (say which file and how it was found) and "
-        "resolve every secret reference without showing it. Exit 0 all ok, 1 a secret is "
-        "missing or unreadable, 2 the config is missing or invalid.",
     )
+    describe(check, "Validate the config in use (say which file and how it was found) and "
+             "resolve every secret reference without showing it (--json: one JSON object).",
+             {0: "every secret is ok", 1: "a secret is missing or unreadable",
+              2: "the config is missing or invalid"})  # fmt: skip
     check.add_argument("--json", action="store_true", help="one JSON object")
     global_options(check, suppress=True)
 

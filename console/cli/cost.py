@@ -14,14 +14,29 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "AWS cost: month to date, last N days by service and usage type, daily trend"
+DESCRIPTION = (
+    "AWS spend from Cost Explorer: month to date, the last N days by service and usage "
+    "type, and the daily trend. Each request is paid: answers are cached and counted "
+    "against the team's daily budget."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the report was printed",
+    1: "Cost Explorer failed",
+    2: USAGE_ERROR,
+    3: "refused: the daily budget of paid calls is spent",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 MAX_DAYS = 365
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument(
         "--days", type=int, default=7, metavar="N", help="the last N complete days (default 7)"
     )

@@ -22,11 +22,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.analysis.digest import DigestReport
     from console.config import Settings
 
 HELP = "slow-query digest of a slow log file or an RDS instance's slow log (pt-query-digest)"
+DESCRIPTION = (
+    "The slow-query digest of a MySQL/MariaDB slow log, pt-query-digest style: from a "
+    "FILE (- for stdin), an RDS instance's slow log in CloudWatch Logs (--instance), or "
+    "every MySQL instance's at once (--fleet). Statements are grouped by fingerprint and "
+    "ranked by total time; samples are masked. --fleet shows its progress on a terminal."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "a digest was printed (even an empty one)",
+    1: "the input is not a slow log, or the source failed",
+    2: USAGE_ERROR + "; or a file that cannot be read",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 _SINCE = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])", re.IGNORECASE)
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -40,6 +54,7 @@ class InputError(Exception):
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("file", metavar="FILE", nargs="?", help="a slow log file (- for stdin)")
     parser.add_argument("--instance", metavar="NAME", help="an RDS MySQL instance (CloudWatch)")
     parser.add_argument("--fleet", action="store_true", help="every MySQL instance (CloudWatch)")
@@ -125,12 +140,14 @@ def _window(args: argparse.Namespace) -> tuple[datetime, datetime]:
 
 
 async def _from_fleet(settings: Settings, args: argparse.Namespace) -> DigestReport:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.slow_digest.logs import fleet_digest
 
     since, until = _window(args)
     async with DataLayer(settings) as data:
-        digest = await fleet_digest(data, since, until, args.top)
+        with terminal_progress() as progress:
+            digest = await fleet_digest(data, since, until, args.top, progress=progress)
     for note in digest.notes:
         print(f"opsconsole: digest: {note}", file=sys.stderr)
     if not digest.read:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from console.cli.common import USAGE_ERROR, describe
 from console.formatting import human_age, text_table
 from console.inventory import Fleet, Instance
 
@@ -16,9 +17,19 @@ if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "print the fleet"
+DESCRIPTION = (
+    "Print the fleet: the configured instances and those Prometheus and AWS discovery "
+    "found, with their kind, group and origin; never a secret."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the fleet was printed",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--json", action="store_true", help="one JSON array")
 
 

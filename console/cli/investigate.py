@@ -15,14 +15,30 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.analysis.findings import Finding
     from console.config import Settings
+    from console.services.investigation import Investigation
 
 HELP = "gather an alert's or an instance's evidence into a bundle, with findings"
+DESCRIPTION = (
+    "Gather the evidence about an alert (Alertmanager or CloudWatch) or an instance into "
+    "one bundle folder (metrics, processes, logs, pane screenshots) with findings; print "
+    "the folder and the findings (--json: one JSON object). On a terminal the gathering's "
+    "progress shows on stderr."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "no finding needs attention",
+    1: "a finding is a warning or critical, or the alerts cannot be read",
+    2: USAGE_ERROR + "; or an unknown alert or instance",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--alert", metavar="FINGERPRINT", help="an Alertmanager alert (or a prefix)")
     what.add_argument("--instance", metavar="NAME", help="an instance of the inventory")
@@ -33,6 +49,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="where the bundle folder goes (default [console] output_dir)",
     )
     parser.add_argument("--no-screens", action="store_true", help="skip the pane screenshots")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object: folder, attention, findings"
+    )
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
@@ -58,21 +77,40 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _investigate(settings: Settings, args: argparse.Namespace, window: timedelta) -> int:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.investigation import investigate
 
     async with DataLayer(settings) as data:
-        found = await investigate(
-            data,
-            window,
-            alert_key=args.alert,
-            instance_name=args.instance,
-            output=Path(args.output) if args.output else None,
-            screens=not args.no_screens,
-        )
-    print(found.folder)
-    print("\n".join(render_findings(found.findings)))
+        with terminal_progress() as progress:
+            found = await investigate(
+                data,
+                window,
+                alert_key=args.alert,
+                instance_name=args.instance,
+                output=Path(args.output) if args.output else None,
+                screens=not args.no_screens,
+                progress=progress,
+            )
+    if args.json:
+        print(render_json(found))
+    else:
+        print(found.folder)
+        print("\n".join(render_findings(found.findings)))
     return 1 if found.attention else 0
+
+
+def render_json(found: Investigation) -> str:
+    """The bundle's folder and the findings (masked and redacted by the service) as JSON."""
+    import json
+    from dataclasses import asdict
+
+    record = {
+        "folder": str(found.folder),
+        "attention": found.attention,
+        "findings": [asdict(finding) for finding in found.findings],
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False)
 
 
 def render_findings(findings: Sequence[Finding]) -> list[str]:

@@ -12,14 +12,26 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "every key binding: its id (for [keymap]), its key and what it does"
+DESCRIPTION = (
+    "Every key binding: its id (for the config's [keymap]), the key it answers to and "
+    "what it does (--json: one JSON array)."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the bindings were printed",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 HEADERS = ("id", "key", "where", "what it does")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--json", action="store_true", help="one JSON array, one object each")
 
 

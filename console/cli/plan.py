@@ -6,13 +6,25 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "the SQL guard's verdict, nothing run"
+DESCRIPTION = (
+    "Show the SQL guard's verdict on a statement for one instance: whether it is "
+    "read-only, what it would change, and what confirmation it would need. Nothing runs."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the verdict was printed",
+    2: USAGE_ERROR + "; or no such SQL instance",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", required=True)
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.add_argument("sql", metavar="SQL")

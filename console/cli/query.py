@@ -13,13 +13,28 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "run a read-only statement"
+DESCRIPTION = (
+    "Run one read-only statement on a MySQL/MariaDB or PostgreSQL instance, guarded (row "
+    "limit, size cap, timeout) and masked; print it as a table, CSV or JSON (--format "
+    "json: one JSON array)."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the result was printed",
+    1: "the server failed or could not be reached",
+    2: USAGE_ERROR + "; or no such SQL instance",
+    3: "refused: a write, or a heavy statement without --heavy-ok",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", required=True)
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument(

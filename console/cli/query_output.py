@@ -47,5 +47,9 @@ def render_result(result: QueryResult, fmt: str) -> str:
     return "\n".join(text_table(list(result.columns), cells) if result.columns else [])
 
 
-def render_reply(reply: RedisReply) -> str:
+def render_reply(reply: RedisReply, instance: str, as_json: bool = False) -> str:
+    """The reply's lines (already scrubbed by the query service), or one JSON object."""
+    if as_json:
+        record = {"instance": instance, "command": list(reply.command), "lines": list(reply.lines)}
+        return json.dumps(record, indent=2, ensure_ascii=False)
     return "\n".join(reply.lines)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
 from console.safety.redisbounds import READ_CAP
 
 if TYPE_CHECKING:
@@ -22,15 +23,23 @@ if TYPE_CHECKING:
     from console.inventory import Instance
 
 HELP = "keys without TTL and big keys of a Redis instance, by prefix (plan as a dry run)"
-EPILOG = (
-    "exit status: 0 complete and every key has a TTL, 1 keys without TTL found, scan incomplete "
-    "or the instance failed, 2 usage or config error"
+DESCRIPTION = (
+    "Keys without TTL and big keys of a Redis instance, by prefix: a throttled SCAN (on a "
+    "replica when there is one) within a time budget, resumable, then the remediation "
+    "plan for the keys without TTL, recorded as a dry run. Nothing is written to Redis: "
+    "the plan is applied from the console. On a terminal the scan's progress shows on "
+    "stderr."
 )
+EXIT_CODES: dict[int, str] = {
+    0: "the scan is complete and every key has a TTL",
+    1: "keys without TTL found, the scan is incomplete, or the instance failed",
+    2: USAGE_ERROR + "; or no such Redis instance",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = HELP
-    parser.epilog = EPILOG
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", required=True, help="a Redis instance")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("--match", metavar="PATTERN", default="*", help="SCAN MATCH (default *)")
@@ -110,9 +119,11 @@ async def _audit(data: DataLayer, instance: Instance, args: argparse.Namespace) 
         checkpoint, why_not = ttl_audit.saved_scan(data.settings, instance.name)
         if why_not is not None:
             _err(why_not)
-    reading = await ttl_audit.dry_run(
-        data, instance, options, checkpoint, ttl_s=args.ttl, jitter_s=args.jitter
-    )
+    from console.cli.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        reading = await ttl_audit.dry_run(data, instance, options, checkpoint, ttl_s=args.ttl,
+                                          jitter_s=args.jitter, progress=progress)  # fmt: skip
     if reading.value is None:
         error = reading.error
         _err(f"{instance.name}: {error.kind}: {error.message}" if error else "no answer")

@@ -7,14 +7,31 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "run a read-only Redis command"
+DESCRIPTION = (
+    "Run one read-only Redis command on an instance, guarded and masked (--json: the "
+    "reply as one JSON document)."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the reply was printed",
+    1: "the server failed or could not be reached",
+    2: USAGE_ERROR + "; or no such Redis instance, or no command",
+    3: "refused: a write or an unbounded command",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", required=True)
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object: instance, command, lines (before CMD)"
+    )
     parser.add_argument("command", metavar="CMD", nargs=argparse.REMAINDER)
 
 
@@ -41,5 +58,5 @@ async def _redis(settings: Settings, args: argparse.Namespace) -> int:
         reply = await redis_command(data, instance, args.command)
         if reply.value is None:
             return refused(reply.error)
-        print(render_reply(reply.value))
+        print(render_reply(reply.value, instance.name, args.json))
         return 0

@@ -15,15 +15,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.analysis.health_report import HealthReport
     from console.config import Settings
 
 HELP = "the daily health report of the fleet (Markdown and JSON files)"
+DESCRIPTION = (
+    "The daily health report of the whole fleet: one sweep of every instance and the "
+    "firing alerts, rolled up by kind and group with the worst instances, written as "
+    "Markdown and JSON files (--json: the JSON on stdout, the paths on stderr). On a "
+    "terminal the sweep's progress shows on stderr."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "the fleet is clean",
+    1: "an instance is down or warn, or an alert fires",
+    2: USAGE_ERROR + "; or the files cannot be written",
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 REPORTS = ("health",)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("report", choices=REPORTS, help="which report (health)")
     parser.add_argument("--json", action="store_true", help="print the JSON report on stdout")
     parser.add_argument(
@@ -58,8 +73,10 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 
 async def _health(settings: Settings) -> HealthReport:
+    from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.health_report import health_report
 
     async with DataLayer(settings) as data:
-        return await health_report(data)
+        with terminal_progress() as progress:
+            return await health_report(data, progress)

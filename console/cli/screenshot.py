@@ -8,15 +8,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.cli.common import USAGE_ERROR, describe
+
 if TYPE_CHECKING:
     from console.config import Settings
 
 HELP = "save a pane's screenshot headless"
+DESCRIPTION = (
+    "Open a pane headless and save its screenshot as SVG (and a .txt beside it), masked "
+    "and redacted like the console's own screenshots."
+)
+EXIT_CODES: dict[int, str] = {
+    0: "saved",
+    1: "saved, but the pane had no data yet",
+    2: USAGE_ERROR,
+}
+"""Exit status -> what it means for this verb (the help page lists them)."""
 PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
 INSTANCE_PANES = PANES[2:]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    describe(parser, DESCRIPTION, EXIT_CODES)
     parser.add_argument("--instance", metavar="NAME", help="the instance (for its panes)")
     parser.add_argument("--pane", default="fleet", choices=PANES)
     parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the .svg to write")

@@ -10,7 +10,7 @@ Pools are created lazily on the running loop and closed by `close()` (or `async 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self
@@ -304,15 +304,23 @@ class DataLayer:
         return await self._cloud.slow_log(instance, since, until)
 
     async def slow_logs(
-        self, instances: Sequence[Instance], since: datetime, until: datetime
+        self,
+        instances: Sequence[Instance],
+        since: datetime,
+        until: datetime,
+        on_read: Callable[[Reading[LogChunk]], None] | None = None,
     ) -> tuple[Reading[LogChunk], ...]:
         """`slow_log` of many instances, a few at a time (CloudWatch Logs allows a handful of
-        FilterLogEvents requests a second per account), in the order given."""
+        FilterLogEvents requests a second per account), in the order given; `on_read` hears
+        each reading as it comes in (a verb's progress)."""
         slots = asyncio.Semaphore(SLOW_LOG_CONCURRENCY)
 
         async def one(instance: Instance) -> Reading[LogChunk]:
             async with slots:
-                return await self.slow_log(instance, since, until)
+                reading = await self.slow_log(instance, since, until)
+            if on_read is not None:
+                on_read(reading)
+            return reading
 
         return tuple(await asyncio.gather(*(one(i) for i in instances)))
 

@@ -32,14 +32,28 @@ from console.safety.scrub import scrub as _clean
 if TYPE_CHECKING:
     from console.config import Settings
     from console.data.layer import DataLayer
+    from console.data.models import FleetHealth
+    from console.services import Progress
 
 
-async def health_report(data: DataLayer) -> HealthReport:
+async def health_report(data: DataLayer, progress: Progress | None = None) -> HealthReport:
     """One sweep of the whole fleet (discovered instances included) and the alerts (silenced
-    ones counted), concurrently, rolled up; what could not be read is a note of the report."""
+    ones counted), concurrently, rolled up; what could not be read is a note of the report.
+    `progress` hears ("swept", done, total) as each instance's health comes in."""
     fleet = await data.fleet()
+    total, swept = len(fleet.instances), 0
+
+    def one_more(_result: FleetHealth) -> None:
+        nonlocal swept
+        swept += 1
+        if progress is not None:
+            progress("swept", swept, total)
+
+    if progress is not None:
+        progress("swept", 0, total)
     results, alerts = await asyncio.gather(
-        data.fleet_health(fleet.instances), data.alertmanager.alerts(include_silenced=True)
+        data.fleet_health(fleet.instances, one_more),
+        data.alertmanager.alerts(include_silenced=True),
     )
     notes = [fleet.discovery_error] if fleet.discovery_error else []
     if alerts.error is not None:

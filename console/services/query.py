@@ -125,12 +125,15 @@ async def redis_command(
     data: DataLayer, instance: Instance, command: str | Sequence[str]
 ) -> Reading[RedisReply]:
     """Run a Redis command (a typed line or its arguments) if the Redis guard finds it
-    read-only; the reply's lines scrubbed."""
+    read-only; the reply's command and lines scrubbed."""
     reading = _shown(await data.queries.redis(instance, _args(command)))
     reply = reading.value
     if reply is None:
         return reading
-    return replace(reading, value=replace(reply, lines=tuple(map(scrub, reply.lines))))
+    shown = replace(
+        reply, command=tuple(map(scrub, reply.command)), lines=tuple(map(scrub, reply.lines))
+    )
+    return replace(reading, value=shown)
 
 
 async def explain(data: DataLayer, instance: Instance, sql: str) -> Reading[ExplainPlan]:

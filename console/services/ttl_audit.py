@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +34,7 @@ from console.data.models import (
 from console.inventory import Instance
 from console.safety.audit import AuditEntry, AuditLog
 from console.safety.confirm import Action
+from console.services import Progress
 
 T = TypeVar("T")
 TTL_S = 7 * 86400
@@ -129,10 +132,13 @@ async def dry_run(
     *,
     ttl_s: int = TTL_S,
     jitter_s: int = JITTER_S,
+    progress: Progress | None = None,
 ) -> Reading[PlannedAudit]:
     """A headless run: scan (resuming `checkpoint`), keep or forget the partial scan's state,
-    and plan the remediation, recorded in the audit log as a dry run (nothing is sent)."""
-    reading = await data.redis_audit(instance, options, checkpoint)
+    and plan the remediation, recorded in the audit log as a dry run (nothing is sent).
+    `progress` hears the seconds of the time budget spent, every PROGRESS_TICK_S."""
+    scanning = data.redis_audit(instance, options, checkpoint)
+    reading = await _timed(scanning, options.time_budget_s, progress)
     run = reading.value
     if run is None:
         return _failed(reading)
@@ -143,6 +149,31 @@ async def dry_run(
     value = PlannedAudit(run, proposed, path if run.checkpoint is not None else None)
     return Reading(reading.instance, reading.source, reading.fetched_at, reading.elapsed_s,
                    value=value)  # fmt: skip
+
+
+PROGRESS_TICK_S = 0.5
+"""How often a running scan tells its progress (the seconds of its time budget spent)."""
+SCAN_PROGRESS = "scanning (seconds of the time budget)"
+
+
+async def _timed(work: Awaitable[T], budget_s: float, progress: Progress | None) -> T:
+    """`work`, telling `progress` the seconds of the time budget spent while it runs.
+
+    Why the clock and not the keys: a SCAN cannot say how many keys are left, but the budget
+    bounds the scan, so the seconds spent against it are the honest measure of how far it is.
+    """
+    if progress is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    started, total = time.monotonic(), max(1, round(budget_s))
+    try:
+        progress(SCAN_PROGRESS, 0, total)
+        while not (await asyncio.wait({task}, timeout=PROGRESS_TICK_S))[0]:
+            progress(SCAN_PROGRESS, min(total, round(time.monotonic() - started)), total)
+    finally:
+        task.cancel()  # a no-op once it is done; the scan stops if the caller is cancelled
+    progress(SCAN_PROGRESS, total, total)
+    return task.result()
 
 
 def _failed(reading: Reading[RedisAuditRun]) -> Reading[T]:

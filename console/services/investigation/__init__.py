@@ -16,16 +16,21 @@ that the screens that offer `i` load none of it until it runs.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from console.analysis.findings import Finding
     from console.data.layer import DataLayer
     from console.data.models import Alert
     from console.inventory import Instance
+    from console.services import Progress
+
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -63,11 +68,14 @@ async def investigate(
     instance_name: str | None = None,
     output: Path | None = None,
     screens: bool = True,
+    progress: Progress | None = None,
 ) -> Investigation:
     """Investigate an alert (fingerprint, prefix or CloudWatch alarm name) or an instance.
 
     Raises UsageError for an unknown alert or instance, SourceFailedError when the alerts
     cannot be read at all for an alert; any other source failing is recorded in the bundle.
+    `progress` hears ("gathered", done, total) as the evidence, each pane's screenshot and
+    the bundle are done.
     """
     from console.analysis.findings import analyse, needs_attention
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
@@ -95,10 +103,35 @@ async def investigate(
         related=target.related,
         notes=target.notes,
     )
-    evidence, taken = await asyncio.gather(gathering, asyncio.gather(*shots))
+    steps = _Steps(progress, total=len(shots) + 2)  # the evidence, each pane, the bundle
+    evidence, taken = await asyncio.gather(
+        steps.counted(gathering), asyncio.gather(*map(steps.counted, shots))
+    )
     findings = analyse(evidence)
     await asyncio.to_thread(write_bundle, folder, evidence, findings, taken)
+    steps.one_more()
     return Investigation(folder, tuple(map(shown, findings)), needs_attention(findings))
+
+
+class _Steps:
+    """The investigation's steps done so far, told to `progress` as each one ends."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.tell()
+
+    def tell(self) -> None:
+        if self.progress is not None:
+            self.progress("gathered", self.done, self.total)
+
+    def one_more(self) -> None:
+        self.done += 1
+        self.tell()
+
+    async def counted(self, step: Awaitable[T]) -> T:
+        result = await step
+        self.one_more()
+        return result
 
 
 async def _target(data: DataLayer, alert_key: str | None, instance_name: str | None) -> Target:

@@ -22,6 +22,7 @@ from console.data.calls import utcnow
 from console.data.layer import DataLayer
 from console.data.models import Digest, Reading, SourceError
 from console.inventory import Fleet, Instance
+from console.services import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +94,34 @@ def digest_log(log: Reading[LogChunk], limit: int) -> InstanceDigest:
 
 
 async def fleet_digest(
-    data: DataLayer, since: datetime, until: datetime, limit: int, fleet: Fleet | None = None
+    data: DataLayer,
+    since: datetime,
+    until: datetime,
+    limit: int,
+    fleet: Fleet | None = None,
+    progress: Progress | None = None,
 ) -> FleetDigest:
     """Every MySQL instance of `fleet` (default: the configured and discovered fleet), their
-    slow logs read a few at a time and digested together off the event loop."""
+    slow logs read a few at a time and digested together off the event loop. `progress` hears
+    ("slow logs read", done, total) as each log comes in, then ("digested", total, total)."""
     started = time.monotonic()
     fleet = fleet if fleet is not None else await data.fleet()
     mysql = slow_log_instances(fleet)
-    readings = await data.slow_logs(mysql, since, until)
+    total, read = len(mysql), 0
+
+    def one_more(_reading: Reading[LogChunk]) -> None:
+        nonlocal read
+        read += 1
+        if progress is not None:
+            progress("slow logs read", read, total)
+
+    if progress is not None:
+        progress("slow logs read", 0, total)
+    readings = await data.slow_logs(mysql, since, until, one_more)
     logs = [(r.instance, r.value.lines) for r in readings if r.value is not None]
     report, problems = await asyncio.to_thread(digest_fleet, logs)
+    if progress is not None:
+        progress("digested", total, total)
     digests = Reading(
         "fleet",
         "aws",
