@@ -99,11 +99,15 @@ class KeysPane(Resilient, Vertical):
         if run is None or not run.no_ttl_keys:
             summary.update("nothing to set: scan (s) and find keys without TTL first")
             return
-        plan, action = ttl_audit.remediation(self.data, self.instance, run)
-        if action is None:
+        plan, built = await ttl_audit.remediation(self.data, self.instance, run)
+        if built is None:
             summary.update("the plan holds a command the Redis guard does not allow: not run")
             return
-        done = await run_confirmed(self.app, self.data, self.instance, action)
+        if built.value is None:  # read-only: refused before any prompt
+            why = built.error.message if built.error else "no answer"
+            summary.update(f"TTL plan refused: {why}")
+            return
+        done = await run_confirmed(self.app, self.data, self.instance, built.value)
         if done is None:
             summary.update("TTL plan cancelled: nothing was sent")
         elif done.error is not None:
