@@ -48,9 +48,10 @@ class ConsoleOptions(_Strict):
     state_dir: str = ""
     """Kept discoveries, query history, resume states ("" : $XDG_STATE_HOME/opsconsole, else
     ~/.local/state/opsconsole)."""
-    read_only: bool = False
+    read_only: bool = Field(False, strict=True)
     """Refuse every change, kill and TTL fix, even where write credentials are configured
-    (`--read-only` sets it for one run; it never turns it off)."""
+    (`--read-only` sets it for one run; it never turns it off). Strict: a safety switch takes
+    true or false, never a string read as one."""
 
 
 class Timeouts(_Strict):
