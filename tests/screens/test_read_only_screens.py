@@ -82,3 +82,20 @@ async def test_a_typed_write_says_read_only_and_is_refused_before_any_prompt(
         await wait_until(pilot, lambda: "rows" in str(verdict.render()))
     [entry] = [json.loads(line) for line in audit_of(tmp_path).read_text().splitlines()][:1]
     assert entry["outcome"] == "refused" and "--read-only" in entry["error"]
+
+
+async def test_the_ttl_fix_key_is_not_offered_on_a_read_only_redis(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from console.screens.keys_pane import KeysPane
+
+    app = app_for(
+        with_read_only_flag(settings), tmp_path, instance="luckyus-isales-market", pane="keys"
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(KeysPane)))
+        await pilot.pause()
+        offered = {a.binding.action: a.enabled for a in app.screen.active_bindings.values()}
+        assert offered.get("remediate") is False and offered.get("audit") is True
+        summary = str(app.screen.query_one("#audit-summary").render())
+        assert "x: off (read-only: this console was started with --read-only)" in summary
