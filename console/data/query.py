@@ -117,8 +117,8 @@ class QueryRunner:
         verdict = await self.judge(instance, sql)
         source = _sql_source(instance)
         if verdict.classification != "read_only":
-            refusal = self._refusal(verdict)
-            await self._record(instance, verdict.statement, verdict, "refused", error=refusal)
+            refusal, mode = self._refusal(verdict)
+            await self._record(instance, verdict.statement, verdict, "refused", error=mode)
             return refused(instance.name, source, refusal)
         runner = self._postgres if instance.kind == "postgres" else self._mysql
         reading = await runner.select(instance, verdict.statement, self._row_limit)
@@ -189,8 +189,8 @@ class QueryRunner:
         verdict = self.plan_redis(instance, args)
         text = " ".join(verdict.command)
         if verdict.classification != "read_only":
-            refusal = self._refusal(verdict)
-            await self._record(instance, text, verdict, "refused", error=refusal)
+            refusal, mode = self._refusal(verdict)
+            await self._record(instance, text, verdict, "refused", error=mode)
             return refused(instance.name, "redis", refusal)
         reading = await self._redis.command(instance, list(verdict.command))
         rows = None if reading.value is None else len(reading.value.lines)
@@ -306,14 +306,15 @@ class QueryRunner:
             problem = f"{problem}; {_audit_failure(self._audit, exc)}"
         return refused(instance.name, source, problem)
 
-    def _refusal(self, verdict: Plan | RedisPlan) -> str:
+    def _refusal(self, verdict: Plan | RedisPlan) -> tuple[str, str | None]:
         """Why a typed statement (command) that is not a read is not run, scrubbed: the
-        guard's reasons, after the read-only mode's for a change."""
+        guard's reasons, after the read-only mode's for a change; and the mode's reason alone
+        (None when it played no part), for the audit line."""
         why = "; ".join(verdict.reasons) or verdict.classification
         said = f"{verdict.classification}: {why}"
-        if self._read_only is not None and verdict.classification in ("write", "destructive"):
-            said = f"{self._read_only}; {said}"
-        return scrub(said)
+        if self._read_only is None or verdict.classification not in ("write", "destructive"):
+            return scrub(said), None
+        return scrub(f"{self._read_only}; {said}"), self._read_only
 
     async def _audit_problem(self) -> str | None:
         """Why the audit log cannot take a line now (checked before a change is sent), or None."""
