@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +48,10 @@ class ConsoleOptions(_Strict):
     state_dir: str = ""
     """Kept discoveries, query history, resume states ("" : $XDG_STATE_HOME/opsconsole, else
     ~/.local/state/opsconsole)."""
+    read_only: bool = Field(False, strict=True)
+    """Refuse every change, kill and TTL fix, even where write credentials are configured
+    (`--read-only` sets it for one run; it never turns it off). Strict: a safety switch takes
+    true or false, never a string read as one."""
 
 
 class Timeouts(_Strict):
@@ -225,6 +229,20 @@ class Settings:
     """Write credentials: resolved only when a confirmed change runs, never at start-up."""
     aws: AwsOptions = field(default_factory=AwsOptions)
     sql_defaults: Mapping[str, SqlKind] = field(default_factory=dict)  # kind -> [mysql] etc.
+    read_only_flag: bool = False
+    """`--read-only` was given (see `read_only_reason`)."""
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why every change is refused ("read-only: ..."), or None when changes may run.
+
+        Why it names its cause: a person refused should know whether their own flag or the
+        team's config did it, and which file to look at."""
+        if self.read_only_flag:
+            return "read-only: this console was started with --read-only"
+        if self.console.read_only:
+            return f"read-only: [console] read_only = true in {self.path}"
+        return None
 
     @property
     def redis_secret(self) -> str:
@@ -279,6 +297,13 @@ class Settings:
     def aws_cache_dir(self) -> Path:
         """The paid-call cache and counter ([aws] cache_dir; relative to the config file)."""
         return (self.path.parent / Path(self.aws.cache_dir).expanduser()).resolve()
+
+
+def with_read_only_flag(settings: Settings) -> Settings:
+    """The settings of a run started with `--read-only`: read-only whatever the file says
+    (the flag turns it on, never off)."""
+    console = settings.console.model_copy(update={"read_only": True})
+    return replace(settings, console=console, read_only_flag=True)
 
 
 def xdg_dir(variable: str, fallback: str) -> Path:

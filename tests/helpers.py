@@ -7,8 +7,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from textual.pilot import Pilot
+
+from console.data.models import Reading
+
+T = TypeVar("T")
 
 
 async def wait_until(
@@ -44,3 +49,9 @@ def run_opsconsole(
         timeout=120,
         env=env,
     )
+
+
+def offered(reading: Reading[T] | None) -> T | None:
+    """The value of what the data layer offers (an action, a change), None when there is none
+    or it was refused: `action = offered(await data.queries.action(...))`."""
+    return None if reading is None else reading.value

@@ -15,6 +15,7 @@ from console.data.layer import DataLayer
 from console.inventory import Instance, Kind
 from console.safety.confirm import Action
 from console.services import query as query_service
+from tests.helpers import offered
 
 ROOT = Path(__file__).resolve().parents[1]
 SALESORDER = "aws-luckyus-salesorder-rw"
@@ -83,7 +84,7 @@ async def test_a_redis_verdict_splits_the_typed_line_and_hides_the_password(
 async def test_a_typed_write_is_a_change_and_a_read_is_not(offline: DataLayer) -> None:
     instance = staging(offline.settings)
     statement = "UPDATE orders SET status = 'x' WHERE id = -1"
-    change = await query_service.change(offline, instance, statement)
+    change = offered(await query_service.change(offline, instance, statement))
     assert change is not None and change.warnings == ()
     assert change.action.classification == "write" and change.action.confirmations == 1
     assert change.action.statement == statement
@@ -152,7 +153,9 @@ async def test_a_cancelled_change_sends_nothing_and_is_audited(
     )
     async with DataLayer(audited) as data:
         instance = named(audited, SALESORDER)
-        change = await query_service.change(data, instance, "DELETE FROM orders WHERE id = -1")
+        change = offered(
+            await query_service.change(data, instance, "DELETE FROM orders WHERE id = -1")
+        )
         assert change is not None
         assert await query_service.settle(data, instance, change.action, None) is None
     [entry] = [json.loads(line) for line in (tmp_path / "audit.log").read_text().splitlines()]
@@ -170,7 +173,9 @@ async def test_a_cancellation_the_audit_cannot_record_is_told(
     )
     async with DataLayer(unaudited) as data:
         instance = staging(unaudited)
-        change = await query_service.change(data, instance, "DELETE FROM orders WHERE id = -1")
+        change = offered(
+            await query_service.change(data, instance, "DELETE FROM orders WHERE id = -1")
+        )
         assert change is not None
         told = await query_service.settle(data, instance, change.action, None)
     assert told is not None and told.value is None and told.error is not None

@@ -114,3 +114,22 @@ async def test_the_postgres_read_only_session_refuses_writes_past_the_guard(
     )
     assert reading.error is not None
     assert reading.error.kind in ("denied", "query")
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--read-only", "query", "--instance", SALESORDER, "DELETE FROM orders WHERE id = -1"),
+        ("redis", "--read-only", "--instance", "luckyus-isales-market", "SET", "k", "v"),
+    ],
+)
+def test_read_only_verbs_refuse_a_write_with_exit_3_and_say_why(
+    lab_dir: Path, argv: tuple[str, ...]
+) -> None:
+    result = opsconsole(*argv)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == ""
+    assert "refused: read-only: this console was started with --read-only" in result.stderr
+    plain = opsconsole(*(arg for arg in argv if arg != "--read-only"))
+    assert plain.returncode == 3 and "read-only" not in plain.stderr  # the flag's own words

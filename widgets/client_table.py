@@ -17,7 +17,7 @@ from console.formatting import human_duration
 from console.formatting.sessions import arrange_clients
 from widgets.bindings import bindings
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
-from widgets.kill_request import KillRequested
+from widgets.kill_request import KillKey, KillRequested
 
 
 def client_cells(client: RedisClient) -> tuple[Cell, ...]:
@@ -34,7 +34,7 @@ def client_cells(client: RedisClient) -> tuple[Cell, ...]:
     )
 
 
-class RedisClientTable(ReadingTable[RedisClient]):
+class RedisClientTable(KillKey, ReadingTable[RedisClient]):
     """Clients of one Redis server, busy first; filter over address, name, user and command."""
 
     # who and how busy first: at 80 columns the idle time and last command show

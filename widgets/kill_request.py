@@ -1,10 +1,19 @@
-"""KillRequested: the message a session or client table posts when the person presses `k`."""
+"""KillRequested: the message a session or client table posts when the person presses `k`, and
+KillKey, the key's gate (shown disabled when the console refuses kills)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    _Table = Widget
+else:
+    _Table = object  # a plain mixin: a DOMNode first among the bases hides DataTable's CSS
 
 
 @dataclass
@@ -18,3 +27,19 @@ class KillRequested(Message):
     instance: str
     session: int
     about: str
+
+
+class KillKey(_Table):
+    """Put first among a session or client table's bases: its kill key, offered unless the
+    screen set `kill_refused`.
+
+    Why: a console that will refuse the kill (read-only mode) should not offer it; the key
+    shows disabled and does nothing (the data layer refuses it anyway)."""
+
+    kill_refused: str = ""
+    """Why a kill would be refused ("read-only: ..."), set by the screen before mounting."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "kill" and self.kill_refused:
+            return None  # shown disabled, never run
+        return super().check_action(action, parameters)

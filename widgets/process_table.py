@@ -22,7 +22,7 @@ from console.formatting import first_line, human_duration
 from console.formatting.sessions import PROCESS_SORTS, arrange_processes
 from widgets.bindings import bindings
 from widgets.keyed_table import Cell, ColumnSpec, KeyedRow, ReadingTable, cell
-from widgets.kill_request import KillRequested
+from widgets.kill_request import KillKey, KillRequested
 
 QUERY_WIDTH = 46
 BLOCKER_STYLE = "bold red"
@@ -54,7 +54,7 @@ def process_cells(process: Process, is_blocker: bool) -> tuple[Cell, ...]:
     )
 
 
-class ProcessTable(ReadingTable[Process]):
+class ProcessTable(KillKey, ReadingTable[Process]):
     """Sessions of one server with who blocks whom; sortable, filterable, keyed by process id."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(

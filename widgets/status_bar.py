@@ -1,10 +1,11 @@
-"""StatusBar: profile, refresh state, firing count, paid AWS calls, failing sources, and whether
-the console itself is busy (its figures late, not the servers slow). While the CloudWatch alarms
-are not counted (not asked yet: an instance's view does not load AWS), it says `alarms: - (a)`.
+"""StatusBar: profile, READ-ONLY when changes are refused, refresh state, firing count, paid AWS
+calls, failing sources, and whether the console itself is busy (its figures late, not the
+servers slow). While the CloudWatch alarms are not counted (not asked yet: an instance's view
+does not load AWS), it says `alarms: - (a)`.
 
 One line at the bottom of every screen. When the terminal is too narrow for everything, the
 least useful parts go first (the update time, then the counts), never the profile, the
-firing count, the failing sources or the paid-call counter.
+READ-ONLY mark, the firing count, the failing sources or the paid-call counter.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class StatusBar(Static):
     """
 
     profile: reactive[str] = reactive("")
+    read_only: reactive[bool] = reactive(False)
+    """The console refuses every change, kill and TTL fix (`--read-only`, `[console]
+    read_only`): the bar says `READ-ONLY` beside the profile."""
     paused: reactive[bool] = reactive(False)
     updated_at: reactive[datetime | None] = reactive(None)
     counts: reactive[str] = reactive("")
@@ -63,6 +67,8 @@ class StatusBar(Static):
         """Every piece of the bar, in display order, with its priority."""
         style = "bold white on red" if self.profile == "production" else "bold black on cyan"
         parts: list[Part] = [(9, f" {self.profile} ", style)]
+        if self.read_only:
+            parts.append((9, " READ-ONLY ", "bold black on yellow"))
         parts.append(
             (8, "  paused", "yellow") if self.paused else (8, "  live", "green"),
         )

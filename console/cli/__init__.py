@@ -3,7 +3,8 @@
 Every verb module defines `HELP` (one line), `configure(parser)` (its arguments) and
 `run(args, load_settings) -> int`. Every verb takes --config PATH (else $OPSCONSOLE_CONFIG,
 ./config.toml, $XDG_CONFIG_HOME/opsconsole/config.toml, /etc/opsconsole/config.toml: the first
-that exists) and --profile NAME ($OPSCONSOLE_PROFILE, else the file's `profile`). Exit status:
+that exists), --profile NAME ($OPSCONSOLE_PROFILE, else the file's `profile`) and --read-only
+(every change, kill and TTL fix refused, as `[console] read_only = true`). Exit status:
 0 fine, 1 unhealthy or failed, 2 usage or config error, 3 refused (a write, a heavy statement).
 
 Why a registry of modules: a newcomer finds a verb's help, arguments and run in one file, and
@@ -58,8 +59,8 @@ def verb_module(verb: str) -> ModuleType:
 
 
 def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """--config and --profile (suppress: a verb's copy leaves the top level's value alone;
-    a verb with actions adds them to each action too, so they may follow it)."""
+    """--config, --profile and --read-only (suppress: a verb's copy leaves the top level's value
+    alone; a verb with actions adds them to each action too, so they may follow it)."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
         "--config",
@@ -73,6 +74,13 @@ def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="NAME",
         default=default,
         help="profile (default $OPSCONSOLE_PROFILE or the file's `profile`)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=default if suppress else False,
+        help="refuse every change, kill and TTL fix, even with write credentials configured "
+        "(as `[console] read_only = true`; the flag never turns it off)",
     )
 
 

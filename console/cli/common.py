@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 
 
 def settings_loader(args: argparse.Namespace) -> Callable[[], Settings]:
-    """The settings a verb asks for when it needs them (a file digest and the lab never do)."""
+    """The settings a verb asks for when it needs them (a file digest and the lab never do);
+    `--read-only` makes them read-only whatever the file says."""
 
     def load() -> Settings:
-        from console.config import config_path, load_settings
+        from console.config import config_path, load_settings, with_read_only_flag
 
-        return load_settings(config_path(args.config), args.profile)
+        settings = load_settings(config_path(args.config), args.profile)
+        return with_read_only_flag(settings) if getattr(args, "read_only", False) else settings
 
     return load
 
@@ -63,7 +65,10 @@ def refused(error: SourceError | None) -> int:
         return 1
     if error.kind == "refused":
         print(scrub(f"opsconsole: refused: {error.message}"), file=sys.stderr)
-        print("opsconsole: writes run only from the console, after confirmation", file=sys.stderr)
+        if not error.message.startswith("read-only:"):  # read-only: not from the console either
+            print(
+                "opsconsole: writes run only from the console, after confirmation", file=sys.stderr
+            )
         return 3
     print(scrub(f"opsconsole: {error.kind}: {error.message}"), file=sys.stderr)
     return 1

@@ -126,6 +126,7 @@ class DataLayer:
             Changes(settings.timeouts, credentials, self._redis_clients),
             settings.audit_path,
             settings.console,
+            settings.read_only_reason,
         )
         self._discovery = Discovery(settings, self._sources.prometheus, self._cloud)
         self._loop_lag = LoopLag()

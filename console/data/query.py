@@ -3,6 +3,10 @@
 The one path for a statement a person typed: the guard decides (read-only allowlist, LIMIT,
 confirmation level), only a read-only plan is sent, on the read-only account in a read-only
 session; every cell is masked before it leaves, and every attempt is audited.
+
+In read-only mode (`--read-only`, `[console] read_only = true`) every change, kill and TTL fix
+is refused here, where its `Action` is built and again where it would run, whatever write
+credentials are configured: no screen or verb can get past it.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ class QueryRunner:
         changes: Changes,
         audit_path: Path,
         options: ConsoleOptions,
+        read_only: str | None = None,
     ) -> None:
         self._mysql = mysql
         self._postgres = postgres
@@ -67,6 +72,12 @@ class QueryRunner:
         self._row_limit = options.row_limit
         self._heavy_rows = options.heavy_rows
         self._heavy_sessions = options.heavy_sessions
+        self._read_only = read_only
+
+    def read_only(self) -> str | None:
+        """Why every change is refused ("read-only: ..."), or None when changes may run (a
+        method: the facade's view hands out methods only)."""
+        return self._read_only
 
     def plan(self, instance: Instance, sql: str) -> Plan:
         """The guard's verdict for `sql` on this instance; nothing is sent (blocking: the CLI's)."""
@@ -106,9 +117,9 @@ class QueryRunner:
         verdict = await self.judge(instance, sql)
         source = _sql_source(instance)
         if verdict.classification != "read_only":
-            await self._record(instance, verdict.statement, verdict, "refused")
-            why = "; ".join(verdict.reasons) or verdict.classification
-            return refused(instance.name, source, scrub(f"{verdict.classification}: {why}"))
+            refusal, mode = self._refusal(verdict)
+            await self._record(instance, verdict.statement, verdict, "refused", error=mode)
+            return refused(instance.name, source, refusal)
         runner = self._postgres if instance.kind == "postgres" else self._mysql
         reading = await runner.select(instance, verdict.statement, self._row_limit)
         if reading.value is None:
@@ -178,9 +189,9 @@ class QueryRunner:
         verdict = self.plan_redis(instance, args)
         text = " ".join(verdict.command)
         if verdict.classification != "read_only":
-            await self._record(instance, text, verdict, "refused")
-            why = "; ".join(verdict.reasons) or verdict.classification
-            return refused(instance.name, "redis", scrub(f"{verdict.classification}: {why}"))
+            refusal, mode = self._refusal(verdict)
+            await self._record(instance, text, verdict, "refused", error=mode)
+            return refused(instance.name, "redis", refusal)
         reading = await self._redis.command(instance, list(verdict.command))
         rows = None if reading.value is None else len(reading.value.lines)
         error = None if reading.error is None else reading.error.message
@@ -193,18 +204,27 @@ class QueryRunner:
 
     # --- confirmed changes ------------------------------------------------------------------
 
-    async def action(self, instance: Instance, text: str | list[str]) -> Action | None:
-        """The change a typed statement (or Redis argv) would make; None if it is not a change.
+    async def action(self, instance: Instance, text: str | list[str]) -> Reading[Action] | None:
+        """The change a typed statement (or Redis argv) would make; None if it is not a change,
+        refused (and audited) in read-only mode.
 
         A read runs through `query`/`redis`; a refused statement never runs at all.
         """
+        built = await self._built(instance, text)
+        return None if built is None else await self._offered(instance, built)
+
+    async def _built(self, instance: Instance, text: str | list[str]) -> Action | None:
+        """The action of a typed change as the guard judges it now (None: not a change)."""
         if instance.kind == "redis":
             args = text if isinstance(text, list) else text.split()
             return change_action(instance, self.plan_redis(instance, args))
         return change_action(instance, await self.judge(instance, str(text)))
 
     async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]:
-        """The action that ends one session (client), for the confirmation prompts."""
+        """The action that ends one session (client), for the confirmation prompts; refused
+        (and audited) in read-only mode, before the server is asked anything."""
+        if self._read_only is not None:
+            return await self._offered(instance, kill_action(instance, session, False, about))
         source = _source(instance)
         rds = False
         if instance.kind == "mysql":
@@ -221,11 +241,15 @@ class QueryRunner:
 
         The consent is checked here, not in the screen: too few answers, a wrong typed name, an
         action for another instance, or a text that is no longer the change it was judged to
-        be are refused before anything is sent.
+        be are refused before anything is sent; so is every action in read-only mode.
         """
         action = consent.action
         source = _source(instance)
-        problem = consent_problem(consent, instance) or await self._changed(instance, action)
+        problem = (
+            self._read_only
+            or consent_problem(consent, instance)
+            or await self._changed(instance, action)
+        )
         if problem is None:
             problem = await self._audit_problem()
         if problem is not None:
@@ -247,14 +271,18 @@ class QueryRunner:
             return _unaudited(instance, source, reading, _audit_failure(self._audit, exc))
         return reading
 
-    def remediation(self, instance: Instance, plan: RemediationPlan) -> Action | None:
-        """The confirmable action of a Redis audit's TTL plan (None if a command is not allowed)."""
+    async def remediation(
+        self, instance: Instance, plan: RemediationPlan
+    ) -> Reading[Action] | None:
+        """The confirmable action of a Redis audit's TTL plan (None if a command is not
+        allowed), refused (and audited) in read-only mode."""
         verdicts = [self.plan_redis(instance, list(c.command)) for c in plan.commands]
         why = (
             f"EXPIRE after {plan.ttl_s}s plus 0..{plan.jitter_s}s of jitter per key, for "
             f"{len(verdicts):,} of the {plan.keys_without_ttl:,} keys the audit found without TTL"
         )
-        return batch_action(instance, f"Set a TTL on {len(verdicts):,} keys", verdicts, why)
+        action = batch_action(instance, f"Set a TTL on {len(verdicts):,} keys", verdicts, why)
+        return None if action is None else await self._offered(instance, action)
 
     async def cancelled(self, instance: Instance, action: Action) -> str | None:
         """Audit a change the person cancelled at a prompt (nothing was sent); why the audit
@@ -264,6 +292,29 @@ class QueryRunner:
         except (OSError, AuditError) as exc:
             return _audit_failure(self._audit, exc)
         return None
+
+    async def _offered(self, instance: Instance, action: Action) -> Reading[Action]:
+        """The action, for the prompts; in read-only mode a refusal instead, audited like the
+        refusal of a confirmed change (nothing is asked, nothing is sent)."""
+        source = _source(instance)
+        if self._read_only is None:
+            return Reading(instance.name, source, utcnow(), 0.0, value=action)
+        problem = self._read_only
+        try:
+            await self._record_action(instance, Consent(action, ()), "refused", error=problem)
+        except (OSError, AuditError) as exc:
+            problem = f"{problem}; {_audit_failure(self._audit, exc)}"
+        return refused(instance.name, source, problem)
+
+    def _refusal(self, verdict: Plan | RedisPlan) -> tuple[str, str | None]:
+        """Why a typed statement (command) that is not a read is not run, scrubbed: the
+        guard's reasons, after the read-only mode's for a change; and the mode's reason alone
+        (None when it played no part), for the audit line."""
+        why = "; ".join(verdict.reasons) or verdict.classification
+        said = f"{verdict.classification}: {why}"
+        if self._read_only is None or verdict.classification not in ("write", "destructive"):
+            return scrub(said), None
+        return scrub(f"{self._read_only}; {said}"), self._read_only
 
     async def _audit_problem(self) -> str | None:
         """Why the audit log cannot take a line now (checked before a change is sent), or None."""
@@ -289,7 +340,7 @@ class QueryRunner:
             built = [kill_action(instance, action.kill, rds, "") for rds in (False, True)]
         else:
             text = list(action.command) if action.command else action.statement
-            built = [a for a in (await self.action(instance, text),) if a is not None]
+            built = [a for a in (await self._built(instance, text),) if a is not None]
         same = [b for b in built if (b.statement, b.command) == (action.statement, action.command)]
         if not same:
             return "the text is no longer the change that was judged and confirmed"

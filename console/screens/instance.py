@@ -122,6 +122,7 @@ class InstanceScreen(PollingScreen):
                 if redis
                 else ProcessTable(id="processes-table")
             )
+            table.kill_refused = self.data.queries.read_only() or ""  # the key shows disabled
             return [box, table]
         if pane == "queries":
             return [SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")]

@@ -54,14 +54,25 @@ class KeysPane(Resilient, Vertical):
         self.last: RedisAuditRun | None = None
 
     def compose(self) -> ComposeResult:
+        read_only = self.data.queries.read_only()
+        fix = (
+            f"x: off ({read_only})"
+            if read_only
+            else "x: set a TTL on the keys without one (asks first)"
+        )
         yield Static(
             f"s: scan the keyspace ({TIME_BUDGET_S:g}s a press, SCAN only, on a replica when "
-            "there is one) · x: set a TTL on the keys without one (asks first)",
+            f"there is one) · {fix}",
             id="audit-summary",
             markup=False,
         )
         yield PrefixTable(id="prefixes")
         yield BigKeyTable(id="bigkeys")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remediate" and self.data.queries.read_only():
+            return None  # read-only: the TTL fix shows disabled (the data layer refuses it)
+        return super().check_action(action, parameters)
 
     def action_audit(self) -> None:
         self.audit()
@@ -81,11 +92,12 @@ class KeysPane(Resilient, Vertical):
         self.last = scanned.run
         audit = scanned.run.audit
         state = "complete" if audit.complete else "partial: press s to continue"
+        off = self.data.queries.read_only() is not None  # read-only: no TTL fix offered
         summary.update(
             f"{human_number(audit.scanned)} keys scanned on the {audit.node.role} "
             f"{audit.node.address} · {human_number(audit.keys_without_ttl)} without TTL · "
             f"{audit.ops_per_s:,.0f} ops/s (budget {audit.ops_budget:,.0f}) · {state}"
-            + ("" if not audit.keys_without_ttl else " · x sets their TTL")
+            + ("" if not audit.keys_without_ttl or off else " · x sets their TTL")
         )
         self.query_one(PrefixTable).reading = scanned.prefixes
         self.query_one(BigKeyTable).reading = scanned.biggest
@@ -99,11 +111,15 @@ class KeysPane(Resilient, Vertical):
         if run is None or not run.no_ttl_keys:
             summary.update("nothing to set: scan (s) and find keys without TTL first")
             return
-        plan, action = ttl_audit.remediation(self.data, self.instance, run)
-        if action is None:
+        plan, built = await ttl_audit.remediation(self.data, self.instance, run)
+        if built is None:
             summary.update("the plan holds a command the Redis guard does not allow: not run")
             return
-        done = await run_confirmed(self.app, self.data, self.instance, action)
+        if built.value is None:  # read-only: refused before any prompt
+            why = built.error.message if built.error else "no answer"
+            summary.update(f"TTL plan refused: {why}")
+            return
+        done = await run_confirmed(self.app, self.data, self.instance, built.value)
         if done is None:
             summary.update("TTL plan cancelled: nothing was sent")
         elif done.error is not None:

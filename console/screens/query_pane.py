@@ -109,8 +109,10 @@ class QueryPane(Resilient, Vertical):
     async def run_statement(self, text: str) -> None:
         await self._remember(text)
         change = await query_service.change(self.data, self.instance, text)
-        if change is not None:
-            await self._change(change)
+        if change is not None and change.value is None:  # read-only: refused, nothing asked
+            self._show((), [], change.error)
+        elif change is not None and change.value is not None:
+            await self._change(change.value)
         elif self.instance.kind == "redis":
             reply = await query_service.redis_command(self.data, self.instance, text)
             lines = reply.value.lines if reply.value else ()

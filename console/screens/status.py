@@ -1,5 +1,5 @@
-"""One helper for every screen's StatusBar: profile, firing count, whether the CloudWatch alarms
-are in it, and paid AWS calls kept live."""
+"""One helper for every screen's StatusBar: profile, read-only mode, firing count, whether the
+CloudWatch alarms are in it, and paid AWS calls kept live."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from widgets.status_bar import StatusBar
 
 
 def bind_status_bar(screen: Screen[None], settings: Settings) -> StatusBar:
-    """Set the profile and follow the App's `firing` count (Alertmanager alerts plus CloudWatch
-    alarms in ALARM; 0 until they answer), whether the alarms are counted yet (`alarms`: None
-    until CloudWatch answers once) and its paid AWS call counter (`paid`)."""
+    """Set the profile and the READ-ONLY mark (the console refuses every change), and follow
+    the App's `firing` count (Alertmanager alerts plus CloudWatch alarms in ALARM; 0 until they
+    answer), whether the alarms are counted yet (`alarms`: None until CloudWatch answers once)
+    and its paid AWS call counter (`paid`)."""
     status = screen.query_one(StatusBar)
     status.profile = settings.profile
+    status.read_only = settings.read_only_reason is not None
 
     def follow_firing(count: int) -> None:
         status.firing = count

@@ -23,9 +23,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from console.config import Settings
-from console.data.calls import refused
+from console.data.calls import failed, refused
 from console.data.layer import DataLayer
-from console.data.models import ExplainPlan, QueryResult, Reading, RedisReply, WriteOutcome
+from console.data.models import (
+    ExplainPlan,
+    QueryResult,
+    Reading,
+    RedisReply,
+    SourceError,
+    WriteOutcome,
+)
 from console.filelock import locked
 from console.inventory import Instance
 from console.safety.confirm import Action, Consent
@@ -35,6 +42,8 @@ from console.safety.sqlguard import Plan
 
 T = TypeVar("T")
 HISTORY_SIZE = 200
+READ_ONLY = "read-only"
+"""The verdict on a change in read-only mode (the guard's reads are `read_only`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +104,24 @@ def statement_plan(data: DataLayer, instance: Instance, sql: str) -> Plan:
 
 
 async def verdict(data: DataLayer, instance: Instance, text: str) -> Verdict:
-    """The verdict on a typed statement (or Redis command line), as typed, off the loop."""
+    """The verdict on a typed statement (or Redis command line), as typed, off the loop; a
+    change in read-only mode is `read-only` (refused) before any prompt."""
     if instance.kind == "redis":
         redis_plan = data.queries.shown_redis_plan(instance, split_command(text))
         shown = " ".join(redis_plan.command)
-        return Verdict(
+        judged = Verdict(
             redis_plan.classification, redis_plan.confirmations, shown, redis_plan.reasons
         )
-    sql_plan = await data.queries.shown_judge(instance, text)
-    return Verdict(
-        sql_plan.classification, sql_plan.confirmations, sql_plan.statement, sql_plan.reasons
-    )
+    else:
+        sql_plan = await data.queries.shown_judge(instance, text)
+        judged = Verdict(
+            sql_plan.classification, sql_plan.confirmations, sql_plan.statement, sql_plan.reasons
+        )
+    why = data.queries.read_only()
+    if why is None or judged.classification not in ("write", "destructive"):
+        return judged
+    refusal = f"{why.removeprefix('read-only: ')}: no {judged.classification} runs"
+    return Verdict(READ_ONLY, 0, judged.statement, (refusal, *judged.reasons))
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -172,16 +188,22 @@ def select_all(instance: Instance, schema: str, table: str) -> str:
 # --- changes (the confirmed path) -------------------------------------------------------------
 
 
-async def change(data: DataLayer, instance: Instance, text: str) -> Change | None:
+async def change(data: DataLayer, instance: Instance, text: str) -> Reading[Change] | None:
     """The change a typed statement (or Redis command line) makes, with the heavy warnings of
     a SQL one; None when it is not a change (a read runs through `run_query`/`redis_command`,
-    a refused statement never runs)."""
+    a refused statement never runs); refused in read-only mode (nothing to prompt for)."""
     args: str | list[str] = split_command(text) if instance.kind == "redis" else text
-    action = await data.queries.action(instance, args)
-    if action is None:
+    built = await data.queries.action(instance, args)
+    if built is None:
         return None
+    action = built.value
+    if action is None:
+        error = built.error or SourceError(instance.name, built.source, "internal", "no answer")
+        return failed(instance.name, built.source, replace(error, message=scrub(error.message)))
     warnings = () if action.command else await heavy(data, instance, text)
-    return Change(action, warnings)
+    return Reading(
+        built.instance, built.source, built.fetched_at, built.elapsed_s, Change(action, warnings)
+    )
 
 
 async def kill_action(

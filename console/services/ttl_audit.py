@@ -97,13 +97,13 @@ def plan(
     )
 
 
-def remediation(
+async def remediation(
     data: DataLayer, instance: Instance, run: RedisAuditRun
-) -> tuple[RemediationPlan, Action | None]:
+) -> tuple[RemediationPlan, Reading[Action] | None]:
     """The plan with the house's TTL and the confirmable action that applies it (None when a
-    command of the plan is one the Redis guard does not allow)."""
+    command of the plan is one the Redis guard does not allow; refused in read-only mode)."""
     proposed = plan(instance, run)
-    return proposed, data.queries.remediation(instance, proposed)
+    return proposed, await data.queries.remediation(instance, proposed)
 
 
 def state_path(settings: Settings, instance: str) -> Path:

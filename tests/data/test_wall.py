@@ -25,6 +25,7 @@ from console.data.reads import ReadView, SqlReads, protocol_names
 from console.inventory import Instance
 from console.safety.audit import AuditLog
 from console.safety.confirm import YES, Consent
+from tests.helpers import offered
 
 FORBIDDEN = ("write", "execute", "client", "connect", "select", "command", "close", "forget")
 """Public names that would be a side door: a write, a raw client or connection, a statement
@@ -170,7 +171,7 @@ async def test_an_unwritable_audit_log_refuses_the_change_before_anything_is_sen
     )
     instance = redis_instance(closed_port)
     async with DataLayer(replace(offline_settings, console=console)) as data:
-        action = await data.queries.action(instance, ["SET", "k", "v"])
+        action = offered(await data.queries.action(instance, ["SET", "k", "v"]))
         assert action is not None and action.confirmations == 1
         done = await data.queries.execute(instance, Consent(action, (YES,)))
         cancelled = await data.queries.cancelled(instance, action)
@@ -197,7 +198,7 @@ async def test_a_failing_audit_on_the_lab_refuses_the_change_and_sends_nothing(
     async with DataLayer(replace(settings, console=console)) as data:
         instance = (await data.fleet()).by_name("luckyus-isales-market")
         assert instance is not None and instance.write_secret is not None
-        action = await data.queries.action(instance, ["SET", key, "1"])
+        action = offered(await data.queries.action(instance, ["SET", key, "1"]))
         assert action is not None
         done = await data.queries.execute(instance, Consent(action, (YES,)))
     assert done.error is not None and done.error.kind == "refused"
@@ -226,7 +227,7 @@ async def test_an_audit_line_failing_after_the_change_ran_is_a_refused_value(
         async with DataLayer(replace(settings, console=console)) as data:
             instance = (await data.fleet()).by_name("luckyus-isales-market")
             assert instance is not None
-            action = await data.queries.action(instance, ["SET", key, "1"])
+            action = offered(await data.queries.action(instance, ["SET", key, "1"]))
             assert action is not None
             done = await data.queries.execute(instance, Consent(action, (YES,)))
         assert done.value is None and done.error is not None

@@ -19,6 +19,7 @@ from console.data.layer import DataLayer
 from console.inventory import Instance
 from console.lab import topology
 from console.safety.confirm import YES, Consent
+from tests.helpers import offered
 
 pytestmark = pytest.mark.lab
 SALESORDER = "aws-luckyus-salesorder-rw"
@@ -125,8 +126,8 @@ async def test_a_consent_for_one_instance_does_not_run_on_another(
 ) -> None:
     data, _ = audited
     other = named(settings, "aws-luckyus-salespayment-rw")
-    action = await data.queries.action(
-        named(settings, SALESORDER), "DELETE FROM orders WHERE id = -1"
+    action = offered(
+        await data.queries.action(named(settings, SALESORDER), "DELETE FROM orders WHERE id = -1")
     )
     assert action is not None
     done = await data.queries.execute(other, Consent(action, (YES, other.name)))
@@ -140,7 +141,9 @@ async def test_an_edited_action_is_refused(
     """A screen cannot swap the text after the prompts: the data layer judges it again."""
     data, _ = audited
     instance = named(settings, SALESORDER)
-    action = await data.queries.action(instance, "UPDATE orders SET status = 'x' WHERE id = -1")
+    action = offered(
+        await data.queries.action(instance, "UPDATE orders SET status = 'x' WHERE id = -1")
+    )
     assert action is not None and action.confirmations == 1
     swapped = replace(action, statement="DROP TABLE orders")
     done = await data.queries.execute(instance, Consent(swapped, (YES,)))
@@ -157,7 +160,7 @@ async def test_a_confirmed_write_runs_on_the_write_credential(
     instance = named(settings, SALESORDER)
     statement = "UPDATE orders SET status = status WHERE id = 1"
     assert (await data.queries.query(instance, statement)).error is not None  # a read refuses it
-    action = await data.queries.action(instance, statement)
+    action = offered(await data.queries.action(instance, statement))
     assert action is not None and action.classification == "write"
     done = await data.queries.execute(instance, Consent(action, (YES,)))
     assert done.error is None, done.error
@@ -180,7 +183,9 @@ async def test_no_write_credential_keeps_the_instance_read_only(
 ) -> None:
     data, _ = audited
     instance = replace(named(settings, SALESORDER), write_secret=None, write_user=None)
-    action = await data.queries.action(instance, "UPDATE orders SET status = status WHERE id = 1")
+    action = offered(
+        await data.queries.action(instance, "UPDATE orders SET status = status WHERE id = 1")
+    )
     assert action is not None
     done = await data.queries.execute(instance, Consent(action, (YES,)))
     assert done.error is not None

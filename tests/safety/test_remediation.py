@@ -14,6 +14,7 @@ from console.data.layer import DataLayer
 from console.data.models import AuditOptions
 from console.safety.confirm import YES, Consent
 from tests.data.conftest import lab_admin
+from tests.helpers import offered
 from tests.redis_audit.conftest import Seeded, seeded
 
 __all__ = ["lab_admin", "seeded"]  # fixtures of the audit tests
@@ -36,7 +37,7 @@ async def test_the_ttl_plan_is_confirmed_applied_and_audited(
             instance.name, run.no_ttl_keys, keys_without_ttl=run.audit.keys_without_ttl,
             ttl_s=600, jitter_s=60, production=True, complete=True,
         )  # fmt: skip
-        action = data.queries.remediation(instance, plan)
+        action = offered(await data.queries.remediation(instance, plan))
         assert action is not None
         assert action.classification == "write" and action.confirmations == 1
         assert len(action.batch) == seeded.no_ttl

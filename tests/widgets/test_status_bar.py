@@ -31,3 +31,13 @@ def test_alarms_not_counted_yet_are_said_and_go_before_the_firing_count() -> Non
     assert alarms[0] < firing[0]  # dropped first when the bar is narrow
     bar.alarms_counted = True
     assert not any("alarms" in text for _, text, _ in bar.parts())
+
+
+def test_read_only_is_marked_beside_the_profile_and_never_dropped() -> None:
+    bar = StatusBar()
+    bar.profile = "production"
+    assert not any("READ-ONLY" in text for _, text, _ in bar.parts())
+    bar.read_only = True
+    parts = bar.parts()
+    assert [text for _, text, _ in parts[:2]] == [" production ", " READ-ONLY "]
+    assert parts[1][0] >= 5  # the narrow bar drops only priorities below 5
