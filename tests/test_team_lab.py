@@ -16,16 +16,19 @@ from __future__ import annotations
 import grp
 import json
 import os
+import shlex
 import shutil
 import stat
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from console.config import SYSTEM_CONFIG
-from tests.users import TEAM_GROUP, TeamUser
+from tests.users import TEAM_GROUP, USERS_PYTHON, TeamUser
 
 pytestmark = pytest.mark.lab
 
@@ -150,3 +153,54 @@ def test_two_members_share_one_config_keep_their_files_and_one_aws_budget(
     assert {name.split("-")[0] for name in made} == {"ce", "paid"}
     assert {(stat.S_IMODE(info.st_mode), info.st_gid) for info in made.values()} == {(0o660, gid)}
     assert {info.st_uid for info in made.values()} == {alice.uid}  # bob wrote nothing: cached
+
+
+def _tmux(socket_name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["tmux", "-L", socket_name, *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_both_members_open_the_console_in_a_terminal_at_once(
+    etc_config: Path, shared: Path, team: tuple[TeamUser, TeamUser], tmp_path: Path
+) -> None:
+    """Each member's own console, at 80x24, side by side on one host: both show the fleet
+    from the one system config, and `q` ends each with status 0."""
+    socket_name = f"opsc-team-{os.getpid()}"
+    sessions = {}
+    try:
+        for user in team:
+            status = tmp_path / f"{user.name}.status"
+            env = " ".join(f"{key}={shlex.quote(value)}" for key, value in user.env().items())
+            console = (
+                f"env -i {env} setpriv --reuid={user.uid} --regid={user.gid} --init-groups "
+                f"{USERS_PYTHON} -m console"
+            )
+            command = f"cd {shlex.quote(str(user.home))} && {console}; echo $? > {status}"
+            made = _tmux(socket_name, "new-session", "-d", "-s", user.name, "-x", "80", "-y",
+                         "24", command)  # fmt: skip
+            assert made.returncode == 0, made.stderr
+            sessions[user.name] = status
+        for name in sessions:
+            screen = _until_shown(socket_name, name, "Sales/CRM")
+            assert "Sales/CRM" in screen and "Traceback" not in screen, screen
+        for name, status in sessions.items():
+            _tmux(socket_name, "send-keys", "-t", name, "q")
+            deadline = time.monotonic() + 20
+            while not status.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)  # noqa: TID251 - a test driving other processes
+            assert status.exists() and status.read_text().strip() == "0", name
+    finally:
+        _tmux(socket_name, "kill-server")
+
+
+def _until_shown(socket_name: str, session: str, wanted: str, within_s: float = 60.0) -> str:
+    deadline = time.monotonic() + within_s
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _tmux(socket_name, "capture-pane", "-p", "-t", session).stdout
+        if wanted in screen:
+            break
+        time.sleep(0.3)  # noqa: TID251 - a test driving other processes
+    return screen
