@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -132,3 +132,28 @@ def wrapped(text: str) -> str:
 
 HELP_WIDTH = 78
 """The width help text is filled to (argparse's own is the terminal's, less 2)."""
+
+
+def run_on_instance(
+    args: argparse.Namespace,
+    load_settings: Callable[[], Settings],
+    verb: str,
+    body: Callable[[DataLayer, Instance], Awaitable[int]],
+    *,
+    redis: bool,
+) -> int:
+    """The plan, query and redis verbs' frame: settings checked, the data layer opened, the
+    `--instance` of the right kind found (exit 2 after one line saying why not), then `body`,
+    whose exit status is the verb's."""
+    import asyncio
+
+    from console.data.layer import DataLayer
+
+    settings = checked_settings(load_settings)
+
+    async def main() -> int:
+        async with DataLayer(settings) as data:
+            instance = await instance_of_kind(data, verb, args.instance, redis=redis)
+            return 2 if instance is None else await body(data, instance)
+
+    return asyncio.run(main())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from console.cli.common import USAGE_ERROR, describe
+from console.cli.common import USAGE_ERROR, describe, run_on_instance
 
 if TYPE_CHECKING:
     from console.config import Settings
+    from console.data.layer import DataLayer
+    from console.inventory import Instance
 
 HELP = "the SQL guard's verdict, nothing run"
 DESCRIPTION = (
@@ -31,22 +34,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
-    import asyncio
-
-    from console.cli.common import checked_settings
-
-    return asyncio.run(_plan(checked_settings(load_settings), args))
+    return run_on_instance(args, load_settings, "plan", partial(_plan, args), redis=False)
 
 
-async def _plan(settings: Settings, args: argparse.Namespace) -> int:
-    from console.cli.common import instance_of_kind
+async def _plan(args: argparse.Namespace, data: DataLayer, instance: Instance) -> int:
     from console.cli.query_output import render_plan
-    from console.data.layer import DataLayer
     from console.services.query import statement_plan
 
-    async with DataLayer(settings) as data:
-        instance = await instance_of_kind(data, "plan", args.instance, redis=False)
-        if instance is None:
-            return 2
-        print(render_plan(statement_plan(data, instance, args.sql), args.json))
-        return 0
+    print(render_plan(statement_plan(data, instance, args.sql), args.json))
+    return 0

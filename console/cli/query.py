@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from console.cli.common import USAGE_ERROR, describe
+from console.cli.common import USAGE_ERROR, describe, refused, run_on_instance
 
 if TYPE_CHECKING:
     from console.config import Settings
+    from console.data.layer import DataLayer
+    from console.inventory import Instance
 
 HELP = "run a read-only statement"
 DESCRIPTION = (
@@ -46,34 +49,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
-    import asyncio
-
-    from console.cli.common import checked_settings
-
-    return asyncio.run(_query(checked_settings(load_settings), args))
+    return run_on_instance(args, load_settings, "query", partial(_query, args), redis=False)
 
 
-async def _query(settings: Settings, args: argparse.Namespace) -> int:
-    from console.cli.common import instance_of_kind, refused
+async def _query(args: argparse.Namespace, data: DataLayer, instance: Instance) -> int:
     from console.cli.query_output import render_result
-    from console.data.layer import DataLayer
     from console.services.query import heavy, run_query
 
-    async with DataLayer(settings) as data:
-        instance = await instance_of_kind(data, "query", args.instance, redis=False)
-        if instance is None:
-            return 2
-        if not args.heavy_ok:
-            warnings = await heavy(data, instance, args.sql)
-            for warning in warnings:
-                print(f"opsconsole: heavy: {warning}", file=sys.stderr)
-            if warnings:
-                print("opsconsole: not run; add --heavy-ok to run it anyway", file=sys.stderr)
-                return 3
-        result = await run_query(data, instance, args.sql)
-        if result.value is None:
-            return refused(result.error)
-        print(render_result(result.value, args.format))
-        if result.value.truncated:
-            print("opsconsole: result cut at the row limit or the size cap", file=sys.stderr)
-        return 0
+    if not args.heavy_ok:
+        warnings = await heavy(data, instance, args.sql)
+        for warning in warnings:
+            print(f"opsconsole: heavy: {warning}", file=sys.stderr)
+        if warnings:
+            print("opsconsole: not run; add --heavy-ok to run it anyway", file=sys.stderr)
+            return 3
+    result = await run_query(data, instance, args.sql)
+    if result.value is None:
+        return refused(result.error)
+    print(render_result(result.value, args.format))
+    if result.value.truncated:
+        print("opsconsole: result cut at the row limit or the size cap", file=sys.stderr)
+    return 0

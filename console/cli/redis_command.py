@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
-from console.cli.common import USAGE_ERROR, describe
+from console.cli.common import USAGE_ERROR, describe, refused, run_on_instance
 
 if TYPE_CHECKING:
     from console.config import Settings
+    from console.data.layer import DataLayer
+    from console.inventory import Instance
 
 HELP = "run a read-only Redis command"
 DESCRIPTION = (
@@ -36,27 +39,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
-    import asyncio
-
-    from console.cli.common import checked_settings
-
-    return asyncio.run(_redis(checked_settings(load_settings), args))
+    return run_on_instance(args, load_settings, "redis", partial(_redis, args), redis=True)
 
 
-async def _redis(settings: Settings, args: argparse.Namespace) -> int:
-    from console.cli.common import instance_of_kind, refused
+async def _redis(args: argparse.Namespace, data: DataLayer, instance: Instance) -> int:
     from console.cli.query_output import render_reply
-    from console.data.layer import DataLayer
     from console.services.query import redis_command
 
-    async with DataLayer(settings) as data:
-        instance = await instance_of_kind(data, "redis", args.instance, redis=True)
-        if instance is None or not args.command:
-            if instance is not None:
-                print("opsconsole: redis: needs a Redis instance and a command", file=sys.stderr)
-            return 2
-        reply = await redis_command(data, instance, args.command)
-        if reply.value is None:
-            return refused(reply.error)
-        print(render_reply(reply.value, instance.name, args.json))
-        return 0
+    if not args.command:
+        print("opsconsole: redis: needs a Redis instance and a command", file=sys.stderr)
+        return 2
+    reply = await redis_command(data, instance, args.command)
+    if reply.value is None:
+        return refused(reply.error)
+    print(render_reply(reply.value, instance.name, args.json))
+    return 0
