@@ -111,8 +111,27 @@ def spawn(
             start_new_session=True,
         )
     _CHILDREN[child.pid] = child
+    _until_exec(child, token)
     write_pidfile(pidfile, child.pid, token)
     return child.pid
+
+
+EXEC_WAIT_S = 5.0
+
+
+def _until_exec(child: subprocess.Popen[bytes], token: str) -> None:
+    """Wait (at most EXEC_WAIT_S) until the child's command line is its own program's.
+
+    Why: for a moment after the spawn /proc shows the parent's command line; a probe then
+    (`running`) took the fresh pid file for stale, removed it and reported the part exited,
+    while the part went on to run as an orphan holding its port (seen once in CI: an
+    Alertmanager that blocked every later `lab up`).
+    """
+    deadline = time.monotonic() + EXEC_WAIT_S
+    while token not in cmdline(child.pid) and child.poll() is None:
+        if time.monotonic() > deadline:
+            return
+        pause(0.01)
 
 
 def _reap(pid: int) -> None:
