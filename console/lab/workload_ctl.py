@@ -82,11 +82,8 @@ def running(lab: Layout) -> procs.Tracked | None:
 
 
 def start(lab: Layout) -> int | str:
-    """Start the workload unless it runs: its pid, or an error message.
-
-    Never probe the pid file right after the spawn: until the child has exec'd, its command line
-    is ours, and `procs.running` would take the file for stale and remove it.
-    """
+    """Start the workload unless it runs: its pid, or an error message (`procs.spawn` returns
+    once the child runs its own program, so its pid file may be probed at once)."""
     tracked = running(lab)
     if tracked is not None:
         return tracked.pid
