@@ -39,6 +39,22 @@ def test_plan_classifies_writes(sql: str, classification: str, confirmations: in
     assert verdict["confirmations"] == confirmations
 
 
+def test_plan_in_read_only_mode_says_the_change_would_be_refused_and_why() -> None:
+    """The guard's verdict alone would offer a confirmation the console will never ask."""
+    sql = "DELETE FROM orders WHERE id = 1"
+    verdict = json.loads(
+        opsconsole("--read-only", "plan", "--instance", SALESORDER, "--json", sql).stdout
+    )
+    assert verdict["classification"] == "refused" and verdict["confirmations"] == 0
+    assert verdict["reasons"][0] == "this console was started with --read-only: no destructive runs"
+    assert any("DELETE" in reason for reason in verdict["reasons"][1:])  # the guard's own reason
+    read = "SELECT * FROM orders"
+    plain = json.loads(
+        opsconsole("--read-only", "plan", "--instance", SALESORDER, "--json", read).stdout
+    )
+    assert plain["classification"] == "read_only"  # reads are what read-only mode is for
+
+
 @pytest.mark.lab
 def test_query_masks_pii_and_is_audited(lab_dir: Path, settings: Settings) -> None:
     result = opsconsole(

@@ -10,6 +10,7 @@ import pytest
 from console.cli import build_parser
 from console.cli.common import settings_loader
 from console.config import Settings, load_settings
+from tests.helpers import run_opsconsole as opsconsole
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAG = "read-only: this console was started with --read-only"
@@ -71,3 +72,19 @@ def test_a_string_for_the_switch_is_a_config_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="read_only"):
         load_settings(path)
+
+
+def test_config_check_says_whether_changes_may_run_and_what_made_it_read_only(
+    tmp_path: Path,
+) -> None:
+    """Before a refusal surprises someone mid-incident, `config check` names the cause."""
+    import json
+
+    on = config(tmp_path, read_only=True)
+    record = json.loads(opsconsole("--config", str(on), "config", "check", "--json").stdout)
+    assert record["read_only"] == f"read-only: [console] read_only = true in {on}"
+    off = str(config(tmp_path, read_only=False))
+    flagged = opsconsole("--config", off, "config", "check", "--read-only").stdout
+    assert f"changes: {FLAG}" in flagged
+    plain = opsconsole("--config", off, "config", "check").stdout
+    assert "changes: allowed after confirmation (not read-only)" in plain

@@ -71,11 +71,13 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
         return init(_init_path(args.path or args.config))
     import asyncio
 
-    from console.config import find_config
+    from console.config import find_config, with_read_only_flag
     from console.config import load_settings as load
 
     source = find_config(args.config)
     settings = load(source.path, args.profile)
+    if getattr(args, "read_only", False):
+        settings = with_read_only_flag(settings)
     return asyncio.run(_check(source, settings, args.json))
 
 
@@ -145,6 +147,7 @@ def as_record(
         "state_dir": str(settings.state_dir),
         "aws_cache_dir": str(settings.aws_cache_dir),
         "aws_cache": cache_note(settings.aws_cache_dir),
+        "read_only": settings.read_only_reason,
         "secrets": [
             {
                 "kinds": list(check.kinds),
@@ -191,6 +194,7 @@ def render_text(record: dict[str, Any], checks: Sequence[SecretCheck]) -> list[s
         f"profile: {record['profile']}, {record['instances']} instances configured: valid",
         f"your files: {record['output_dir']} (exports), {record['state_dir']} (state)",
         f"AWS cost cache and budget: {record['aws_cache_dir']} ({record['aws_cache']})",
+        f"changes: {record['read_only'] or 'allowed after confirmation (not read-only)'}",
         "",
     ]
     rows = [

@@ -95,12 +95,28 @@ def _args(command: str | Sequence[str]) -> list[str]:
 
 
 def statement_plan(data: DataLayer, instance: Instance, sql: str) -> Plan:
-    """The guard's verdict on `sql`, statement and reasons scrubbed; nothing is sent.
+    """The guard's verdict on `sql`, statement and reasons scrubbed; nothing is sent. In
+    read-only mode a change is `refused`, the mode's reason first (it would not run).
 
     Blocking (a large statement parses for a while): `opsconsole plan`'s. The Query tab asks
     `verdict`, which parses off the event loop.
     """
-    return data.queries.shown_plan(instance, sql)
+    judged = data.queries.shown_plan(instance, sql)
+    refusal = _read_only_refusal(data, judged.classification)
+    if refusal is None:
+        return judged
+    return replace(
+        judged, classification="refused", confirmations=0, reasons=(refusal, *judged.reasons)
+    )
+
+
+def _read_only_refusal(data: DataLayer, classification: str) -> str | None:
+    """Why a change of this class would be refused in read-only mode; None when it would not
+    (not read-only, or not a change)."""
+    why = data.queries.read_only()
+    if why is None or classification not in ("write", "destructive"):
+        return None
+    return f"{why.removeprefix('read-only: ')}: no {classification} runs"
 
 
 async def verdict(data: DataLayer, instance: Instance, text: str) -> Verdict:
@@ -117,10 +133,9 @@ async def verdict(data: DataLayer, instance: Instance, text: str) -> Verdict:
         judged = Verdict(
             sql_plan.classification, sql_plan.confirmations, sql_plan.statement, sql_plan.reasons
         )
-    why = data.queries.read_only()
-    if why is None or judged.classification not in ("write", "destructive"):
+    refusal = _read_only_refusal(data, judged.classification)
+    if refusal is None:
         return judged
-    refusal = f"{why.removeprefix('read-only: ')}: no {judged.classification} runs"
     return Verdict(READ_ONLY, 0, judged.statement, (refusal, *judged.reasons))
 
 
