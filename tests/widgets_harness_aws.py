@@ -6,6 +6,7 @@ from textual.app import App, ComposeResult
 
 from console.data.aws_models import CostReport, PaidCalls
 from console.data.models import Reading
+from console.services.cost import daily_trend
 from tests import factories_aws as fw
 from tests.widgets_harness_alerts import AlertsHarness, fixed_clock
 from widgets.alert_list import AlertList
@@ -42,6 +43,7 @@ class CostHarness(App[None]):
     def on_mount(self) -> None:
         view = self.query_one(CostView)
         view.reading, view.paid, view.outcome = self._reading, self._paid, self._outcome
+        view.trend = daily_trend(self._reading)
         status = self.query_one(StatusBar)
         status.profile, status.firing, status.paid = "production", 3, self._paid
         view.query_one("#by-service").focus()

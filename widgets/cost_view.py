@@ -9,7 +9,7 @@ console/formatting.py's `share_rows`, as `opsconsole cost` prints them, so the t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,12 +27,6 @@ from widgets.resilient import Resilient
 
 NARROW_BELOW = 120  # columns: below this the two tables stack instead of sitting side by side
 TABLES = (("by-service", "SERVICE"), ("by-usage", "USAGE TYPE"))
-
-
-def daily_series(report: CostReport) -> Series:
-    """The daily totals as a Series (one point per day at midnight UTC) for MetricChart."""
-    points = tuple((datetime.combine(day.day, time(), UTC), day.amount) for day in report.daily)
-    return Series((("__name__", "daily cost"), ("what", "daily total")), points)
 
 
 def _day(moment: date) -> str:
@@ -101,6 +95,9 @@ class CostView(Resilient, Vertical):
     outcome: reactive[str] = reactive("", init=False, repaint=False)
     """What the latest refresh cost: "from cache", "1 paid call", "refused"…"""
 
+    trend: reactive[Reading[tuple[Series, ...]] | None] = reactive(None, init=False, repaint=False)
+    """The daily totals for the chart (the cost service's `daily_trend`)."""
+
     days: reactive[int] = reactive(7, init=False, repaint=False)
     """The window asked for (shown in the titles before its answer arrives)."""
 
@@ -141,6 +138,10 @@ class CostView(Resilient, Vertical):
         show_reading_state(self, reading, last_good_at=self._good_at, now=self._clock())
         self._summarise()
 
+    def watch_trend(self, trend: Reading[tuple[Series, ...]] | None) -> None:
+        if trend is not None:
+            self.query_one(MetricChart).reading = trend
+
     def watch_paid(self) -> None:
         self._summarise()
 
@@ -170,10 +171,6 @@ class CostView(Resilient, Vertical):
                 table.add_row(*(cell(c) for c in row))  # names from AWS: never markup
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1))
-        fetched_at = self._good_at or self._clock()
-        self.query_one(MetricChart).reading = Reading(
-            "cost-explorer", "aws", fetched_at, 0.0, value=(daily_series(report),)
-        )
         self._retitle()
 
     def _summarise(self) -> None:

@@ -73,6 +73,8 @@ class CostScreen(ConsoleScreen):
         reading = answer.reading
         view.outcome = answer.outcome
         view.reading = reading
+        if answer.trend is not None:
+            view.trend = answer.trend
         view.paid = answer.paid
         self.answers += 1
         self.post_message(PaidCallsChanged(answer.paid))

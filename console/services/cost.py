@@ -9,10 +9,11 @@ request cost ("from cache", "1 paid call", "refused or failed, no call") is work
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
 from console.data.aws_models import CostReport, PaidCalls
 from console.data.layer import DataLayer
-from console.data.models import Reading
+from console.data.models import Reading, Series
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,19 @@ class CostAnswer:
     """The paid-call counter after the request (this session, and today across processes)."""
     outcome: str
     """What the request cost, in words: "from cache", "1 paid call", "refused or failed…"."""
+    trend: Reading[tuple[Series, ...]] | None
+    """The daily totals for the chart; None when there is no report (the last chart stays)."""
+
+
+def daily_trend(reading: Reading[CostReport]) -> Reading[tuple[Series, ...]] | None:
+    """The report's daily totals as a chart's reading: one series, a point per day at midnight
+    UTC, fetched when the report was; None without a report."""
+    report = reading.value
+    if report is None:
+        return None
+    points = tuple((datetime.combine(day.day, time(), UTC), day.amount) for day in report.daily)
+    series = Series((("__name__", "daily cost"), ("what", "daily total")), points)
+    return Reading(reading.instance, reading.source, reading.fetched_at, 0.0, value=(series,))
 
 
 def outcome_of(before: PaidCalls | None, after: PaidCalls, answered: bool, cached: bool) -> str:
@@ -46,4 +60,5 @@ async def cost_report(data: DataLayer, days: int, before: PaidCalls | None = Non
     reading = await data.cost_report(days)
     after = await data.paid_calls()
     cached = reading.value is not None and reading.value.from_cache
-    return CostAnswer(reading, after, outcome_of(before, after, reading.value is not None, cached))
+    outcome = outcome_of(before, after, reading.value is not None, cached)
+    return CostAnswer(reading, after, outcome, daily_trend(reading))

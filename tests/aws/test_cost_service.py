@@ -7,7 +7,8 @@ import pytest
 
 from console.data.aws_models import PaidCalls
 from console.data.layer import DataLayer
-from console.services.cost import cost_report, outcome_of
+from console.services.cost import cost_report, daily_trend, outcome_of
+from tests import factories_aws as fw
 from tests.aws.conftest import CallCounter
 
 
@@ -31,6 +32,18 @@ def test_the_outcome_counts_only_this_request(
 ) -> None:
     shown = None if before is None else _calls(before)
     assert outcome_of(shown, _calls(after), answered, cached) == said
+
+
+def test_the_chart_gets_one_point_per_day_at_midnight_and_none_without_a_report() -> None:
+    reading = fw.cost_reading(days=7)
+    assert reading.value is not None
+    trend = daily_trend(reading)
+    assert trend is not None and trend.value is not None and trend.fetched_at == reading.fetched_at
+    (series,) = trend.value
+    assert [value for _at, value in series.points] == [d.amount for d in reading.value.daily]
+    assert [at.date() for at, _value in series.points] == [d.day for d in reading.value.daily]
+    assert {at.hour for at, _value in series.points} == {0}
+    assert daily_trend(fw.cost_refused()) is None  # a refusal keeps the last chart
 
 
 @pytest.mark.lab
