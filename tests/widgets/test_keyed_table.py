@@ -209,6 +209,13 @@ class TallApp(App[None]):
         table.styles.height = 12
 
 
+def _lines(repaints: list[tuple[Region, ...]]) -> list[tuple[int, int]]:
+    """The (first line, lines) of each region repainted; a whole-table repaint is (-1, -1)."""
+    return [(r.y, r.height) for regions in repaints for r in regions] + [
+        (-1, -1) for regions in repaints if not regions
+    ]
+
+
 async def test_rows_that_come_and_go_within_view_leave_the_layout_alone() -> None:
     """A session that starts or ends must not lay out the whole screen again: while the rows
     fit, the scrollable height stays the table's own; past it, the table scrolls as before."""
@@ -222,9 +229,12 @@ async def test_rows_that_come_and_go_within_view_leave_the_layout_alone() -> Non
         assert padded.height == visible and table.max_scroll_y == 0
         table.repaints.clear()
         table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(6)])  # appended: painted
-        assert () in table.repaints
+        assert _lines(table.repaints) == [(4, 3)]  # k3..k5 below the header, nothing else
         await pilot.pause()
+        table.repaints.clear()
         table.sync_rows([(f"k{i}", (f"k{i}",)) for i in range(2)])
+        lines = _lines(table.repaints)  # k2..k5's lines blanked; the cursor's line (k0) too
+        assert (3, 4) in lines and set(lines) <= {(3, 4), (1, 1)}
         await pilot.pause()
         assert table.virtual_size == padded
         assert [row.key.value for row in table.ordered_rows] == ["k0", "k1"]
@@ -246,3 +256,29 @@ async def test_a_smaller_table_drops_the_old_padding() -> None:
         await pilot.pause()
         assert table.virtual_size.height == table.scrollable_content_region.height
         assert table.max_scroll_y == 0
+
+
+async def test_a_moved_row_repaints_from_it_down_and_a_new_title_only_its_line() -> None:
+    """What one poll repaints when a session starts in the middle, and when the idle count in
+    the title changes: not the rows above, not the blank lines below, not the whole table."""
+    app = TallApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        table = app.query_one(SpyTable)
+        table.styles.border = ("round", "white")
+        table.sync_rows([(k, (k,)) for k in ("a", "b", "c", "d")])
+        await pilot.pause()
+        table.repaints.clear()
+        table.sync_rows([(k, (k,)) for k in ("a", "b", "new", "c", "d")])
+        assert _lines(table.repaints) == [(3, 3)]  # lines of new, c, d (a and b stay)
+        table.repaints.clear()
+        table.sync_rows([(k, (k,)) for k in ("a", "b", "new", "c", "d")])
+        assert table.repaints == []  # nothing moved, nothing changed
+        await pilot.pause()
+        assert not table._repaint_regions
+        table._retitle(Text("sessions · + 3 idle hidden"))
+        top_line = Region(0, 0, table.outer_size.width, 1)  # the border's line, title and all
+        assert table._repaint_regions == {top_line}
+        await pilot.pause()
+        assert str(table.border_title) == "sessions · + 3 idle hidden"
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "sessions · + 3 idle hidden" in shown
