@@ -83,7 +83,10 @@ class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
             yield Static("", id="mismatch")
 
     def _verb(self) -> str:
+        silence = self.action.silence
         word = "Kill" if self.action.kill is not None else "Run"
+        if silence is not None:
+            word = "Silence" if silence.op == "create" else "Expire"
         return f"{word}…" if self.action.confirmations >= 2 else word
 
     def on_mount(self) -> None:
