@@ -28,7 +28,7 @@ from console.safety.confirm import utc_text
 from console.screens.confirm import run_confirmed
 from console.services import silences as service
 from widgets.bindings import bindings
-from widgets.reading_view import utcnow
+from widgets.reading_view import Clock, utcnow
 from widgets.resilient import Resilient
 
 PREVIEW_DELAY_S = 0.3
@@ -56,11 +56,14 @@ class SilenceForm(Resilient, ModalScreen[str | None]):
     SilenceForm #buttons Button { margin-left: 2; }
     """
 
-    def __init__(self, data: DataLayer, alert: Alert, user: str | None = None) -> None:
+    def __init__(
+        self, data: DataLayer, alert: Alert, user: str | None = None, clock: Clock = utcnow
+    ) -> None:
         super().__init__()
         self.data = data
         self.alert = alert
         self.user = user or service.unix_user()
+        self._clock = clock
         self.preview_text = ""
         """The last preview shown ("matches 2 firing alerts now", or why it failed)."""
 
@@ -128,7 +131,12 @@ class SilenceForm(Resilient, ModalScreen[str | None]):
         except ValueError as exc:
             ends.update(str(exc))
             return
-        ends.update(f"ends {utc_text(utcnow() + span)}")
+        ends.update(f"ends {utc_text(self._clock() + span)}")
+
+    def show_preview(self, text: str) -> None:
+        """What the matchers match now (or why that is not known), under them."""
+        self.preview_text = text
+        self.query_one("#preview", Static).update(text)
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)
@@ -137,17 +145,14 @@ class SilenceForm(Resilient, ModalScreen[str | None]):
     async def preview(self) -> None:
         """How many firing alerts the matchers match, once typing pauses."""
         await asyncio.sleep(PREVIEW_DELAY_S)
-        shown = self.query_one("#preview", Static)
         try:
             matchers = service.parse_matchers(self._value("matchers"))
         except ValueError as exc:
-            self.preview_text = str(exc)
-            shown.update(self.preview_text)
+            self.show_preview(str(exc))
             return
         reading = await service.preview(self.data, matchers)
         value, error = reading.value, reading.error
-        self.preview_text = value.text if value is not None else _failure(error, "preview")
-        shown.update(self.preview_text)
+        self.show_preview(value.text if value is not None else _failure(error, "preview"))
 
     @work(exclusive=True, group="silence-submit", exit_on_error=False)
     async def submit(self) -> None:
