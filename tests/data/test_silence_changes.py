@@ -162,3 +162,33 @@ def test_the_author_is_the_unix_user_of_the_uid_not_the_environment(
     monkeypatch.setenv("USER", "someone-else")
     monkeypatch.setenv("LOGNAME", "someone-else")
     assert service.unix_user() == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_the_alertmanager_view_has_no_way_to_write(
+    offline_settings: Settings, closed_port: int
+) -> None:
+    """The read side stays read-only: a silence is made only through `queries`."""
+    data = DataLayer(unreachable(offline_settings, closed_port))
+    for name in ("post", "delete", "create_silence", "expire", "silence", "apply", "_http"):
+        with pytest.raises(AttributeError):
+            getattr(data.alertmanager, name)
+    assert callable(data.alertmanager.matching) and callable(data.alertmanager.silences)
+
+
+def test_each_silenced_alert_carries_the_end_of_its_last_active_silence() -> None:
+    from console.data.models import Alert, Silence
+    from console.data.sources.alertmanager import with_silence_ends
+
+    def silence(sid: str, state: str, hours: int) -> Silence:
+        return Silence(sid, state, "alice", "", NOW, NOW + timedelta(hours=hours), ())
+
+    alerts = (
+        Alert("a", "A", "warning", "suppressed", NOW, "", (), ("s1", "s2")),
+        Alert("b", "B", "warning", "suppressed", NOW, "", (), ("gone",)),
+        Alert("c", "C", "warning", "active", NOW, "", ()),
+    )
+    marked = with_silence_ends(
+        alerts,
+        (silence("s1", "active", 1), silence("s2", "active", 3), silence("gone", "expired", 9)),
+    )
+    assert [a.silenced_until for a in marked] == [NOW + timedelta(hours=3), None, None]
