@@ -105,6 +105,8 @@ def parse_matchers(text: str | Sequence[str]) -> tuple[Matcher, ...]:
 
 def _matcher(name: str, operator: str, raw: str) -> Matcher:
     value = raw
+    if '"' in raw and not raw.startswith('"'):
+        raise ValueError(f'cannot read the value {raw}: quote it whole, {name}{operator}"..."')
     if raw.startswith('"'):
         import json
 

@@ -147,9 +147,9 @@ def test_matchers_read_back_as_written() -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["", "=x", 'a="b" c="d"', "a", 'a="unclosed'])
+@pytest.mark.parametrize("text", ["", "=x", 'a="b" c="d"', "a", 'a="unclosed', 'a=warning"'])
 def test_matchers_it_cannot_read(text: str) -> None:
-    with pytest.raises(ValueError, match=r"matcher|quoted"):
+    with pytest.raises(ValueError, match=r"matcher|quote"):
         service.parse_matchers(text)
 
 
