@@ -140,6 +140,20 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("cost.fewer", "minus", "days(-1)", "Fewer days", "Report fewer days", "AWS cost"),
     KeySpec("cost.more", "plus,equals_sign", "days(1)", "More days", "Report more days",
             "AWS cost"),
+    # --- Alertmanager silences (issue 14) ---
+    KeySpec(
+        "alert.silence", "s", "silence", "Silence",
+        "Silence the highlighted alert: matchers from its labels (editable, previewed), a "
+        "duration and a comment, after the prompt", "alerts",
+    ),
+    KeySpec("alert.silences", "S", "silences", "Silences",
+            "List the silences in force (Enter shows one, x expires it)", "alerts"),
+    KeySpec("silence.choose", "enter", "select_cursor", "Details",
+            "Show the highlighted silence whole", "silences"),
+    KeySpec("silence.expire", "x", "expire", "Expire",
+            "Expire the highlighted silence, after the prompt", "silences"),
+    KeySpec("silence.close", "escape", "dismiss", "Close", "Close the silence's details",
+            "silence details"),
 )  # fmt: skip
 
 BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

@@ -83,6 +83,9 @@ class AlertDetail(Static):
                 table.add_row(Text(name, style="dim"), Text(value))
         for silence_id in alert.silenced_by:
             table.add_row("silenced by", Text(silence_id))
+        if alert.silenced_until is not None:
+            until = alert.silenced_until.astimezone(UTC)
+            table.add_row("silenced until", Text(f"{until:%Y-%m-%d %H:%M:%S} UTC"))
         table.add_row(Text("fingerprint", style="dim"), Text(alert.fingerprint, style="dim"))
         return table
 

@@ -35,6 +35,7 @@ from widgets.alarm_lines import (
 from widgets.bindings import bindings
 from widgets.reading_view import Clock, show_reading_state, utcnow
 from widgets.resilient import Resilient
+from widgets.silence_table import until_text
 
 Entry = Alert | CloudWatchAlarm
 AlarmsReading = Reading[tuple[CloudWatchAlarm, ...]]
@@ -85,7 +86,8 @@ def alert_line(alert: Alert, now: datetime, instance_width: int) -> Text:
     text.append_text(source_tag("AM"))
     text.append(f" {alert_age(alert, now):>3} {instance.ljust(instance_width)}  ")
     if silenced:
-        text.append("silenced ", style="italic")
+        until = until_text(alert.silenced_until, now) if alert.silenced_until else ""
+        text.append(f"silenced {until} " if until else "silenced ", style="italic")
     text.append(alert.summary)
     return text
 

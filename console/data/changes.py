@@ -9,19 +9,22 @@ own, single-statement, autocommit, closed right after.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from console.config import Timeouts
 from console.data.calls import fetch
 from console.data.credentials import Credentials
-from console.data.models import Reading, WriteOutcome
+from console.data.http import answer, obj, text
+from console.data.models import Reading, SilenceChange, WriteOutcome
 from console.data.sources.mysql import single_statements
 from console.data.sources.postgres import APPLICATION_NAME
 from console.data.sources.redis import reply_lines
 from console.data.sources.redis_clients import RedisClients
 from console.data.sqlrows import to_int
 from console.inventory import Instance
-from console.safety.confirm import Action
+from console.safety.confirm import Action, silence_text
 from console.safety.scrub import scrub
 
 REPLY_SHOWN = 20
@@ -125,3 +128,59 @@ class Changes:
         text = " ; ".join(" ".join(argv) for argv in commands[:3])
         more = f" ; ... {len(commands) - 3} more" if len(commands) > 3 else ""
         return WriteOutcome(scrub(text + more), None, tuple(scrub(x) for x in lines))
+
+
+SILENCES = "/api/v2/silences"
+SILENCE = "/api/v2/silence/{id}"
+ALERTMANAGER = "alertmanager"
+
+
+class SilenceChanges:
+    """Creates and expires Alertmanager silences (v2 API): the one write the console makes on
+    Alertmanager, sent only by `QueryRunner.execute` after the consent check and the audit
+    check. Each change opens an HTTP client of its own, closed right after (as a statement
+    gets a connection of its own); the read side (`AlertmanagerSource`) never writes."""
+
+    def __init__(self, base_url: str, timeouts: Timeouts) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._timeouts = timeouts
+
+    async def apply(self, change: SilenceChange) -> Reading[WriteOutcome]:
+        """POST the silence (reply: its new id) or DELETE it (reply: the id expired)."""
+        return await fetch(
+            ALERTMANAGER, "alertmanager", self._timeouts.http_s, lambda: self._send(change)
+        )
+
+    async def _send(self, change: SilenceChange) -> WriteOutcome:
+        import httpx  # deferred, as in the HTTP sources
+
+        timeout = httpx.Timeout(self._timeouts.http_s)
+        headers = {"Accept": "application/json", "User-Agent": "opsconsole"}
+        async with httpx.AsyncClient(
+            base_url=self._base_url, timeout=timeout, headers=headers, follow_redirects=False
+        ) as client:
+            if change.op == "expire":
+                path = SILENCE.format(id=quote(change.silence_id, safe=""))
+                answer(path, await client.delete(path), empty_ok=True)
+                return WriteOutcome(scrub(silence_text(change)), None, (change.silence_id,))
+            body = await client.post(SILENCES, json=silence_body(change))
+            made = text(obj(answer(SILENCES, body)).get("silenceID"))
+        return WriteOutcome(scrub(silence_text(change)), None, (made,))
+
+
+def silence_body(change: SilenceChange) -> dict[str, object]:
+    """The v2 `postableSilence` of a change to create."""
+    return {
+        "matchers": [
+            {"name": m.name, "value": m.value, "isRegex": m.is_regex, "isEqual": m.is_equal}
+            for m in change.matchers
+        ],
+        "startsAt": _iso(change.starts_at),
+        "endsAt": _iso(change.ends_at),
+        "createdBy": change.created_by,
+        "comment": change.comment,
+    }
+
+
+def _iso(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

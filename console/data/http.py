@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -59,18 +59,15 @@ class JsonClient:
         if client is not None:
             await client.aclose()
 
-    async def get(self, path: str, params: Params | None = None) -> object:
+    async def get(
+        self, path: str, params: Params | Sequence[tuple[str, str]] | None = None
+    ) -> object:
         """GET `path` and return its JSON body; a non-2xx answer raises with the server's text.
 
         Raises ApiResponseError/ApiTimeoutError for API errors, httpx.HTTPStatusError otherwise.
         """
-        response = await self._get_client().get(path, params=dict(params or {}))
-        body = _json_or_none(response)
-        if response.is_success:
-            if body is None:
-                raise ApiResponseError(f"{path}: the answer is not JSON")
-            return body
-        raise _status_error(path, response, body)
+        response = await self._get_client().get(path, params=query_items(params))
+        return answer(path, response)
 
     def _get_client(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -83,6 +80,27 @@ class JsonClient:
                 follow_redirects=False,
             )
         return self._client
+
+
+def query_items(
+    params: Params | Sequence[tuple[str, str]] | None,
+) -> tuple[tuple[str, str], ...]:
+    """Query parameters as pairs: a name may repeat (Alertmanager's `filter`)."""
+    if params is None:
+        return ()
+    return tuple(params.items()) if isinstance(params, Mapping) else tuple(params)
+
+
+def answer(path: str, response: httpx.Response, *, empty_ok: bool = False) -> object:
+    """The JSON body of a 2xx answer (None for an empty one when `empty_ok`: a DELETE); a
+    non-2xx answer raises with the server's own text (ApiResponseError, ApiTimeoutError or
+    httpx.HTTPStatusError)."""
+    body = _json_or_none(response)
+    if response.is_success:
+        if body is None and not (empty_ok and not response.content.strip()):
+            raise ApiResponseError(f"{path}: the answer is not JSON")
+        return body
+    raise _status_error(path, response, body)
 
 
 def _json_or_none(response: httpx.Response) -> object:

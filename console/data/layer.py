@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self
 
-from console.config import Settings
+from console.config import BASE_PROFILE, Settings
 from console.data import fleet as fleet_sweep
 from console.data.aws.clients import AwsClients
 from console.data.aws.cloudwatch import default_metrics
@@ -28,11 +28,12 @@ from console.data.aws_models import (
     LogChunk,
     PaidCalls,
 )
-from console.data.changes import Changes
+from console.data.changes import Changes, SilenceChanges
 from console.data.credentials import Credentials, SecretState, aws_reference_state
 from console.data.discovery import Discovery
 from console.data.looplag import LoopLag, busy_note
 from console.data.models import (
+    AlertmanagerTarget,
     AuditOptions,
     FleetHealth,
     Health,
@@ -62,6 +63,13 @@ from console.data.sources.redis_clients import RedisClients
 from console.inventory import Fleet, Instance
 
 SLOW_LOG_CONCURRENCY = 4
+
+
+def alertmanager_target(settings: Settings) -> AlertmanagerTarget:
+    """The configured Alertmanager as a change target: production on the base profile, else
+    named after the profile in use (the lab's shows "lab" in the prompts)."""
+    env = "production" if settings.profile == BASE_PROFILE else settings.profile
+    return AlertmanagerTarget("alertmanager", env, settings.monitoring.alertmanager)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +135,8 @@ class DataLayer:
             settings.audit_path,
             settings.console,
             settings.read_only_reason,
+            silences=SilenceChanges(monitoring.alertmanager, settings.timeouts),
+            alertmanager=alertmanager_target(settings),
         )
         self._discovery = Discovery(settings, self._sources.prometheus, self._cloud)
         self._loop_lag = LoopLag()

@@ -315,6 +315,9 @@ class Alert:
     summary: str
     labels: tuple[tuple[str, str], ...]
     silenced_by: tuple[str, ...] = ()
+    silenced_until: datetime | None = None
+    """When the last of the active silences that mute it ends (None: not silenced, or the
+    silences could not be read)."""
 
     def label(self, name: str) -> str | None:
         return next((value for key, value in self.labels if key == name), None)
@@ -340,6 +343,54 @@ class Silence:
     starts_at: datetime | None
     ends_at: datetime | None
     matchers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """One matcher of a silence: `name="v"`, `name=~"re"`, `name!="v"` or `name!~"re"`."""
+
+    name: str
+    value: str
+    is_regex: bool = False
+    is_equal: bool = True
+
+    @property
+    def operator(self) -> str:
+        if self.is_equal:
+            return "=~" if self.is_regex else "="
+        return "!~" if self.is_regex else "!="
+
+
+SilenceOp = Literal["create", "expire"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertmanagerTarget:
+    """The configured Alertmanager as the target of a confirmed silence change (what an
+    `Instance` is to a statement): its name in prompts and the audit log, env and URL."""
+
+    name: str
+    env: str
+    endpoint: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+@dataclass(frozen=True, slots=True)
+class SilenceChange:
+    """A silence to create (matchers, window, author, comment) or one to expire (its id).
+
+    What a person confirmed, exactly: the data layer sends this and nothing else."""
+
+    op: SilenceOp
+    created_by: str
+    comment: str = ""
+    matchers: tuple[Matcher, ...] = ()
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    silence_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,12 +20,14 @@ from typing import Literal
 
 from console.config import ConsoleOptions
 from console.data.calls import failed, refused, utcnow
-from console.data.changes import Changes
+from console.data.changes import Changes, SilenceChanges
 from console.data.models import (
+    AlertmanagerTarget,
     QueryResult,
     Reading,
     RedisReply,
     RemediationPlan,
+    SilenceChange,
     Source,
     SourceError,
     WriteOutcome,
@@ -43,6 +45,8 @@ from console.safety.confirm import (
     change_action,
     consent_problem,
     kill_action,
+    silence_action,
+    silence_problem,
 )
 from console.safety.masking import mask_row
 from console.safety.redisguard import RedisPlan, plan_redis
@@ -63,6 +67,9 @@ class QueryRunner:
         audit_path: Path,
         options: ConsoleOptions,
         read_only: str | None = None,
+        *,
+        silences: SilenceChanges,
+        alertmanager: AlertmanagerTarget,
     ) -> None:
         self._mysql = mysql
         self._postgres = postgres
@@ -73,6 +80,8 @@ class QueryRunner:
         self._heavy_rows = options.heavy_rows
         self._heavy_sessions = options.heavy_sessions
         self._read_only = read_only
+        self._silences = silences
+        self._alertmanager = alertmanager
 
     def read_only(self) -> str | None:
         """Why every change is refused ("read-only: ..."), or None when changes may run (a
@@ -236,8 +245,26 @@ class QueryRunner:
         action = kill_action(instance, session, rds, about)
         return Reading(instance.name, source, utcnow(), 0.0, value=action)
 
-    async def execute(self, instance: Instance, consent: Consent) -> Reading[WriteOutcome]:
-        """Run a confirmed action on the instance's write credential, and audit it.
+    def alertmanager_target(self) -> AlertmanagerTarget:
+        """The configured Alertmanager: what a silence change runs on (`execute`'s target)."""
+        return self._alertmanager
+
+    async def silence(self, change: SilenceChange, about: str = "") -> Reading[Action]:
+        """The confirmable action that creates or expires an Alertmanager silence, for the
+        prompts (`about`: what it matches now); refused when the change is not one to send
+        (no matchers, no comment, an end in the past), and refused (audited) in read-only
+        mode, before Alertmanager is asked anything."""
+        target = self._alertmanager
+        problem = silence_problem(change, utcnow())
+        if problem is not None:
+            return refused(target.name, "alertmanager", scrub(problem))
+        return await self._offered(target, silence_action(target, change, about))
+
+    async def execute(
+        self, instance: Instance | AlertmanagerTarget, consent: Consent
+    ) -> Reading[WriteOutcome]:
+        """Run a confirmed action on the instance's write credential (a silence: on the
+        configured Alertmanager), and audit it.
 
         The consent is checked here, not in the screen: too few answers, a wrong typed name, an
         action for another instance, or a text that is no longer the change it was judged to
@@ -260,16 +287,29 @@ class QueryRunner:
                 if unwritable not in problem:
                     problem = f"{problem}; {unwritable}"
             return refused(instance.name, source, problem)
-        reading = await self._changes.apply(instance, action)
+        reading = await self._apply(instance, action)
         try:
             if reading.value is None:
                 message = reading.error.message if reading.error else "no answer"
                 await self._record_action(instance, consent, "failed", error=message)
             else:
-                await self._record_action(instance, consent, "ok", rows=reading.value.affected)
+                created = action.silence is not None and action.silence.op == "create"
+                made = reading.value.reply[:1] if created else ()
+                await self._record_action(
+                    instance, consent, "ok", rows=reading.value.affected, made=made
+                )
         except (OSError, AuditError) as exc:
             return _unaudited(instance, source, reading, _audit_failure(self._audit, exc))
         return reading
+
+    async def _apply(
+        self, instance: Instance | AlertmanagerTarget, action: Action
+    ) -> Reading[WriteOutcome]:
+        if action.silence is not None:
+            return await self._silences.apply(action.silence)
+        if isinstance(instance, AlertmanagerTarget):  # _changed refused it already
+            return refused(instance.name, "alertmanager", "not a change Alertmanager takes")
+        return await self._changes.apply(instance, action)
 
     async def remediation(
         self, instance: Instance, plan: RemediationPlan
@@ -284,7 +324,9 @@ class QueryRunner:
         action = batch_action(instance, f"Set a TTL on {len(verdicts):,} keys", verdicts, why)
         return None if action is None else await self._offered(instance, action)
 
-    async def cancelled(self, instance: Instance, action: Action) -> str | None:
+    async def cancelled(
+        self, instance: Instance | AlertmanagerTarget, action: Action
+    ) -> str | None:
         """Audit a change the person cancelled at a prompt (nothing was sent); why the audit
         line could not be written, or None."""
         try:
@@ -293,7 +335,9 @@ class QueryRunner:
             return _audit_failure(self._audit, exc)
         return None
 
-    async def _offered(self, instance: Instance, action: Action) -> Reading[Action]:
+    async def _offered(
+        self, instance: Instance | AlertmanagerTarget, action: Action
+    ) -> Reading[Action]:
         """The action, for the prompts; in read-only mode a refusal instead, audited like the
         refusal of a confirmed change (nothing is asked, nothing is sent)."""
         source = _source(instance)
@@ -324,8 +368,10 @@ class QueryRunner:
             return f"{_audit_failure(self._audit, exc)}: the change is refused, nothing was sent"
         return None
 
-    async def _changed(self, instance: Instance, action: Action) -> str | None:
+    async def _changed(self, instance: Instance | AlertmanagerTarget, action: Action) -> str | None:
         """Why the action is not what the guard (or the kill builder) makes of its text now."""
+        if action.silence is not None or isinstance(instance, AlertmanagerTarget):
+            return _silence_changed(instance, action)
         if action.batch:
             again = batch_action(
                 instance,
@@ -350,14 +396,17 @@ class QueryRunner:
 
     async def _record_action(
         self,
-        instance: Instance,
+        instance: Instance | AlertmanagerTarget,
         consent: Consent,
         outcome: str,
         rows: int | None = None,
         error: str | None = None,
+        made: tuple[str, ...] = (),
     ) -> None:
         action = consent.action
         text = action.statement or " ".join(action.command)
+        if made:  # a silence created: its id, so the trail leads to it
+            text = f"{text} · id {made[0]}"
         if action.batch:
             text = f"{action.title}: {len(action.batch)} commands, e.g. {' '.join(action.batch[0])}"
         entry = AuditEntry(
@@ -399,8 +448,26 @@ class QueryRunner:
         return None
 
 
-def _source(instance: Instance) -> Literal["mysql", "postgres", "redis"]:
+def _source(instance: Instance | AlertmanagerTarget) -> Source:
+    if isinstance(instance, AlertmanagerTarget):
+        return "alertmanager"
     return "redis" if instance.kind == "redis" else _sql_source(instance)
+
+
+def _silence_changed(instance: Instance | AlertmanagerTarget, action: Action) -> str | None:
+    """Why a silence action is not one to send to this target as it is now (None: it is)."""
+    change = action.silence
+    if change is None or not isinstance(instance, AlertmanagerTarget):
+        return f"not a change {instance.name} takes"
+    problem = silence_problem(change, utcnow())
+    if problem is not None:
+        return problem
+    again = silence_action(instance, change)
+    if (again.statement, again.command, again.batch) != (action.statement, (), ()):
+        return "the text is no longer the change that was judged and confirmed"
+    if again.confirmations > action.confirmations:
+        return f"the change needs {again.confirmations} confirmations"
+    return None
 
 
 def _sql_source(instance: Instance) -> Literal["mysql", "postgres"]:
@@ -442,7 +509,10 @@ def _audit_failure(audit: AuditLog, exc: OSError | AuditError) -> str:
 
 
 def _unaudited(
-    instance: Instance, source: Source, reading: Reading[WriteOutcome], why: str
+    instance: Instance | AlertmanagerTarget,
+    source: Source,
+    reading: Reading[WriteOutcome],
+    why: str,
 ) -> Reading[WriteOutcome]:
     """A change that was sent but whose audit line failed: a refused change, as a value that
     says what ran (the person must record it by hand), never an exception."""

@@ -16,11 +16,13 @@ from console.config import RedisDiscovery
 from console.data.models import (
     Alert,
     AlertGroup,
+    AlertmanagerTarget,
     Digest,
     DiscoveredCluster,
     ExplainPlan,
     KeyspaceSample,
     LockWait,
+    Matcher,
     Process,
     QueryResult,
     Reading,
@@ -34,6 +36,7 @@ from console.data.models import (
     Series,
     ServerStatus,
     Silence,
+    SilenceChange,
     SlowlogEntry,
     Target,
     Variable,
@@ -135,6 +138,8 @@ class AlertmanagerReads(Protocol):
 
     async def silences(self) -> Reading[tuple[Silence, ...]]: ...
 
+    async def matching(self, matchers: tuple[Matcher, ...]) -> Reading[tuple[Alert, ...]]: ...
+
 
 class Queries(Protocol):
     """Typed statements and commands (`DataLayer.queries`): guarded, masked and audited reads,
@@ -164,13 +169,21 @@ class Queries(Protocol):
 
     async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]: ...
 
-    async def execute(self, instance: Instance, consent: Consent) -> Reading[WriteOutcome]: ...
+    async def execute(
+        self, instance: Instance | AlertmanagerTarget, consent: Consent
+    ) -> Reading[WriteOutcome]: ...
 
     async def remediation(
         self, instance: Instance, plan: RemediationPlan
     ) -> Reading[Action] | None: ...
 
-    async def cancelled(self, instance: Instance, action: Action) -> str | None: ...
+    async def cancelled(
+        self, instance: Instance | AlertmanagerTarget, action: Action
+    ) -> str | None: ...
+
+    def alertmanager_target(self) -> AlertmanagerTarget: ...
+
+    async def silence(self, change: SilenceChange, about: str = "") -> Reading[Action]: ...
 
 
 def protocol_names(protocol: type) -> frozenset[str]:

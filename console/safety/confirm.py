@@ -9,10 +9,13 @@ so no screen can skip a prompt.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from console.data.models import AlertmanagerTarget, Matcher, SilenceChange
 from console.inventory import Instance
 from console.safety.redisguard import RedisPlan
 from console.safety.scrub import scrub
@@ -42,6 +45,8 @@ class Action:
     """The session or client id when the action is a kill (the data layer rebuilds its text)."""
     batch: tuple[tuple[str, ...], ...] = ()
     """Redis commands applied together (a remediation plan); `command` is then empty."""
+    silence: SilenceChange | None = None
+    """An Alertmanager silence to create or expire; `statement` then says it in words."""
 
     @property
     def text(self) -> str:
@@ -65,7 +70,7 @@ class Consent:
     answers: tuple[str, ...]
 
 
-def consent_problem(consent: Consent, instance: Instance) -> str | None:
+def consent_problem(consent: Consent, instance: Instance | AlertmanagerTarget) -> str | None:
     """None when `consent` covers its action on `instance`; else why it does not."""
     action = consent.action
     if action.instance != instance.name:
@@ -157,4 +162,86 @@ def batch_action(
         confirmations=needed(change, instance.is_production),
         reasons=(why, *verdicts[0].reasons),
         batch=tuple(v.command for v in verdicts),
+    )
+
+
+# --- Alertmanager silences --------------------------------------------------------------------
+
+SILENCE_MAX = timedelta(days=30)
+"""The longest silence the console makes: a longer one is a rule change, not an incident's."""
+
+
+def matcher_text(matcher: Matcher) -> str:
+    """`name="value"` (PromQL style, the value quoted as JSON), as Alertmanager's filter
+    reads it."""
+    return f"{matcher.name}{matcher.operator}{json.dumps(matcher.value, ensure_ascii=False)}"
+
+
+def utc_text(moment: datetime | None) -> str:
+    return "-" if moment is None else f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def silence_text(change: SilenceChange) -> str:
+    """The change in words: what the prompt shows, the audit log keeps and the check compares."""
+    if change.op == "expire":
+        return f"silence expire: {change.silence_id} · by {change.created_by}"
+    matchers = ", ".join(matcher_text(m) for m in change.matchers)
+    span = ""
+    if change.starts_at is not None and change.ends_at is not None:
+        minutes = round((change.ends_at - change.starts_at).total_seconds() / 60)
+        span = f" · {_span(minutes)} (until {utc_text(change.ends_at)})"
+    return f"silence create: {matchers}{span} · by {change.created_by} · comment: {change.comment}"
+
+
+def _span(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return "".join(parts) or "0m"
+
+
+def silence_problem(change: SilenceChange, now: datetime) -> str | None:
+    """Why the silence change cannot be sent as it is (None: it can).
+
+    Checked where the change is built and again where it would run: a silence without
+    matchers would mute every alert, one without author or comment tells the next shift
+    nothing."""
+    if not change.created_by.strip():
+        return "a silence needs its author (the Unix user)"
+    if change.op == "expire":
+        return None if change.silence_id.strip() else "which silence: its id is empty"
+    if not change.matchers:
+        return "a silence needs at least one matcher (none would mute every alert)"
+    if all((m.is_regex and m.value in ("", ".*")) or not m.is_equal for m in change.matchers):
+        return "the matchers match every alert: name at least one label's value"
+    if any(not m.name.strip() for m in change.matchers):
+        return "a matcher has no label name"
+    if not change.comment.strip():
+        return "a silence needs a comment (why, and who to ask)"
+    if change.starts_at is None or change.ends_at is None:
+        return "a silence needs its start and end"
+    if change.ends_at <= max(change.starts_at, now):
+        return "the silence would end before it starts"
+    if change.ends_at - change.starts_at > SILENCE_MAX:
+        return f"a silence lasts at most {SILENCE_MAX.days} days here"
+    return None
+
+
+def silence_action(target: AlertmanagerTarget, change: SilenceChange, about: str = "") -> Action:
+    """Creating or expiring a silence: a write, asked once (it mutes alerts, or lets them
+    through again; nothing on a database changes). `about` says what it matches now."""
+    if change.op == "expire":
+        title = f"Expire silence {change.silence_id[:8]}"
+    else:
+        title = f"Silence {len(change.matchers)} matcher(s) until {utc_text(change.ends_at)}"
+    return Action(
+        instance=target.name,
+        env=target.env,
+        endpoint=target.endpoint,
+        title=title,
+        classification="write",
+        confirmations=needed("write", target.is_production),
+        reasons=(scrub(about),) if about else (),
+        statement=silence_text(change),
+        silence=change,
     )

@@ -53,7 +53,9 @@ def pane_for(alert_name: str) -> str:
 class AlertsScreen(PollingScreen):
     """Firing and silenced alerts; one key away from everywhere (`a`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("screen.investigate")
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        "screen.investigate", "alert.silence", "alert.silences"
+    )
 
     def __init__(self, data: DataLayer, settings: Settings, fleet: Fleet) -> None:
         super().__init__()
@@ -114,6 +116,31 @@ class AlertsScreen(PollingScreen):
     def has_data(self) -> bool:
         """Alertmanager has answered once (for headless screenshots)."""
         return self.loaded
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "silence" and self.data.queries.read_only():
+            return None  # read-only: shown disabled (the data layer refuses it anyway)
+        return super().check_action(action, parameters)
+
+    def action_silence(self) -> None:
+        from console.screens.silence_form import SilenceForm
+
+        alert = self.query_one(AlertList).highlighted_alert()
+        if alert is None:
+            self.notify("highlight an Alertmanager alert first", title="Silence", markup=False)
+            return
+
+        def made(silence_id: str | None) -> None:
+            if silence_id:
+                self.notify(f"silence {silence_id[:8]} created", title="Silence", markup=False)
+                self.wake()  # the alert shows silenced, with its end, at once
+
+        self.app.push_screen(SilenceForm(self.data, alert), made)
+
+    def action_silences(self) -> None:
+        from console.screens.silences import SilencesScreen
+
+        self.app.push_screen(SilencesScreen(self.data, self.settings))
 
     def action_investigate(self) -> None:
         listing = self.query_one(AlertList)

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from console.data.layer import DataLayer
-from console.data.models import Reading, WriteOutcome
+from console.data.models import AlertmanagerTarget, Reading, WriteOutcome
 from console.inventory import Instance
 from console.safety.confirm import YES, Action, Consent
 from console.services import query as query_service
@@ -83,7 +83,10 @@ class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
             yield Static("", id="mismatch")
 
     def _verb(self) -> str:
+        silence = self.action.silence
         word = "Kill" if self.action.kill is not None else "Run"
+        if silence is not None:
+            word = "Silence" if silence.op == "create" else "Expire"
         return f"{word}…" if self.action.confirmations >= 2 else word
 
     def on_mount(self) -> None:
@@ -122,7 +125,7 @@ class ConfirmScreen(Resilient, ModalScreen[Consent | None]):
 async def run_confirmed(
     app: App[object],
     data: DataLayer,
-    instance: Instance,
+    instance: Instance | AlertmanagerTarget,
     action: Action,
     warnings: tuple[str, ...] = (),
 ) -> Reading[WriteOutcome] | None:

@@ -26,6 +26,7 @@ from console.config import Settings
 from console.data.calls import failed, refused
 from console.data.layer import DataLayer
 from console.data.models import (
+    AlertmanagerTarget,
     ExplainPlan,
     QueryResult,
     Reading,
@@ -239,7 +240,10 @@ def prompt(action: Action, warnings: Sequence[str] = ()) -> ChangePrompt:
 
 
 async def settle(
-    data: DataLayer, instance: Instance, action: Action, consent: Consent | None
+    data: DataLayer,
+    instance: Instance | AlertmanagerTarget,
+    action: Action,
+    consent: Consent | None,
 ) -> Reading[WriteOutcome] | None:
     """After the prompts: run the action with the answers given (the data layer checks them
     and audits), or audit its cancellation (None) when the prompts were cancelled. A
@@ -250,7 +254,8 @@ async def settle(
         if problem is None:
             return None
         why = f"cancelled, nothing was sent; but {problem}"
-        return refused(instance.name, instance.kind, scrub(why))
+        source = "alertmanager" if isinstance(instance, AlertmanagerTarget) else instance.kind
+        return refused(instance.name, source, scrub(why))
     return _shown(await data.queries.execute(instance, consent))
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from typing import TypeVar
 
 from console.config import Timeouts
 from console.data.calls import fetch
 from console.data.http import JsonClient, items, labels, make_alert, obj, parse_time, text
-from console.data.models import Alert, AlertGroup, Reading, Silence
+from console.data.models import Alert, AlertGroup, Matcher, Reading, Silence
+from console.safety.confirm import matcher_text
 from console.safety.masking import mask_text
 
 T = TypeVar("T")
@@ -44,17 +46,27 @@ class AlertmanagerSource:
         """The alerts grouped by (severity, alert name), most severe group first."""
 
         async def run() -> tuple[AlertGroup, ...]:
-            return group_alerts(await self._alerts(include_silenced=True))
+            alerts = await self._alerts(include_silenced=True)
+            if any(alert.silenced_by for alert in alerts):
+                alerts = with_silence_ends(alerts, await self._silences_or_none())
+            return group_alerts(alerts)
 
         return await self._fetch(run)
 
     async def silences(self) -> Reading[tuple[Silence, ...]]:
         """Every silence Alertmanager keeps: active, then pending, then expired."""
+        return await self._fetch(self._silences)
 
-        async def run() -> tuple[Silence, ...]:
-            rows = items(await self._http.get("/api/v2/silences"))
-            found = (_silence(obj(row)) for row in rows)
-            return tuple(sorted(found, key=_silence_order))
+    async def matching(self, matchers: tuple[Matcher, ...]) -> Reading[tuple[Alert, ...]]:
+        """The active alerts these matchers match, as Alertmanager's own filter matches them
+        (silenced and inhibited ones included: the preview of a silence counts both)."""
+
+        async def run() -> tuple[Alert, ...]:
+            params = [("active", "true"), ("silenced", "true"), ("inhibited", "true")]
+            params += [("unprocessed", "true")]
+            params += [("filter", matcher_text(m)) for m in matchers]
+            rows = items(await self._http.get("/api/v2/alerts", params))
+            return tuple(sorted((_alert(obj(row)) for row in rows), key=_alert_order))
 
         return await self._fetch(run)
 
@@ -62,6 +74,19 @@ class AlertmanagerSource:
 
     async def _fetch(self, run: Callable[[], Awaitable[T]]) -> Reading[T]:
         return await fetch(INSTANCE, "alertmanager", self._timeouts.http_s, run)
+
+    async def _silences(self) -> tuple[Silence, ...]:
+        rows = items(await self._http.get("/api/v2/silences"))
+        found = (_silence(obj(row)) for row in rows)
+        return tuple(sorted(found, key=_silence_order))
+
+    async def _silences_or_none(self) -> tuple[Silence, ...]:
+        """The silences for the alerts' end times; none when they cannot be read (the alerts
+        still show, marked silenced without an end)."""
+        try:
+            return await self._silences()
+        except Exception:  # the alerts matter more than their silences' end times
+            return ()
 
     async def _alerts(self, include_silenced: bool) -> tuple[Alert, ...]:
         flag = "true" if include_silenced else "false"
@@ -95,6 +120,16 @@ def group_alerts(alerts: Iterable[Alert]) -> tuple[AlertGroup, ...]:
         AlertGroup(severity, name, tuple(sorted(members, key=_alert_order)))
         for (severity, name), members in ordered
     )
+
+
+def with_silence_ends(alerts: Iterable[Alert], silences: Iterable[Silence]) -> tuple[Alert, ...]:
+    """Each silenced alert with the end of the last active silence that mutes it."""
+    ends = {s.id: s.ends_at for s in silences if s.state == "active" and s.ends_at is not None}
+    marked = []
+    for alert in alerts:
+        known = [ends[i] for i in alert.silenced_by if i in ends]
+        marked.append(replace(alert, silenced_until=max(known)) if known else alert)
+    return tuple(marked)
 
 
 def render_matcher(matcher: object) -> str:
