@@ -21,9 +21,9 @@ import subprocess
 import time
 from dataclasses import replace
 
+from results_section import context
 from textual.strip import Strip
 
-from bench.results_section import context
 from console.data.models import Process, Reading
 from tests import factories
 from tests.instance_harness import WidgetHarness, fixed_clock
