@@ -13,7 +13,10 @@ from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
 Source = Literal["mysql", "postgres", "redis", "prometheus", "alertmanager", "aws", "secrets"]
-ErrorKind = Literal["timeout", "unreachable", "auth", "denied", "query", "refused", "internal"]
+ErrorKind = Literal[
+    "timeout", "unreachable", "auth", "denied", "query", "refused", "internal", "unrecorded"
+]
+"""`unrecorded`: a replay has no sample of this reading at its cursor (not a server's error)."""
 HealthState = Literal["ok", "warn", "down"]
 
 
