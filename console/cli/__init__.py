@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from console.cli.replaying import attached  # `--at -5m`: a TIME, not an option
+
+    args = build_parser().parse_args(attached(sys.argv[1:] if argv is None else argv))
     from console.cli.common import settings_loader
 
     try:

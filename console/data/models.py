@@ -85,6 +85,11 @@ class FleetHealth:
             return self.reading.value.state
         return "down"
 
+    @property
+    def unrecorded(self) -> bool:
+        """A replay holds no health of this instance at its cursor: not known, not down."""
+        return self.reading.error is not None and self.reading.error.kind == "unrecorded"
+
 
 # --- SQL servers (MySQL/MariaDB and PostgreSQL share these) --------------------------------
 

@@ -5,7 +5,9 @@ statements, slow log, or Redis INFO, SLOWLOG, clients, memory and a key sample),
 that name the cause, and screenshots of the instance's panes (`screenshots`), written as one
 masked folder under the output directory (`bundle`, from the masked tables of `tables`). The
 `investigate` verb (console/cli/investigate.py) and the console's `i` key
-(console/screens/investigate.py) both call `investigate` here.
+(console/screens/investigate.py) both call `investigate` here. On a replay's data layer
+(`investigate --replay DIR --at TIME`) the evidence is the recording's at its cursor
+(recorded.py) and the screenshots are the replayed panes.
 
 Why one room: the investigation used to be spread over six folders; everything it does that is
 not printing or a notification is here, over the data layer (gather.py gathers)
@@ -80,29 +82,35 @@ async def investigate(
     from console.analysis.findings import analyse, needs_attention
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
     from console.services.investigation.gather import gather_evidence
+    from console.services.investigation.recorded import gather_recorded
     from console.services.investigation.screenshots import (
         PANES,
         SCREEN_CONCURRENCY,
         take_screenshot,
     )
+    from console.services.recording.replay import PANES as RECORDED_PANES
+    from console.services.recording.replay import ReplayLayer
 
     settings = data.settings
     target = await _target(data, alert_key, instance_name)
-    end = datetime.now(UTC)
+    replay = data if isinstance(data, ReplayLayer) else None  # a recording, at its cursor
+    end = datetime.now(UTC) if replay is None else replay.cursor
     base = output if output is not None else settings.output_dir / "investigations"
     folder = _free(base.resolve() / bundle_name(target.instance.name, end))
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
     name = target.instance.name
-    shots = [take_screenshot(settings, name, p, folder, slots) for p in PANES] if screens else []
-    gathering = gather_evidence(
-        data,
-        target.instance,
-        window,
-        end,
-        alert=target.alert,
-        related=target.related,
-        notes=target.notes,
-    )
+    recorded = None if replay is None else (replay.folder, replay.cursor)
+    panes = (PANES if replay is None else RECORDED_PANES) if screens else ()
+    shots = [take_screenshot(settings, name, p, folder, slots, recorded) for p in panes]
+    alert, related, notes = target.alert, target.related, target.notes
+    if replay is None:
+        gathering = gather_evidence(
+            data, target.instance, window, end, alert=alert, related=related, notes=notes
+        )
+    else:
+        gathering = gather_recorded(
+            replay, target.instance, window, alert=alert, related=related, notes=notes
+        )
     steps = _Steps(progress, total=len(shots) + 2)  # the evidence, each pane, the bundle
     evidence, taken = await asyncio.gather(
         steps.counted(gathering), asyncio.gather(*map(steps.counted, shots))

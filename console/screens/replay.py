@@ -1,0 +1,104 @@
+"""The console on a recording (`opsconsole --replay DIR`): its time bar and the `g` prompt.
+
+Every screen's status bar helper (screens/status.py) calls `bind_replay` when the App replays:
+it mounts the TimeBar above the status bar and keeps both on the App's `cursor`, so the fleet,
+instance and alerts screens say REPLAY and where they are without a line of their own. `g` asks
+for a TIME in `GoToTime`, read by the replay service's one parser (the CLI's `--at` too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, Static
+
+from console.data.layer import DataLayer
+from console.formatting.moments import iso
+from console.services.recording.replay import ReplayError, ReplayLayer, time_in
+from widgets.bindings import bindings
+from widgets.resilient import Resilient
+from widgets.status_bar import StatusBar
+from widgets.time_bar import TimeBar
+
+
+def replay_of(data: DataLayer) -> ReplayLayer | None:
+    """The recording a screen's data layer replays, None when it reads live servers."""
+    return data if isinstance(data, ReplayLayer) else None
+
+
+def clock_of(data: DataLayer) -> Callable[[], datetime]:
+    """What a screen's widgets take for now (ages, staleness): the wall clock, or a replay's
+    cursor (an alert that started 2 min before the cursor is 2 min old, not 3 months)."""
+    replay = replay_of(data)
+    if replay is None:
+        return lambda: datetime.now(UTC)
+    return lambda: replay.cursor
+
+
+def bind_replay(screen: Screen[None], replay: ReplayLayer, status: StatusBar) -> None:
+    """Mount the time bar above `status` and follow the App's replay cursor in both."""
+    timeline = replay.timeline
+    bar = TimeBar(id="time-bar")
+    bar.start, bar.end, bar.marks = timeline.start, timeline.end, timeline.changes
+    screen.mount(bar, before=status)
+
+    def follow(cursor: datetime | None) -> None:
+        moment = cursor or replay.cursor
+        bar.cursor = moment
+        status.replay = iso(moment)
+
+    screen.watch(screen.app, "cursor", follow)
+
+
+class GoToTime(Resilient, ModalScreen[datetime | None]):
+    """Ask for a TIME in the recording; dismiss with the moment, or None (Escape)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm.cancel")
+    DEFAULT_CSS = """
+    GoToTime { align: center middle; }
+    GoToTime > Vertical {
+        width: 90%; max-width: 80; height: auto; border: thick $accent;
+        background: $surface; padding: 0 1;
+    }
+    GoToTime #time-error { color: $error; height: auto; }
+    GoToTime #time-help { color: $text-muted; height: auto; }
+    """
+
+    def __init__(self, replay: ReplayLayer) -> None:
+        super().__init__()
+        self.replay = replay
+
+    def compose(self) -> ComposeResult:
+        recording = self.replay.recording
+        with Vertical() as box:
+            box.border_title = "Go to a time"
+            yield Static(
+                f"the recording holds {iso(recording.start)} to {iso(recording.end)}; "
+                "+30s from its start, -5m from its end, start, end, 03:12:05 or ISO 8601 (UTC)",
+                id="time-help",
+                markup=False,
+            )
+            yield Input(value=iso(self.replay.cursor), id="time-input")
+            yield Static("", id="time-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#time-input")
+    def go(self, event: Input.Submitted) -> None:
+        try:
+            moment = time_in(self.replay.recording, event.value)
+        except ReplayError as exc:
+            self.query_one("#time-error", Static).update(str(exc).removeprefix("replay: "))
+            return
+        self.dismiss(moment)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
