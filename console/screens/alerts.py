@@ -99,6 +99,8 @@ class AlertsScreen(PollingScreen):
 
         async def once() -> None:
             alerts.reading = await self.data.alertmanager.groups()
+            if alerts.highlighted_alert() is None and alerts.highlighted_alarm() is None:
+                self.query_one(AlertDetail).alert = None  # it resolved (or a replay moved on)
             self.loaded = True
             if alerts.reading.error is None:
                 self.query_one(StatusBar).touch()
