@@ -112,8 +112,8 @@ async def test_no_query_tab_no_kill_and_nothing_live_is_offered(tmp_path: Path) 
         await pilot.press("k", "5", "dollar_sign")
         await asyncio.sleep(0.2)
         await pilot.pause()
-        assert app.screen is screen and not isinstance(app.screen, ConfirmScreen)
-        assert screen.pane == "processes"
+        assert not isinstance(app.screen, ConfirmScreen)  # nothing asked
+        assert isinstance(app.screen, InstanceScreen) and app.screen.pane == "processes"
         assert app.worker_errors == []
 
 
