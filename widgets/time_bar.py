@@ -18,6 +18,8 @@ from console.formatting.moments import clock, offset
 
 MIN_TRACK = 8
 """Cells below which the track is not drawn (the cursor's time alone)."""
+HINT_TRACK = 24
+"""The keys' hint shows only while the track keeps at least this many cells beside it."""
 
 
 class TimeBar(Static):
@@ -32,6 +34,17 @@ class TimeBar(Static):
     cursor: reactive[datetime | None] = reactive(None)
     marks: reactive[tuple[datetime, ...]] = reactive(())
     """The changes of health or alerts (`{` and `}` go from one to the next)."""
+    hint: reactive[tuple[tuple[str, str], ...]] = reactive(())
+    """The replay's keys and what they do (`("[ ]", "step")`, ...), shown when there is room
+    (`[ ] step · { } change · g go to`, else the keys alone `[ ] { } g`): the footer lists the
+    App's keys last, where a terminal of less than ~250 columns cuts them."""
+
+    def _hints(self) -> tuple[str, ...]:
+        """The hint, then its keys alone, each with its margin."""
+        if not self.hint:
+            return ()
+        said = " · ".join(f"{keys} {does}" for keys, does in self.hint)
+        return (f"   {said}", "   " + " ".join(keys for keys, _ in self.hint))
 
     def render(self) -> Text:
         start, end, cursor = self.start, self.end, self.cursor
@@ -42,6 +55,8 @@ class TimeBar(Static):
         room = self.content_region.width or 120
         ends = (f"{clock(start)} ", f" {clock(end)}")
         track = room - len(here) - len(ends[0]) - len(ends[1])
+        hint = next((h for h in self._hints() if track - len(h) >= HINT_TRACK), "")
+        track -= len(hint)
         if track < MIN_TRACK:
             ends = ("", "")
             track = room - len(here)
@@ -50,6 +65,7 @@ class TimeBar(Static):
             text.append_text(track_text(track, start, end, cursor, self.marks))
             text.append(ends[1], style="dim")
         text.append(here, style="bold")
+        text.append(hint, style="dim")
         return text
 
 

@@ -8,7 +8,7 @@ for a TIME in `GoToTime`, read by the replay service's one parser (the CLI's `--
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -16,11 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.keys import format_key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from console.data.layer import DataLayer
 from console.formatting.moments import iso
+from console.keymap import spec
 from console.services.recording.replay import ReplayError, ReplayLayer, time_in
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
@@ -47,6 +49,7 @@ def bind_replay(screen: Screen[None], replay: ReplayLayer, status: StatusBar) ->
     timeline = replay.timeline
     bar = TimeBar(id="time-bar")
     bar.start, bar.end, bar.marks = timeline.start, timeline.end, timeline.changes
+    bar.hint = keys_hint(replay.settings.keymap)
     screen.mount(bar, before=status)
 
     def follow(cursor: datetime | None) -> None:
@@ -55,6 +58,19 @@ def bind_replay(screen: Screen[None], replay: ReplayLayer, status: StatusBar) ->
         status.replay = iso(moment)
 
     screen.watch(screen.app, "cursor", follow)
+
+
+def keys_hint(keymap: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The replay's keys as `[keymap]` gives them, with what they do (the time bar's hint)."""
+
+    def key(binding_id: str) -> str:
+        return format_key(keymap.get(binding_id, spec(binding_id).key).split(",")[0])
+
+    return (
+        (f"{key('replay.earlier')} {key('replay.later')}", "step"),
+        (f"{key('replay.previous_change')} {key('replay.next_change')}", "change"),
+        (key("replay.goto"), "go to"),
+    )
 
 
 class GoToTime(Resilient, ModalScreen[datetime | None]):
