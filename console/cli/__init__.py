@@ -41,6 +41,7 @@ VERBS: dict[str, str] = {
     "keys": "keys",
     "config": "config",
     "lab": "lab",
+    "record": "record",
 }
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""
 

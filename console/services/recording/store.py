@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from console.inventory import Instance
-from console.services.recording.codec import Json, decode, encode
+from console.services.recording.codec import Json, decode, encode, items_of
 
 MAGIC = b"OPSREC1\n"
 SUFFIX = ".rec"
@@ -76,7 +76,7 @@ class RecordingWriter:
     and every file left must still say which instances it is about.
     """
 
-    def __init__(self, folder: Path, keep_hours: float, max_bytes: int, level: int = 6) -> None:
+    def __init__(self, folder: Path, keep_hours: float, max_bytes: int, level: int = 9) -> None:
         self.folder = folder
         self.keep_hours = keep_hours
         self.max_bytes = max_bytes
@@ -384,8 +384,10 @@ def _health_state(raw: Json) -> str | None:
 
 
 def _alert_set(raw: Json) -> frozenset[tuple[str, str]] | None:
-    if not isinstance(raw, list):
+    if not isinstance(raw, (list, dict)):
         return None
     return frozenset(
-        (str(a.get("fingerprint")), str(a.get("state"))) for a in raw if isinstance(a, dict)
+        (str(a.get("fingerprint")), str(a.get("state")))
+        for a in items_of(raw)
+        if isinstance(a, dict)
     )
