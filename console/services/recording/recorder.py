@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from console.config import RecordOptions
 from console.data.aws_models import CloudWatchAlarm
@@ -61,6 +61,7 @@ ROUNDED: dict[type, tuple[str, ...]] = {
     SlowlogEntry: ("duration_s",),
 }
 """Durations recorded to 3 significant digits."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -168,12 +169,14 @@ class Recorder:
             self.data.cloudwatch_alarms(),
         )
         self._state.fleet = instances
+        chosen = Fleet(instances)
+        if self.only:  # narrowed: the alerts and alarms of the chosen instances only
+            alerts = _narrowed(alerts, lambda a: bool(chosen.for_labels(a.labels)))
+            alarms = _narrowed(alarms, lambda a: a.instance in chosen)
         samples += [Sample(at, h.name, "health", prepared(h), None) for h in health]
         samples.append(_sample(at, None, "alerts", alerts))
         samples.append(_sample(at, None, "alarms", alarms))
-        self._state.troubled = troubled(
-            Fleet(instances), health, alerts.value or (), alarms.value or ()
-        )
+        self._state.troubled = troubled(chosen, health, alerts.value or (), alarms.value or ())
         return samples
 
     def _chosen(self, fleet: Fleet) -> tuple[Instance, ...]:
@@ -236,6 +239,12 @@ class Recorder:
             _sample(at, name, "redis_clients", clients),
             _sample(at, name, "redis_slowlog", slowlog),
         ]
+
+
+def _narrowed(reading: Reading[tuple[T, ...]], keep: Callable[[T], bool]) -> Reading[tuple[T, ...]]:
+    if reading.value is None:
+        return reading
+    return dataclasses.replace(reading, value=tuple(v for v in reading.value if keep(v)))
 
 
 async def _finished(write: Awaitable[int]) -> int:
