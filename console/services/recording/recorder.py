@@ -15,7 +15,7 @@ import asyncio
 import dataclasses
 import functools
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -100,11 +100,15 @@ class Recorder:
         writer: RecordingWriter,
         options: RecordOptions,
         only: Sequence[str] = (),
+        shown: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self.data = data
         self.writer = writer
         self.options = options
         self.only = tuple(only)
+        self.shown = shown
+        """The console's own view (`[record] on_view`): the instances it shows are recorded in
+        detail, and only those (what it shows is what it records)."""
         self._state = _State()
         self._row_limit = data.settings.console.row_limit
 
@@ -188,7 +192,10 @@ class Recorder:
         """Named instances first (`--instance`, `[record] instances`), then the troubled ones,
         at most `[record] max_detailed`."""
         by_name = {i.name: i for i in self._state.fleet}
-        named = (*self.only, *self.options.instances, *self._state.troubled)
+        if self.shown is not None:
+            named: tuple[str, ...] = tuple(self.shown())
+        else:
+            named = (*self.only, *self.options.instances, *self._state.troubled)
         chosen: dict[str, Instance] = {}
         for name in named:
             if name in by_name and name not in chosen:
