@@ -155,6 +155,8 @@ class OpsConsoleApp(Resilient, App[None]):
             return
         for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.paid, "app-paid")):
             self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
+        if self.settings.record.on_view:
+            self.record_view()
 
     @on(FirstReadingShown)
     def first_reading_shown(self) -> None:
@@ -173,6 +175,18 @@ class OpsConsoleApp(Resilient, App[None]):
         """The fleet's list for the palette while no fleet screen runs: kept, then discovered."""
         self.fleet = await self.data.kept_fleet()
         self.fleet = await self.data.fleet()
+
+    @work(group="app-record", exclusive=True, exit_on_error=False)
+    async def record_view(self) -> None:
+        """[record] on_view: record the fleet and the instances on screen while the app runs."""
+        from console.services.recording.on_view import record_view
+
+        stopped = await record_view(self.data, self.instances_shown)
+        if stopped is not None:
+            self.notify(stopped, title="Recording stopped", severity="error", markup=False)
+
+    def instances_shown(self) -> list[str]:
+        return [s.instance.name for s in self.screen_stack if isinstance(s, InstanceScreen)]
 
     @on(AlarmsWanted)
     def start_alarms(self) -> None:

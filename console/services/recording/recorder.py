@@ -15,10 +15,10 @@ import asyncio
 import dataclasses
 import functools
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from console.config import RecordOptions
 from console.data.aws_models import CloudWatchAlarm
@@ -61,6 +61,7 @@ ROUNDED: dict[type, tuple[str, ...]] = {
     SlowlogEntry: ("duration_s",),
 }
 """Durations recorded to 3 significant digits."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,15 @@ class Recorder:
         writer: RecordingWriter,
         options: RecordOptions,
         only: Sequence[str] = (),
+        shown: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self.data = data
         self.writer = writer
         self.options = options
         self.only = tuple(only)
+        self.shown = shown
+        """The console's own view (`[record] on_view`): the instances it shows are recorded in
+        detail, and only those (what it shows is what it records)."""
         self._state = _State()
         self._row_limit = data.settings.console.row_limit
 
@@ -168,12 +173,14 @@ class Recorder:
             self.data.cloudwatch_alarms(),
         )
         self._state.fleet = instances
+        chosen = Fleet(instances)
+        if self.only:  # narrowed: the alerts and alarms of the chosen instances only
+            alerts = _narrowed(alerts, lambda a: bool(chosen.for_labels(a.labels)))
+            alarms = _narrowed(alarms, lambda a: a.instance in chosen)
         samples += [Sample(at, h.name, "health", prepared(h), None) for h in health]
         samples.append(_sample(at, None, "alerts", alerts))
         samples.append(_sample(at, None, "alarms", alarms))
-        self._state.troubled = troubled(
-            Fleet(instances), health, alerts.value or (), alarms.value or ()
-        )
+        self._state.troubled = troubled(chosen, health, alerts.value or (), alarms.value or ())
         return samples
 
     def _chosen(self, fleet: Fleet) -> tuple[Instance, ...]:
@@ -185,7 +192,10 @@ class Recorder:
         """Named instances first (`--instance`, `[record] instances`), then the troubled ones,
         at most `[record] max_detailed`."""
         by_name = {i.name: i for i in self._state.fleet}
-        named = (*self.only, *self.options.instances, *self._state.troubled)
+        if self.shown is not None:
+            named: tuple[str, ...] = tuple(self.shown())
+        else:
+            named = (*self.only, *self.options.instances, *self._state.troubled)
         chosen: dict[str, Instance] = {}
         for name in named:
             if name in by_name and name not in chosen:
@@ -236,6 +246,12 @@ class Recorder:
             _sample(at, name, "redis_clients", clients),
             _sample(at, name, "redis_slowlog", slowlog),
         ]
+
+
+def _narrowed(reading: Reading[tuple[T, ...]], keep: Callable[[T], bool]) -> Reading[tuple[T, ...]]:
+    if reading.value is None:
+        return reading
+    return dataclasses.replace(reading, value=tuple(v for v in reading.value if keep(v)))
 
 
 async def _finished(write: Awaitable[int]) -> int:
