@@ -59,6 +59,11 @@ class PollingScreen(ConsoleScreen):
         self._wake = asyncio.Event()
         self._polled_at: float | None = None  # when the last round ended (monotonic)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause" and getattr(self.app, "replay", None) is not None:
+            return False  # a replay polls nothing: the cursor moves only when asked
+        return super().check_action(action, parameters)
+
     async def every(self, interval_s: float, once: Callable[[], Awaitable[None]]) -> None:
         """Run `once` now and then `interval_s` after each completion, while visible; on a
         replay only when woken (the cursor moved, `r`): no timer, no live server."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import Input, TabPane
@@ -108,7 +109,7 @@ async def test_no_query_tab_no_kill_and_nothing_live_is_offered(tmp_path: Path) 
         await pilot.pause()
         offered = {b.binding.action for b in screen.active_bindings.values()}
         assert "kill" not in offered
-        assert {"cost", "slow_fleet"} & offered == set()
+        assert {"cost", "slow_fleet", "pause"} & offered == set()
         await pilot.press("k", "5", "dollar_sign")
         await asyncio.sleep(0.2)
         await pilot.pause()
@@ -158,3 +159,21 @@ def test_the_replay_keys_are_not_offered_live(tmp_path: Path) -> None:
     assert live.check_action("replay_change", (1,)) is False
     assert live.check_action("replay_goto", ()) is False
     assert live.check_action("cost", ()) is not False  # offered live, not on a replay
+
+
+async def test_a_replay_never_records_what_it_shows(tmp_path: Path) -> None:
+    """`[record] on_view` records live screens; a replay's would copy the recording into the
+    team's recordings as if it were now: it is not started."""
+    settings = replay_settings(tmp_path)
+    record = settings.record.model_copy(
+        update={"on_view": True, "output_dir": str(tmp_path / "recordings")}
+    )
+    replay = open_replay(replace(settings, record=record), write_recording(tmp_path / "rec"))
+    app = OpsConsoleApp(replay.settings, replay=replay)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, FleetScreen) and app.screen.swept)
+        await pilot.press("right_curly_bracket")
+        await pilot.pause(0.3)
+        assert app.settings.record.on_view  # asked for, and still not started:
+        assert not [w for w in app.workers if w.group == "app-record"]
+    assert not (tmp_path / "recordings").exists()
