@@ -101,7 +101,9 @@ class GoToTime(Resilient, ModalScreen[datetime | None]):
                 id="time-help",
                 markup=False,
             )
-            yield Input(value=iso(self.replay.cursor), id="time-input")
+            # empty, the cursor as a hint: a prefilled 03:12:05 would lose the sample taken
+            # at 03:12:05.4 (the cursor's fraction of a second) when sent back unchanged
+            yield Input(placeholder=f"now at {iso(self.replay.cursor)}", id="time-input")
             yield Static("", id="time-error", markup=False)
 
     def on_mount(self) -> None:
