@@ -26,10 +26,8 @@ from console.data.models import Reading, SourceError
 from console.inventory import Instance
 from console.screens.messages import FirstReadingShown
 from console.screens.polling import PollingScreen
-from console.screens.replay import clock_of, replay_of
+from console.screens.replay import clock_of
 from console.screens.status import bind_status_bar
-from console.services.recording.replay import PANES as RECORDED_PANES
-from console.services.recording.replay import ReplayLayer
 from widgets.bindings import bindings
 from widgets.client_table import RedisClientTable
 from widgets.digest_table import DigestTable, SlowlogTable
@@ -91,13 +89,12 @@ class InstanceScreen(PollingScreen):
         only the recorded ones: no Query tab, no metrics, keys or slow logs)."""
         only = {"keys": "redis", "slow": "mysql"}
         kind = self.instance.kind
-        offered = RECORDED_PANES if self.replay is not None else PANES
-        return tuple(p for p in offered if only.get(p, kind) == kind)
+        offered: tuple[str, ...] = PANES
+        if self.data.recorded_at() is not None:  # a replay: what a recording answers
+            from console.services.recording.replay import PANES as RECORDED
 
-    @property
-    def replay(self) -> ReplayLayer | None:
-        """The recording this screen replays (None: a live server)."""
-        return replay_of(self.data)
+            offered = RECORDED
+        return tuple(p for p in offered if only.get(p, kind) == kind)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # a tab this instance lacks: the key is hidden and does nothing

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,25 +23,19 @@ from textual.widgets import Input, Static
 from console.data.layer import DataLayer
 from console.formatting.moments import iso
 from console.keymap import spec
-from console.services.recording.replay import ReplayError, ReplayLayer, time_in
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
 from widgets.status_bar import StatusBar
 from widgets.time_bar import TimeBar
 
-
-def replay_of(data: DataLayer) -> ReplayLayer | None:
-    """The recording a screen's data layer replays, None when it reads live servers."""
-    return data if isinstance(data, ReplayLayer) else None
+if TYPE_CHECKING:  # loaded with the replay only: a live console never imports the recording
+    from console.services.recording.replay import ReplayLayer
 
 
 def clock_of(data: DataLayer) -> Callable[[], datetime]:
     """What a screen's widgets take for now (ages, staleness): the wall clock, or a replay's
     cursor (an alert that started 2 min before the cursor is 2 min old, not 3 months)."""
-    replay = replay_of(data)
-    if replay is None:
-        return lambda: datetime.now(UTC)
-    return lambda: replay.cursor
+    return lambda: data.recorded_at() or datetime.now(UTC)
 
 
 def bind_replay(screen: Screen[None], replay: ReplayLayer, status: StatusBar) -> None:
@@ -111,6 +105,8 @@ class GoToTime(Resilient, ModalScreen[datetime | None]):
 
     @on(Input.Submitted, "#time-input")
     def go(self, event: Input.Submitted) -> None:
+        from console.services.recording.replay import ReplayError, time_in
+
         try:
             moment = time_in(self.replay.recording, event.value)
         except ReplayError as exc:

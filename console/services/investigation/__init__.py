@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from console.data.models import Alert
     from console.inventory import Instance
     from console.services import Progress
+    from console.services.recording.replay import ReplayLayer
 
 
 T = TypeVar("T")
@@ -82,25 +83,22 @@ async def investigate(
     from console.analysis.findings import analyse, needs_attention
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
     from console.services.investigation.gather import gather_evidence
-    from console.services.investigation.recorded import gather_recorded
     from console.services.investigation.screenshots import (
         PANES,
         SCREEN_CONCURRENCY,
         take_screenshot,
     )
-    from console.services.recording.replay import PANES as RECORDED_PANES
-    from console.services.recording.replay import ReplayLayer
 
     settings = data.settings
     target = await _target(data, alert_key, instance_name)
-    replay = data if isinstance(data, ReplayLayer) else None  # a recording, at its cursor
+    replay = _replay(data)  # a recording, at its cursor (None: the live servers)
     end = datetime.now(UTC) if replay is None else replay.cursor
     base = output if output is not None else settings.output_dir / "investigations"
     folder = _free(base.resolve() / bundle_name(target.instance.name, end))
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
     name = target.instance.name
     recorded = None if replay is None else (replay.folder, replay.cursor)
-    panes = (PANES if replay is None else RECORDED_PANES) if screens else ()
+    panes = (PANES if replay is None else replay.PANES) if screens else ()
     shots = [take_screenshot(settings, name, p, folder, slots, recorded) for p in panes]
     alert, related, notes = target.alert, target.related, target.notes
     if replay is None:
@@ -108,6 +106,8 @@ async def investigate(
             data, target.instance, window, end, alert=alert, related=related, notes=notes
         )
     else:
+        from console.services.investigation.recorded import gather_recorded
+
         gathering = gather_recorded(
             replay, target.instance, window, alert=alert, related=related, notes=notes
         )
@@ -119,6 +119,15 @@ async def investigate(
     await asyncio.to_thread(write_bundle, folder, evidence, findings, taken)
     steps.one_more()
     return Investigation(folder, tuple(map(shown, findings)), needs_attention(findings))
+
+
+def _replay(data: DataLayer) -> ReplayLayer | None:
+    """The replay `data` is, if it is one (its modules are loaded only then)."""
+    if data.recorded_at() is None:
+        return None
+    from console.services.recording.replay import ReplayLayer
+
+    return data if isinstance(data, ReplayLayer) else None
 
 
 class _Steps:

@@ -152,6 +152,9 @@ def time_in(recording: Recording, text: str) -> datetime:
 class ReplayLayer(DataLayer):
     """A DataLayer over a recording: reads at `cursor`, changes refused (see the module)."""
 
+    PANES = PANES
+    """The instance tabs it answers."""
+
     def __init__(self, settings: Settings, recording: Recording) -> None:  # no source made
         self.recording = recording
         self.settings = replace(settings, fleet=Fleet(recording.instances()))
@@ -214,6 +217,9 @@ class ReplayLayer(DataLayer):
 
     async def close(self) -> None:
         """Nothing to close: a replay opens no pool, client or connection."""
+
+    def recorded_at(self) -> datetime | None:
+        return self.cursor
 
     def console_busy(self, within_s: float = 30.0) -> str | None:
         return None
