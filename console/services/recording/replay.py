@@ -9,7 +9,7 @@ recording is read-only by construction: there is no server behind it to write to
 Why a subclass of DataLayer that never runs DataLayer.__init__: the screens, the investigation
 and the headless screenshot take a DataLayer and run unchanged on a replay; no source, pool or
 client is ever made, so a read the replay forgot to answer fails loudly (AttributeError) instead
-of reaching a live server (tests/recording/test_replay.py checks every public member is
+of reaching a live server (tests/replay/test_replay_layer.py checks every public member is
 answered here).
 
 A reading with no sample at the cursor is an `unrecorded` error ("not recorded at this time"),
