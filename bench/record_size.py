@@ -37,7 +37,10 @@ from typing import Any
 
 import asyncmy
 
-from bench.results_section import context, write_section
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from results_section import context, write_section
+
 from console.config import Settings, load_settings
 from console.data.layer import DataLayer
 from console.lab import topology
