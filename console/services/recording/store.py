@@ -202,9 +202,14 @@ class RecordingWriter:
             victim = kept.pop(0)
             total -= _size(victim)
             gone.append(victim)
+        deleted = []
         for path in gone:
-            path.unlink(missing_ok=True)
-        return gone
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # not ours to delete (another user's file): retention skips it
+                continue
+            deleted.append(path)
+        return deleted
 
 
 def _locked(fd: int) -> bool:
