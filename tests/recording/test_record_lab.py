@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
+import shutil
 import signal
+import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -163,3 +166,34 @@ async def test_nothing_unmasked_nor_secret_is_recorded(
     assert not [p for p in lab_passwords if p in text], "a lab password is in the recording"
     raw = b"".join(p.read_bytes() for p in hour_files(folder))
     assert not [p for p in lab_passwords if p.encode() in raw]
+
+
+@pytest.fixture
+def nearly_full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 kB tmpfs with all but ~8 kB taken: a real full disk a few intervals in."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], check=True)
+    try:
+        free = shutil.disk_usage(folder).free
+        (folder / "filler").write_bytes(b"\0" * (free - 8 * 1024))
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+@pytest.mark.timeout(150)
+async def test_a_full_disk_stops_recording_with_a_clear_message(
+    opsconsole: RunVerb, nearly_full_disk: Path
+) -> None:
+    folder = nearly_full_disk / "rec"
+    run = await opsconsole(
+        "record", "--for", "90", "--instance", SALESORDER, "--output", str(folder)
+    )
+    assert run.status == 1, run.stderr
+    assert "recording stopped: cannot write" in run.stderr
+    assert "No space left on device" in run.stderr and "is intact" in run.stderr
+    recording = Recording.open(folder)  # the intervals before the disk filled, all readable
+    assert f"up to {recording.end:%H:%M:%S} UTC is intact" in run.stderr

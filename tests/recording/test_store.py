@@ -197,3 +197,20 @@ def test_a_full_disk_stops_recording_and_corrupts_nothing(small_disk: Path) -> N
     assert path.read_bytes().startswith(MAGIC)
     with pytest.raises(RecordingStoppedError):  # it stays stopped
         writer.write(T0 + timedelta(hours=1), _interval(T0))
+
+
+def test_two_recorders_on_one_folder_write_files_of_their_own(tmp_path: Path) -> None:
+    first, second = _writer(tmp_path), _writer(tmp_path)
+    for n in range(3):
+        at = T0 + timedelta(seconds=5 * n)
+        first.write(at, _interval(at))
+        second.write(at + timedelta(seconds=1), _interval(at + timedelta(seconds=1), "warn"))
+    first.close()
+    second.close()
+    names = {p.name for p in hour_files(tmp_path)}
+    assert names == {"2026-12-05T03.rec", f"2026-12-05T03-{os.getpid()}.rec"}
+    recording = Recording.open(tmp_path)
+    assert len(recording.times()) == 6  # both, merged in time order
+    sample = recording.at("db-1", "health", T0 + timedelta(seconds=11))
+    assert sample is not None and isinstance(sample.value, FleetHealth)
+    assert sample.value.state == "warn"

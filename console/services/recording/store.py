@@ -1,6 +1,7 @@
 """Hour files of a recording: how they are written, pruned and read back.
 
-Format (chosen by measured figures, bench/RESULTS.md): one file per UTC hour, `YYYY-MM-DDTHH.rec`,
+Format (chosen by measured figures, bench/RESULTS.md): one file per UTC hour, `YYYY-MM-DDTHH.rec`
+(`YYYY-MM-DDTHH-PID.rec` for a second recorder writing the same folder at once),
 a magic line then frames. A frame is one interval: a header (payload length, CRC-32, flags) and
 the interval's samples as JSON, compressed by one zlib stream per file and flushed (Z_SYNC_FLUSH)
 at the end of each frame.
@@ -16,6 +17,7 @@ keep every earlier interval readable without a journal to replay.
 from __future__ import annotations
 
 import bisect
+import fcntl
 import json
 import os
 import struct
@@ -30,6 +32,8 @@ from console.services.recording.codec import Json, decode, encode, items_of
 
 MAGIC = b"OPSREC1\n"
 SUFFIX = ".rec"
+HOUR = len("YYYY-MM-DDTHH")
+"""A file's hour is the first characters of its name (`HOUR-PID.rec`: a second writer's)."""
 _HEADER = struct.Struct(">IIB")  # payload length, CRC-32 (of length, flags, payload), flags
 _RESET = 1
 """Flag: the frame starts a new zlib stream (first frame of a file, or after a restart)."""
@@ -105,7 +109,7 @@ class RecordingWriter:
         if fleet is not None:
             self._fleet = fleet
         name = hour_name(at)
-        if self._path is None or self._path.name != name:
+        if self._path is None or self._path.name[:HOUR] != name[:HOUR]:
             self._open(self.folder / name)
             if fleet is None and self._fleet is not None:
                 samples = (_moved(self._fleet, at), *samples)
@@ -123,6 +127,10 @@ class RecordingWriter:
         self.close()
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        if not _locked(fd):  # another recorder writes this hour here: a file of our own
+            os.close(fd)
+            path = path.with_name(f"{path.name[:HOUR]}-{os.getpid()}{SUFFIX}")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             good = _whole_length(fd)
             if good < 0:
@@ -185,18 +193,36 @@ class RecordingWriter:
         """Delete hour files older than `keep_hours`, then the oldest while the folder holds
         more than `max_bytes`; never the file being written. The files deleted."""
         now = now or datetime.now(UTC)
-        oldest = hour_name(now - timedelta(hours=self.keep_hours))
+        oldest = hour_name(now - timedelta(hours=self.keep_hours))[:HOUR]
         files = [p for p in hour_files(self.folder) if p != self._path]
-        gone = [p for p in files if p.name < oldest]
-        kept = [p for p in files if p.name >= oldest]
+        gone = [p for p in files if p.name[:HOUR] < oldest]
+        kept = [p for p in files if p.name[:HOUR] >= oldest]
         total = sum(_size(p) for p in kept) + self._size
         while kept and total > self.max_bytes:
             victim = kept.pop(0)
             total -= _size(victim)
             gone.append(victim)
+        deleted = []
         for path in gone:
-            path.unlink(missing_ok=True)
-        return gone
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # not ours to delete (another user's file): retention skips it
+                continue
+            deleted.append(path)
+        return deleted
+
+
+def _locked(fd: int) -> bool:
+    """Take the hour file for this writer alone (released when it is closed, or dies).
+
+    Why: two recorders on one folder (the console's on_view and `opsconsole record` of one
+    user) appending to one file would interleave their zlib streams; the second writes
+    `HOUR-PID.rec` beside it instead, and the reader merges both."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _moved(sample: Sample, at: datetime) -> Sample:
