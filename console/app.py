@@ -8,13 +8,19 @@ shows them; the alarms only from the first time a screen that lists them is show
 Opened on an instance (`--instance`), the console shows that instance alone: the fleet screen is
 built when the user goes back to it (Escape), and the fleet's list (kept, then discovered) is
 loaded behind the instance for the palette. An on-call view costs what it shows.
+
+On a recording (`opsconsole --replay DIR`, `replay=`), the data layer is the replay's: the same
+screens read the recording at the App's `cursor`, which `[`, `]`, `{`, `}` and `g` move; no
+shared poll runs (the firing count and the alarms are the recording's at the cursor), and the
+screens that only live servers can answer (AWS cost, the fleet's slow logs) are not offered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import partial
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import RenderableType
 from textual import on, work
@@ -45,10 +51,14 @@ from console.screens.messages import (
     OpenInstance,
     PaidCallsChanged,
 )
+from console.screens.polling import PollingScreen
 from console.screens.shared_polls import SharedPolls
 from console.screens.theme_memory import keep_theme, saved_theme
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
+
+if TYPE_CHECKING:
+    from console.services.recording.replay import ReplayLayer
 
 SHARED_POLLS_DELAY_S = 3.0
 """Opened on an instance: the firing count and the fleet's list are loaded once its first
@@ -63,8 +73,11 @@ class OpsConsoleApp(Resilient, App[None]):
     COMMANDS = App.COMMANDS | {FleetProvider, ScreensProvider}
     BINDINGS: ClassVar[list[BindingType]] = bindings(
         "app.quit", "app.alerts", "app.cost", "app.slow_fleet", "app.help", "app.screenshot",
-        "app.export", "app.copy",
+        "app.export", "app.copy", "replay.earlier", "replay.later", "replay.previous_change",
+        "replay.next_change", "replay.goto",
     )  # fmt: skip
+    LIVE_ONLY: ClassVar[frozenset[str]] = frozenset(("cost", "slow_fleet"))
+    """Actions that only live servers answer: not offered on a replay."""
 
     firing: reactive[int] = reactive(0)
     """Alerts firing and not silenced (Alertmanager) plus CloudWatch alarms in ALARM."""
@@ -72,14 +85,24 @@ class OpsConsoleApp(Resilient, App[None]):
     """The latest CloudWatch alarms (every fleet_refresh_s); None until AWS answers once."""
     paid: reactive[PaidCalls | None] = reactive(None)
     """The paid AWS call counter (today, every process), for every status bar."""
+    cursor: reactive[datetime | None] = reactive(None)
+    """On a replay, the moment of the recording the screens show (None: live)."""
 
     def __init__(
-        self, settings: Settings, instance: str | None = None, pane: str | None = None
+        self,
+        settings: Settings,
+        instance: str | None = None,
+        pane: str | None = None,
+        replay: ReplayLayer | None = None,
     ) -> None:
         super().__init__()
+        self.replay = replay
+        """The recording replayed (`--replay`), None when live."""
+        if replay is not None:
+            settings = replay.settings  # the recorded fleet
         self.settings = settings
         self.start = (instance, pane or "overview") if instance else None
-        self.data = DataLayer(settings)
+        self.data: DataLayer = replay if replay is not None else DataLayer(settings)
         self.fleet: Fleet = settings.fleet
         self.worker_errors: list[str] = []
         """Failures reported in place (workers, widgets, handlers), redacted; tests read it."""
@@ -105,6 +128,8 @@ class OpsConsoleApp(Resilient, App[None]):
         super()._display(screen, renderable)
 
     def on_mount(self) -> None:
+        if self.replay is not None:
+            self.cursor = self.replay.cursor
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         if self.chosen_theme in self.available_themes:
@@ -125,8 +150,13 @@ class OpsConsoleApp(Resilient, App[None]):
         self.up = True
 
     def _start_shared_polls(self) -> None:
+        if self.replay is not None:  # the recording's firing count and alarms, at the cursor
+            self.show_recorded_board()
+            return
         for poll, group in ((self.polls.alertmanager, "app-alerts"), (self.polls.paid, "app-paid")):
             self.run_worker(poll(), group=group, exclusive=True, exit_on_error=False)
+        if self.settings.record.on_view:
+            self.record_view()
 
     @on(FirstReadingShown)
     def first_reading_shown(self) -> None:
@@ -146,14 +176,80 @@ class OpsConsoleApp(Resilient, App[None]):
         self.fleet = await self.data.kept_fleet()
         self.fleet = await self.data.fleet()
 
+    @work(group="app-record", exclusive=True, exit_on_error=False)
+    async def record_view(self) -> None:
+        """[record] on_view: record the fleet and the instances on screen while the app runs."""
+        from console.services.recording.on_view import record_view
+
+        stopped = await record_view(self.data, self.instances_shown)
+        if stopped is not None:
+            self.notify(stopped, title="Recording stopped", severity="error", markup=False)
+
+    def instances_shown(self) -> list[str]:
+        return [s.instance.name for s in self.screen_stack if isinstance(s, InstanceScreen)]
+
     @on(AlarmsWanted)
     def start_alarms(self) -> None:
         """A screen that lists the CloudWatch alarms is shown: poll them from now on."""
-        if not self.alarms_polled:
+        if not self.alarms_polled and self.replay is None:
             self.alarms_polled = True
             self.run_worker(
                 self.polls.alarms(), group="app-aws", exclusive=True, exit_on_error=False
             )
+
+    # --- replay: the cursor's keys (console/screens/replay.py draws the time bar) -------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("replay_"):
+            return self.replay is not None  # hidden, and doing nothing, when live
+        if action in self.LIVE_ONLY and self.replay is not None:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_replay_step(self, count: int) -> None:
+        if self.replay is not None:
+            self.replay_to(self.replay.timeline.step(self.replay.cursor, count))
+
+    def action_replay_change(self, direction: int) -> None:
+        if self.replay is None:
+            return
+        moment = self.replay.timeline.change(self.replay.cursor, direction)
+        if moment is None:
+            which = "later" if direction > 0 else "earlier"
+            self.notify(f"no {which} change of health or alerts", title="Replay", markup=False)
+            return
+        self.replay_to(moment)
+
+    def action_replay_goto(self) -> None:
+        if self.replay is None:
+            return
+        from console.screens.replay import GoToTime
+
+        def chosen(moment: datetime | None) -> None:
+            if moment is not None:
+                self.replay_to(moment)
+
+        self.push_screen(GoToTime(self.replay), chosen)
+
+    def replay_to(self, moment: datetime) -> None:
+        """Move the replay's cursor: every screen reads the recording there (the shown one now,
+        the others when shown again), and the firing count and alarms follow."""
+        if self.replay is None:
+            return
+        self.cursor = self.replay.move(moment)
+        for screen in self.screen_stack:
+            if isinstance(screen, PollingScreen):
+                screen.moved()
+        self.show_recorded_board()
+
+    @work(group="app-replay", exclusive=True, exit_on_error=False)
+    async def show_recorded_board(self) -> None:
+        """The firing count and the CloudWatch alarms as recorded at the cursor."""
+        alerts = await self.data.alertmanager.alerts(include_silenced=False)
+        alarms = await self.data.cloudwatch_alarms()
+        self.alarms = alarms
+        firing = sum(1 for alert in alerts.value or () if alert.state == "active")
+        self.firing = firing + sum(1 for alarm in alarms.value or () if alarm.firing)
 
     def action_leave_instance(self) -> None:
         """Escape on an instance: the screen beneath, or the fleet if the console opened here."""
@@ -316,8 +412,13 @@ class OpsConsoleApp(Resilient, App[None]):
             self.report_failure(f"{event.worker.name}: {event.worker.error}", "A pane failed")
 
 
-def run_app(settings: Settings, instance: str | None = None, pane: str | None = None) -> int:
-    """Run the console full-screen until the user quits."""
-    app = OpsConsoleApp(settings, instance=instance, pane=pane)
+def run_app(
+    settings: Settings,
+    instance: str | None = None,
+    pane: str | None = None,
+    replay: ReplayLayer | None = None,
+) -> int:
+    """Run the console full-screen until the user quits (on a recording with `replay`)."""
+    app = OpsConsoleApp(settings, instance=instance, pane=pane, replay=replay)
     app.run()
     return app.return_code or 0

@@ -177,6 +177,30 @@ class MetricQuery(_Strict):
         return self.query.replace("{name}", name).replace("{endpoint}", endpoint)
 
 
+class RecordOptions(_Strict):
+    """[record]: the incident flight recorder (`opsconsole record`, and the console's own view).
+
+    Why two intervals: the fleet's health, alerts and alarms once a minute cost little for every
+    instance; processlists, lock waits and top-query deltas every few seconds only for the
+    instances in trouble (or named here) keep the recording small and the servers unbothered."""
+
+    fleet_interval_s: float = Field(60.0, ge=1, le=3600)
+    detail_interval_s: float = Field(5.0, ge=1, le=600)
+    instances: tuple[str, ...] = ()
+    """Recorded in detail always, in trouble or not."""
+    max_detailed: int = Field(10, ge=1, le=200)
+    """At most this many instances in detail at once (named ones first, then down, warn,
+    alerting): an alert naming a shared endpoint must not fan out to every name on it."""
+    keep_hours: float = Field(72.0, gt=0)
+    max_bytes: int = Field(2 * 2**30, ge=1)
+    """The folder's hour files together; the oldest go first."""
+    output_dir: str = ""
+    """Where recordings go ("" : `recordings` in the per-user state dir; relative to the
+    config file; ~ is the user's home)."""
+    on_view: bool = Field(False, strict=True)
+    """The console records what it shows (the instances it has open) into the same folder."""
+
+
 class RawConfig(_Strict):
     profile: str = BASE_PROFILE
     console: ConsoleOptions = ConsoleOptions()
@@ -191,6 +215,7 @@ class RawConfig(_Strict):
     metrics: dict[Literal["mysql", "postgres", "redis"], tuple[MetricQuery, ...]] = {}
     aws: AwsOptions = AwsOptions()
     profiles: dict[str, dict[str, Any]] = {}
+    record: RecordOptions = RecordOptions()
 
     @field_validator("keymap", mode="before")
     @classmethod
@@ -231,6 +256,7 @@ class Settings:
     sql_defaults: Mapping[str, SqlKind] = field(default_factory=dict)  # kind -> [mysql] etc.
     read_only_flag: bool = False
     """`--read-only` was given (see `read_only_reason`)."""
+    record: RecordOptions = field(default_factory=RecordOptions)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -297,6 +323,14 @@ class Settings:
     def aws_cache_dir(self) -> Path:
         """The paid-call cache and counter ([aws] cache_dir; relative to the config file)."""
         return (self.path.parent / Path(self.aws.cache_dir).expanduser()).resolve()
+
+    @property
+    def record_dir(self) -> Path:
+        """Where `opsconsole record` and `[record] on_view` write ([record] output_dir, relative
+        to the config file; else `recordings` in the per-user state dir)."""
+        if self.record.output_dir:
+            return (self.path.parent / Path(self.record.output_dir).expanduser()).resolve()
+        return self.state_dir / "recordings"
 
 
 def with_read_only_flag(settings: Settings) -> Settings:
@@ -516,6 +550,7 @@ def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
         write_secret_keys=write_keys,
         aws=raw.aws,
         sql_defaults={"mysql": raw.mysql, "postgres": raw.postgres},
+        record=raw.record,
     )
 
 

@@ -154,6 +154,19 @@ KEYS: tuple[KeySpec, ...] = (
             "Expire the highlighted silence, after the prompt", "silences"),
     KeySpec("silence.close", "escape", "dismiss", "Close", "Close the silence's details",
             "silence details"),
+    # replaying a recording (`opsconsole --replay DIR`): the cursor's keys
+    KeySpec("replay.earlier", "left_square_bracket", "replay_step(-1)", "Earlier",
+            "Replay: one sample earlier", "replay"),
+    KeySpec("replay.later", "right_square_bracket", "replay_step(1)", "Later",
+            "Replay: one sample later", "replay"),
+    KeySpec("replay.previous_change", "left_curly_bracket", "replay_change(-1)", "Prev change",
+            "Replay: back to the previous change of an instance's health or of the alerts",
+            "replay"),
+    KeySpec("replay.next_change", "right_curly_bracket", "replay_change(1)", "Next change",
+            "Replay: on to the next change of an instance's health or of the alerts", "replay"),
+    KeySpec("replay.goto", "g", "replay_goto", "Go to",
+            "Replay: go to a time (+30s from the start, -5m from the end, 03:12, ISO 8601)",
+            "replay"),
 )  # fmt: skip
 
 BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

@@ -285,6 +285,8 @@ class AlertList(Resilient, OptionList):
         options = [Option(p, disabled=e is None) for e, p in zip(entries, prompts, strict=True)]
         self.set_options(options)
         self.highlighted = self._index_for(kept, previous)
+        if self.highlighted is None:
+            self._announced = None  # nothing left: an entry that comes back is announced again
 
     def _index_for(self, kept: Entry | None, previous: int | None) -> int | None:
         """The kept entry's new line; else the entry line nearest the old cursor; else first."""

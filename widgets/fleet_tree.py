@@ -131,11 +131,14 @@ class FleetTree(Resilient, Tree[InstanceRef]):
         health = self._health.get(ref.name)
         if health is None:
             return Text.assemble(("○ ", "dim"), ref.name)
+        if health.unrecorded:  # a replay without this instance's health at its cursor
+            return Text.assemble(("○ ", "dim"), ref.name, ("  not recorded", "dim"))
         mark, style = MARKS[health.state]
         return Text.assemble((f"{mark} ", style), ref.name, (f"  {_figure(health)}", "dim"))
 
     def _rollup(self, names: Sequence[str], title: str) -> Text:
-        states = [self._health[n].state for n in names if n in self._health]
+        known = [self._health[n] for n in names if n in self._health]
+        states = [health.state for health in known if not health.unrecorded]
         label = Text(f"{title} ({len(names)})")
         for state in ("down", "warn"):
             count = states.count(state)

@@ -47,6 +47,10 @@ class HealthDetail(Static):
             table.add_row("state", Text("not checked yet", style="dim"))
             return
         reading = health.reading
+        if health.unrecorded:  # a replay: no health of it at the cursor, not a failure
+            message = reading.error.message if reading.error else "not recorded at this time"
+            table.add_row("state", Text(message, style="dim"))
+            return
         style = {"ok": "green", "warn": "yellow", "down": "red"}[health.state]
         table.add_row("state", Text(health.state.upper(), style=f"bold {style}"))
         table.add_row(

@@ -41,5 +41,6 @@ class KillKey(_Table):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "kill" and self.kill_refused:
-            return None  # shown disabled, never run
+            # read-only: shown disabled, never run; a replay: hidden (no session to end there)
+            return False if self.kill_refused.startswith("replay:") else None
         return super().check_action(action, parameters)

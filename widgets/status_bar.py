@@ -5,7 +5,8 @@ does not load AWS), it says `alarms: - (a)`.
 
 One line at the bottom of every screen. When the terminal is too narrow for everything, the
 least useful parts go first (the update time, then the counts), never the profile, the
-READ-ONLY mark, the firing count, the failing sources or the paid-call counter.
+READ-ONLY mark, the REPLAY mark and its time, the firing count, the failing sources or the
+paid-call counter.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class StatusBar(Static):
     """The paid AWS call counter (None until it is first read)."""
     busy: reactive[str] = reactive("")
     """`console busy: figures up to 0.6 s late` while the console's own loop runs late."""
+    replay: reactive[str] = reactive("")
+    """The replay cursor's time (`opsconsole --replay`), "" when live: the bar says `REPLAY`
+    and that time instead of live/paused and the update time (recorded data is not updated)."""
 
     def touch(self) -> None:
         """Mark the data as updated now."""
@@ -69,10 +73,11 @@ class StatusBar(Static):
         parts: list[Part] = [(9, f" {self.profile} ", style)]
         if self.read_only:
             parts.append((9, " READ-ONLY ", "bold black on yellow"))
-        parts.append(
-            (8, "  paused", "yellow") if self.paused else (8, "  live", "green"),
-        )
-        if self.updated_at is not None:
+        if self.replay:
+            parts.append((9, f" REPLAY {self.replay} ", "bold white on magenta"))
+        else:
+            parts.append((8, "  paused", "yellow") if self.paused else (8, "  live", "green"))
+        if self.updated_at is not None and not self.replay:
             parts.append((1, f"  updated {self.updated_at:%H:%M:%S}", ""))
         if self.firing:
             parts.append((7, f"  ▲ {self.firing} firing (a)", "bold red"))

@@ -42,6 +42,7 @@ VERBS: dict[str, str] = {
     "config": "config",
     "lab": "lab",
     "silence": "silence",
+    "record": "record",
 }
 """Verb name -> module in console/cli/ (in the order `opsconsole --help` lists them)."""
 
@@ -103,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from console.cli.replaying import attached  # `--at -5m`: a TIME, not an option
+
+    args = build_parser().parse_args(attached(sys.argv[1:] if argv is None else argv))
     from console.cli.common import settings_loader
 
     try:

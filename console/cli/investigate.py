@@ -16,23 +16,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.cli.common import USAGE_ERROR, describe
+from console.cli.replaying import replay_options
 
 if TYPE_CHECKING:
     from console.analysis.findings import Finding
     from console.config import Settings
     from console.services.investigation import Investigation
+    from console.services.recording.replay import ReplayLayer
 
 HELP = "gather an alert's or an instance's evidence into a bundle, with findings"
 DESCRIPTION = (
     "Gather the evidence about an alert (Alertmanager or CloudWatch) or an instance into "
     "one bundle folder (metrics, processes, logs, pane screenshots) with findings; print "
     "the folder and the findings (--json: one JSON object). On a terminal the gathering's "
-    "progress shows on stderr."
+    "progress shows on stderr.\n\n"
+    "With --replay DIR --at TIME the bundle is built from a recording instead: the health, "
+    "sessions, lock waits and top-query deltas (Redis: INFO, clients, SLOWLOG) recorded at that "
+    "time, and the replayed panes; nothing is asked of any server."
 )
 EXIT_CODES: dict[int, str] = {
     0: "no finding needs attention",
     1: "a finding is a warning or critical, or the alerts cannot be read",
-    2: USAGE_ERROR + "; or an unknown alert or instance",
+    2: USAGE_ERROR + "; or an unknown alert or instance; or a recording that cannot be "
+    "replayed (no such folder, no recording in it, a TIME outside it)",
 }
 """Exit status -> what it means for this verb (the help page lists them)."""
 
@@ -52,6 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="one JSON object: folder, attention, findings"
     )
+    replay_options(parser)
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
@@ -65,9 +72,12 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     except ValueError as exc:
         print(f"opsconsole: investigate: {exc}", file=sys.stderr)
         return 2
-    settings = load_settings()
+    from console.cli.replaying import open_replay
+
+    replay = open_replay(args, load_settings, "investigate")
+    settings = load_settings() if replay is None else replay.settings
     try:
-        return asyncio.run(_investigate(settings, args, window))
+        return asyncio.run(_investigate(settings, args, window, replay))
     except UsageError as exc:
         print(f"opsconsole: investigate: {exc}", file=sys.stderr)
         return 2
@@ -76,12 +86,17 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
         return 1
 
 
-async def _investigate(settings: Settings, args: argparse.Namespace, window: timedelta) -> int:
+async def _investigate(
+    settings: Settings,
+    args: argparse.Namespace,
+    window: timedelta,
+    replay: ReplayLayer | None = None,
+) -> int:
     from console.cli.progress import terminal_progress
     from console.data.layer import DataLayer
     from console.services.investigation import investigate
 
-    async with DataLayer(settings) as data:
+    async with replay if replay is not None else DataLayer(settings) as data:
         with terminal_progress() as progress:
             found = await investigate(
                 data,

@@ -1,4 +1,5 @@
-"""`opsconsole screenshot --pane PANE [--instance NAME] -o FILE`: a pane's SVG, headless."""
+"""`opsconsole screenshot --pane PANE [--instance NAME] [--replay DIR --at TIME] -o FILE`: a
+pane's SVG, headless, of the live servers or of a recording."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.cli.common import USAGE_ERROR, describe
+from console.cli.replaying import replay_options
 
 if TYPE_CHECKING:
     from console.config import Settings
@@ -16,12 +18,14 @@ if TYPE_CHECKING:
 HELP = "save a pane's screenshot headless"
 DESCRIPTION = (
     "Open a pane headless and save its screenshot as SVG (and a .txt beside it), masked "
-    "and redacted like the console's own screenshots."
+    "and redacted like the console's own screenshots. With --replay DIR --at TIME, the pane "
+    "as a recording shows it at that time (overview, processes, queries, fleet, alerts)."
 )
 EXIT_CODES: dict[int, str] = {
     0: "saved",
     1: "saved, but the pane had no data yet",
-    2: USAGE_ERROR,
+    2: USAGE_ERROR + "; a recording that cannot be replayed (no such folder, no recording in "
+    "it, a TIME outside it, an instance or pane it does not hold)",
 }
 """Exit status -> what it means for this verb (the help page lists them)."""
 PANES = ("fleet", "alerts", "overview", "processes", "queries", "metrics")
@@ -34,6 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pane", default="fleet", choices=PANES)
     parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the .svg to write")
     parser.add_argument("--size", default="160x50", help="terminal size, COLSxROWS")
+    replay_options(parser)
 
 
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
@@ -49,11 +54,15 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
     except ValueError:
         print(f"opsconsole: screenshot: --size {args.size!r}: expected COLSxROWS", file=sys.stderr)
         return 2
+    from console.cli.replaying import open_replay
+
+    replay = open_replay(args, load_settings, "screenshot")
     from console.cli.common import checked_settings
     from console.screens.capture import capture  # deferred: loads Textual
 
-    settings = checked_settings(load_settings)
-    path, ready = capture(settings, args.pane, Path(args.output), args.instance, (cols, rows))
+    settings = replay.settings if replay is not None else checked_settings(load_settings)
+    output, size = Path(args.output), (cols, rows)
+    path, ready = capture(settings, args.pane, output, args.instance, size, replay=replay)
     print(path)
     if not ready:
         print(

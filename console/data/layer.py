@@ -204,6 +204,11 @@ class DataLayer:
         for source in self._sources.all():
             await source.close()
 
+    def recorded_at(self) -> datetime | None:
+        """None: every read asks a live server. A replay's data layer (a recording, read at a
+        cursor: console/services/recording/replay.py) says the moment its reads answer for."""
+        return None
+
     def console_busy(self, within_s: float = 30.0) -> str | None:
         """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
         last `within_s` seconds (so figures were late, not the servers slow), else None."""

@@ -13,7 +13,10 @@ from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
 Source = Literal["mysql", "postgres", "redis", "prometheus", "alertmanager", "aws", "secrets"]
-ErrorKind = Literal["timeout", "unreachable", "auth", "denied", "query", "refused", "internal"]
+ErrorKind = Literal[
+    "timeout", "unreachable", "auth", "denied", "query", "refused", "internal", "unrecorded"
+]
+"""`unrecorded`: a replay has no sample of this reading at its cursor (not a server's error)."""
 HealthState = Literal["ok", "warn", "down"]
 
 
@@ -81,6 +84,11 @@ class FleetHealth:
         if self.reading.value is not None:
             return self.reading.value.state
         return "down"
+
+    @property
+    def unrecorded(self) -> bool:
+        """A replay holds no health of this instance at its cursor: not known, not down."""
+        return self.reading.error is not None and self.reading.error.kind == "unrecorded"
 
 
 # --- SQL servers (MySQL/MariaDB and PostgreSQL share these) --------------------------------

@@ -26,6 +26,7 @@ from console.inventory import Fleet
 from console.screens.investigate import investigate_from
 from console.screens.messages import AlarmsWanted, OpenInstance
 from console.screens.polling import PollingScreen
+from console.screens.replay import clock_of
 from console.screens.shared_polls import SharedPolls
 from console.screens.status import bind_status_bar
 from widgets.alert_detail import AlertDetail
@@ -66,8 +67,9 @@ class AlertsScreen(PollingScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield AlertList(id="alert-list")
-            yield AlertDetail(id="alert-detail")
+            clock = clock_of(self.data)  # a replay's cursor, else the wall clock
+            yield AlertList(id="alert-list", clock=clock)
+            yield AlertDetail(id="alert-detail", clock=clock)
         yield StatusBar(id="status")
         yield KeysFooter()
 
@@ -99,6 +101,8 @@ class AlertsScreen(PollingScreen):
 
         async def once() -> None:
             alerts.reading = await self.data.alertmanager.groups()
+            if alerts.highlighted_alert() is None and alerts.highlighted_alarm() is None:
+                self.query_one(AlertDetail).alert = None  # it resolved (or a replay moved on)
             self.loaded = True
             if alerts.reading.error is None:
                 self.query_one(StatusBar).touch()
@@ -111,6 +115,7 @@ class AlertsScreen(PollingScreen):
         alerts = self.query_one(AlertList)
         readings = (alerts.reading, alerts.alarms)
         errors = [r.error for r in readings if r is not None and r.error is not None]
+        errors = [e for e in errors if e.kind != "unrecorded"]  # a replay's gap, not a failure
         self.query_one(StatusBar).failing = tuple(f"{e.source} {e.kind}" for e in errors)
 
     def has_data(self) -> bool:

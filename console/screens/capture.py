@@ -1,12 +1,14 @@
 """`opsconsole screenshot`: open a pane headless, wait for its data, save SVG and text.
 
-For scripts and reports: the same app, data layer, masking and redaction as the console.
+For scripts and reports: the same app, data layer, masking and redaction as the console (on a
+recording with `replay`: the same app on the replay's data layer, at its cursor).
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 
@@ -16,6 +18,9 @@ from console.screens.alerts import AlertsScreen
 from console.screens.exports import save_screenshot
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
+
+if TYPE_CHECKING:
+    from console.services.recording.replay import ReplayLayer
 
 INSTANCE_PANES = ("overview", "processes", "queries", "metrics")
 
@@ -36,9 +41,11 @@ def capture(
     instance: str | None = None,
     size: tuple[int, int] = (160, 50),
     wait_s: float = 15.0,
+    replay: ReplayLayer | None = None,
 ) -> tuple[Path, bool]:
     """Save the screenshot; returns its path and whether the data arrived in time."""
-    app = OpsConsoleApp(settings, instance=instance, pane=pane if instance else None)
+    shown = pane if instance else None
+    app = OpsConsoleApp(settings, instance=instance, pane=shown, replay=replay)
     result: dict[str, bool] = {"ready": False}
 
     async def pilot_run(pilot: Pilot[object]) -> None:

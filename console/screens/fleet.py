@@ -186,5 +186,5 @@ def _failing_discoveries(error: str | None) -> tuple[str, ...]:
 
 
 def _counts(results: tuple[FleetHealth, ...]) -> str:
-    states = [r.state for r in results]
+    states = [r.state for r in results if not r.unrecorded]
     return f"{states.count('ok')} ok · {states.count('warn')} warn · {states.count('down')} down"

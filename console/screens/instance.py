@@ -26,6 +26,7 @@ from console.data.models import Reading, SourceError
 from console.inventory import Instance
 from console.screens.messages import FirstReadingShown
 from console.screens.polling import PollingScreen
+from console.screens.replay import clock_of
 from console.screens.status import bind_status_bar
 from widgets.bindings import bindings
 from widgets.client_table import RedisClientTable
@@ -79,12 +80,21 @@ class InstanceScreen(PollingScreen):
         """The tabs whose widgets are mounted (the others are built when first shown)."""
         self._builds: dict[str, asyncio.Future[None]] = {}
         self._mounted = asyncio.Event()
+        self.now = clock_of(data)
+        """What the widgets take for now: the wall clock, or the replay's cursor."""
 
     @property
     def panes(self) -> tuple[str, ...]:
-        """The tabs this instance has (Keys: Redis only; Slow log: MySQL only)."""
+        """The tabs this instance has (Keys: Redis only; Slow log: MySQL only; on a replay,
+        only the recorded ones: no Query tab, no metrics, keys or slow logs)."""
         only = {"keys": "redis", "slow": "mysql"}
-        return tuple(p for p in PANES if only.get(p, self.instance.kind) == self.instance.kind)
+        kind = self.instance.kind
+        offered: tuple[str, ...] = PANES
+        if self.data.recorded_at() is not None:  # a replay: what a recording answers
+            from console.services.recording.replay import PANES as RECORDED
+
+            offered = RECORDED
+        return tuple(p for p in offered if only.get(p, kind) == kind)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # a tab this instance lacks: the key is hidden and does nothing
@@ -113,19 +123,21 @@ class InstanceScreen(PollingScreen):
         """The widgets of one tab."""
         i, redis = self.instance, self.instance.kind == "redis"
         if pane == "overview":
-            return [RedisInfoPanel(id="info") if redis else ServerStatusPanel(id="info")]
+            panel = RedisInfoPanel if redis else ServerStatusPanel
+            return [panel(id="info", clock=self.now)]
         if pane == "processes":
             box = Input(placeholder="filter: user, host, db, state, query", id="filter")
             box.display = False  # `/` shows it
             table = (
-                RedisClientTable(id="processes-table")
+                RedisClientTable(id="processes-table", clock=self.now)
                 if redis
-                else ProcessTable(id="processes-table")
+                else ProcessTable(id="processes-table", clock=self.now)
             )
             table.kill_refused = self.data.queries.read_only() or ""  # the key shows disabled
             return [box, table]
         if pane == "queries":
-            return [SlowlogTable(id="queries-table") if redis else DigestTable(id="queries-table")]
+            queries = SlowlogTable if redis else DigestTable
+            return [queries(id="queries-table", clock=self.now)]
         # the other tabs' modules are imported with them (the SQL guard, the digest, charts)
         if pane == "metrics":
             from console.screens.metrics_pane import MetricsPane
@@ -173,7 +185,7 @@ class InstanceScreen(PollingScreen):
         if pane not in self.built:
             return  # shown this instant, its widgets still being mounted: the next round
         self.polled_pane = pane
-        errors = await self._fetch_pane(pane)
+        errors = [e for e in await self._fetch_pane(pane) if e.kind != "unrecorded"]
         status = self.query_one(StatusBar)
         status.failing = tuple(sorted({f"{e.source} {e.kind}" for e in errors}))
         if not errors:

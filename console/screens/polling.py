@@ -7,6 +7,7 @@ full screen; PollingScreen adds pause. Screens inherit them and never redeclare 
 Each poll waits the interval after the previous one completes (never overlapping), runs only
 while its screen is the one shown and not paused, and wakes at once on `r`, on resume and when
 a screen comes back into view, so hidden screens cost the servers and the terminal nothing.
+On a replay (`opsconsole --replay`) the cursor drives it: a poll runs when the cursor moves.
 """
 
 from __future__ import annotations
@@ -58,19 +59,31 @@ class PollingScreen(ConsoleScreen):
         self._wake = asyncio.Event()
         self._polled_at: float | None = None  # when the last round ended (monotonic)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause" and getattr(self.app, "replay", None) is not None:
+            return False  # a replay polls nothing: the cursor moves only when asked
+        return super().check_action(action, parameters)
+
     async def every(self, interval_s: float, once: Callable[[], Awaitable[None]]) -> None:
-        """Run `once` now and then `interval_s` after each completion, while visible."""
+        """Run `once` now and then `interval_s` after each completion, while visible; on a
+        replay only when woken (the cursor moved, `r`): no timer, no live server."""
+        interval = None if getattr(self.app, "replay", None) is not None else interval_s
         while True:
             if not self.paused and self.app.screen is self:
                 await once()
                 self._polled_at = time.monotonic()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), interval_s)
+                await asyncio.wait_for(self._wake.wait(), interval)
 
     def wake(self) -> None:
         """Poll now instead of at the end of the interval."""
         self._wake.set()
+
+    def moved(self) -> None:
+        """The replay's cursor moved: ask again now if shown, else as soon as shown again."""
+        self._polled_at = None
+        self.wake()
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown again: poll now, unless a round ended less than FRESH_S ago (a screen that

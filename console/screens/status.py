@@ -1,5 +1,6 @@
 """One helper for every screen's StatusBar: profile, read-only mode, firing count, whether the
-CloudWatch alarms are in it, and paid AWS calls kept live."""
+CloudWatch alarms are in it, and paid AWS calls kept live; on a replay, REPLAY with the cursor's
+time and the time bar above it (screens/replay.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def bind_status_bar(screen: Screen[None], settings: Settings) -> StatusBar:
     def follow_alarms(alarms: Reading[tuple[CloudWatchAlarm, ...]] | None) -> None:
         status.alarms_counted = alarms is not None
 
+    replay = getattr(screen.app, "replay", None)
+    if replay is not None:  # on a recording: REPLAY, its time and the time bar
+        from console.screens.replay import bind_replay  # loads the recording's modules
+
+        bind_replay(screen, replay, status)
     screen.watch(screen.app, "firing", follow_firing)
     if hasattr(screen.app, "paid"):  # harness apps in tests have no counter and no alarms
         screen.watch(screen.app, "paid", follow_paid)

@@ -5,7 +5,9 @@ statements, slow log, or Redis INFO, SLOWLOG, clients, memory and a key sample),
 that name the cause, and screenshots of the instance's panes (`screenshots`), written as one
 masked folder under the output directory (`bundle`, from the masked tables of `tables`). The
 `investigate` verb (console/cli/investigate.py) and the console's `i` key
-(console/screens/investigate.py) both call `investigate` here.
+(console/screens/investigate.py) both call `investigate` here. On a replay's data layer
+(`investigate --replay DIR --at TIME`) the evidence is the recording's at its cursor
+(recorded.py) and the screenshots are the replayed panes.
 
 Why one room: the investigation used to be spread over six folders; everything it does that is
 not printing or a notification is here, over the data layer (gather.py gathers)
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from console.data.models import Alert
     from console.inventory import Instance
     from console.services import Progress
+    from console.services.recording.replay import ReplayLayer
 
 
 T = TypeVar("T")
@@ -88,21 +91,26 @@ async def investigate(
 
     settings = data.settings
     target = await _target(data, alert_key, instance_name)
-    end = datetime.now(UTC)
+    replay = _replay(data)  # a recording, at its cursor (None: the live servers)
+    end = datetime.now(UTC) if replay is None else replay.cursor
     base = output if output is not None else settings.output_dir / "investigations"
     folder = _free(base.resolve() / bundle_name(target.instance.name, end))
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
     name = target.instance.name
-    shots = [take_screenshot(settings, name, p, folder, slots) for p in PANES] if screens else []
-    gathering = gather_evidence(
-        data,
-        target.instance,
-        window,
-        end,
-        alert=target.alert,
-        related=target.related,
-        notes=target.notes,
-    )
+    recorded = None if replay is None else (replay.folder, replay.cursor)
+    panes = (PANES if replay is None else replay.PANES) if screens else ()
+    shots = [take_screenshot(settings, name, p, folder, slots, recorded) for p in panes]
+    alert, related, notes = target.alert, target.related, target.notes
+    if replay is None:
+        gathering = gather_evidence(
+            data, target.instance, window, end, alert=alert, related=related, notes=notes
+        )
+    else:
+        from console.services.investigation.recorded import gather_recorded
+
+        gathering = gather_recorded(
+            replay, target.instance, window, alert=alert, related=related, notes=notes
+        )
     steps = _Steps(progress, total=len(shots) + 2)  # the evidence, each pane, the bundle
     evidence, taken = await asyncio.gather(
         steps.counted(gathering), asyncio.gather(*map(steps.counted, shots))
@@ -111,6 +119,15 @@ async def investigate(
     await asyncio.to_thread(write_bundle, folder, evidence, findings, taken)
     steps.one_more()
     return Investigation(folder, tuple(map(shown, findings)), needs_attention(findings))
+
+
+def _replay(data: DataLayer) -> ReplayLayer | None:
+    """The replay `data` is, if it is one (its modules are loaded only then)."""
+    if data.recorded_at() is None:
+        return None
+    from console.services.recording.replay import ReplayLayer
+
+    return data if isinstance(data, ReplayLayer) else None
 
 
 class _Steps:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +37,16 @@ class Screenshot:
 
 
 async def take_screenshot(
-    settings: Settings, instance_name: str, pane: str, folder: Path, slots: asyncio.Semaphore
+    settings: Settings,
+    instance_name: str,
+    pane: str,
+    folder: Path,
+    slots: asyncio.Semaphore,
+    replay: tuple[Path, datetime] | None = None,
 ) -> Screenshot:
     """One pane of `instance_name` into `folder`/screens/, by a child `opsconsole screenshot`;
     at most as many children at once as `slots` allows. Its error, if any, masked and redacted.
+    `replay`: the pane of a recording (its folder) at that moment, not of the live server.
     """
     from console.safety.masking import mask_text
     from console.safety.redact import redact
@@ -48,6 +55,8 @@ async def take_screenshot(
     argv = [sys.executable, "-m", "console", "screenshot", "--config", str(settings.path)]
     argv += ["--profile", settings.profile, "--instance", instance_name]
     argv += ["--pane", pane, "-o", str(folder / relative), "--size", SCREEN_SIZE]
+    if replay is not None:  # the exact moment: a sample may be a fraction of a second after
+        argv += ["--replay", str(replay[0]), f"--at={replay[1].isoformat()}"]
     async with slots:
         child = await asyncio.create_subprocess_exec(
             *argv,

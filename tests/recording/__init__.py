@@ -1,0 +1,1 @@
+"""Tests of the incident flight recorder (issue 14, item 1)."""
