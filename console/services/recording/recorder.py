@@ -178,8 +178,8 @@ class Recorder:
             alerts = _narrowed(alerts, lambda a: bool(chosen.for_labels(a.labels)))
             alarms = _narrowed(alarms, lambda a: a.instance in chosen)
         samples += [Sample(at, h.name, "health", prepared(h), None) for h in health]
-        samples.append(_sample(at, None, "alerts", alerts))
-        samples.append(_sample(at, None, "alarms", alarms))
+        samples.append(sample_of(at, None, "alerts", alerts))
+        samples.append(sample_of(at, None, "alarms", alarms))
         self._state.troubled = troubled(chosen, health, alerts.value or (), alarms.value or ())
         return samples
 
@@ -219,12 +219,12 @@ class Recorder:
             sql.digests(instance, DIGEST_READ),
         )
         samples = [
-            _sample(at, name, "status", status),
-            _sample(at, name, "processlist", processes),
-            _sample(at, name, "lock_waits", waits),
+            sample_of(at, name, "status", status),
+            sample_of(at, name, "processlist", processes),
+            sample_of(at, name, "lock_waits", waits),
         ]
         if digests.value is None:
-            samples.append(_sample(at, name, "digests", digests))
+            samples.append(sample_of(at, name, "digests", digests))
             return samples
         previous = self._state.digests.get(name)
         self._state.digests[name] = digests.value
@@ -242,9 +242,9 @@ class Recorder:
         )
         name = instance.name
         return [
-            _sample(at, name, "redis_info", info),
-            _sample(at, name, "redis_clients", clients),
-            _sample(at, name, "redis_slowlog", slowlog),
+            sample_of(at, name, "redis_info", info),
+            sample_of(at, name, "redis_clients", clients),
+            sample_of(at, name, "redis_slowlog", slowlog),
         ]
 
 
@@ -286,7 +286,9 @@ def troubled(
     return tuple(dict.fromkeys(n for n in names if n is not None))
 
 
-def _sample(at: datetime, instance: str | None, what: str, reading: Reading[Any]) -> Sample:
+def sample_of(at: datetime, instance: str | None, what: str, reading: Reading[Any]) -> Sample:
+    """A reading as recorded: its value prepared (`prepared`), or, failed, its error text
+    scrubbed and no value."""
     if reading.error is not None:
         return Sample(at, instance, what, None, _scrub_cached(str(reading.error)))
     return Sample(at, instance, what, prepared(reading.value), None)
