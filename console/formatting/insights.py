@@ -1,0 +1,64 @@
+"""How Logs Insights figures read, the same in `opsconsole logs` and the Logs screen.
+
+Why one place: the bytes a query scanned are what it costs, and "not reported" must never read
+as zero; the verb's lines and the screen's statistics line say it in the same words.
+"""
+
+from __future__ import annotations
+
+from console.data.aws_models import InsightsResult, InsightsStatistics, ScanBudget
+
+GB = 10**9
+NOT_REPORTED = "not reported by this endpoint"
+
+
+def gigabytes(value: float) -> str:
+    """Bytes as GB (10**9, as AWS bills them): `0.000 GB`, `1.234 GB`, `12.3 GB`."""
+    amount = value / GB
+    return f"{amount:.3f} GB" if amount < 10 else f"{amount:.1f} GB"
+
+
+def bytes_scanned(stats: InsightsStatistics) -> str:
+    """`bytes scanned: 1.234 GB (1234567890 B)` or `bytes scanned: not reported ...`."""
+    if stats.bytes_scanned is None:
+        return f"bytes scanned: {NOT_REPORTED}"
+    return f"bytes scanned: {gigabytes(stats.bytes_scanned)} ({stats.bytes_scanned:.0f} B)"
+
+
+def records(stats: InsightsStatistics) -> str:
+    """`records matched 12 of 3400 scanned` (or not reported)."""
+    if stats.records_matched is None and stats.records_scanned is None:
+        return f"records: {NOT_REPORTED}"
+    matched = "-" if stats.records_matched is None else f"{stats.records_matched:.0f}"
+    scanned = "-" if stats.records_scanned is None else f"{stats.records_scanned:.0f}"
+    return f"records matched {matched} of {scanned} scanned"
+
+
+def budget_line(budget: ScanBudget) -> str:
+    """`today 1.234 GB of the 5 GB daily budget (3 queries)`, with why the count may be low."""
+    line = (
+        f"today {gigabytes(budget.today_bytes)} of the {budget.budget_bytes / GB:g} GB daily "
+        f"budget ({budget.today_queries} {'query' if budget.today_queries == 1 else 'queries'})"
+    )
+    if budget.spent:
+        line += ": spent, the next query is refused"
+    if budget.unreported_queries:
+        line += f"; {budget.unreported_queries} of this session's not reported, counted as 0"
+    return line
+
+
+def summary(result: InsightsResult) -> str:
+    """`Complete · 12 rows · bytes scanned: ... · records ...`."""
+    rows = len(result.rows)
+    return (
+        f"{result.status} · {rows} {'row' if rows == 1 else 'rows'} · "
+        f"{bytes_scanned(result.statistics)} · {records(result.statistics)}"
+    )
+
+
+def one_line(value: str, width: int | None = None) -> str:
+    """A multi-line value on one line (`⏎` between lines), cut to `width` with `…`."""
+    text = " ⏎ ".join(part.rstrip() for part in value.splitlines()) or value
+    if width is not None and len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text
