@@ -34,22 +34,35 @@ def seed(call: Call, now: datetime | None = None) -> list[str]:
     moment = now or datetime.now(UTC)
     end_ms = int(moment.timestamp() * 1000) - 60_000
     start_ms = end_ms - HOURS * 3_600_000
-    plans = (
-        (ORDER_GROUP, "salesorder-api-7c9f", _order_lines, 400),
-        (MEMBER_GROUP, "member-api-5d2a", _member_lines, 200),
-        (ERROR_GROUP, "aws-luckyus-salesorder-rw", _error_lines, 30),
-    )
     filled = []
-    for group, stream, lines, count in plans:
+    for group, (stream, lines, count) in _plans().items():
         rng = random.Random(group)
         if _fill(call, group, stream, _events(rng, lines, count, start_ms, end_ms)):
             filled.append(group)
     return filled
 
 
+def messages(group: str) -> list[str]:
+    """The messages seeded into `group` (the same whenever seeded): tests look for their PII."""
+    _stream, lines, count = _plans()[group]
+    return [m for _t, m in _events(random.Random(group), lines, count, 0, HOURS * 3_600_000)]
+
+
+Lines = Callable[[random.Random, int, datetime], str]
+
+
+def _plans() -> dict[str, tuple[str, Lines, int]]:
+    """Each group's stream, line maker and number of events."""
+    return {
+        ORDER_GROUP: ("salesorder-api-7c9f", _order_lines, 400),
+        MEMBER_GROUP: ("member-api-5d2a", _member_lines, 200),
+        ERROR_GROUP: ("aws-luckyus-salesorder-rw", _error_lines, 30),
+    }
+
+
 def _events(
     rng: random.Random,
-    lines: Callable[[random.Random, int, datetime], str],
+    lines: Lines,
     count: int,
     start_ms: int,
     end_ms: int,
@@ -93,29 +106,45 @@ def _order_lines(rng: random.Random, index: int, moment: datetime) -> str:
     amount = f"{rng.uniform(3.5, 42.0):.2f}"
     pick = rng.random()
     if pick < 0.55:
-        level, logger, text = "INFO", "c.l.sales.OrderController", (
-            f"order created orderId={order} memberId={member} email={email} "
-            f"store={store} amount={amount}"
+        level, logger, text = (
+            "INFO",
+            "c.l.sales.OrderController",
+            (
+                f"order created orderId={order} memberId={member} email={email} "
+                f"store={store} amount={amount}"
+            ),
         )
     elif pick < 0.75:
         brand, number = fake.card(rng)
-        level, logger, text = "INFO", "c.l.sales.PaymentService", (
-            f"payment captured orderId={order} brand={brand} card={number} amount={amount}"
+        level, logger, text = (
+            "INFO",
+            "c.l.sales.PaymentService",
+            (f"payment captured orderId={order} brand={brand} card={number} amount={amount}"),
         )
     elif pick < 0.87:
         _brand, number = fake.card(rng)
-        level, logger, text = "WARN", "c.l.sales.PaymentService", (
-            f"card declined orderId={order} card={number} phone={fake.us_phone(rng)} "
-            "reason=insufficient_funds"
+        level, logger, text = (
+            "WARN",
+            "c.l.sales.PaymentService",
+            (
+                f"card declined orderId={order} card={number} phone={fake.us_phone(rng)} "
+                "reason=insufficient_funds"
+            ),
         )
     elif pick < 0.95:
-        level, logger, text = "ERROR", "c.l.sales.OrderController", (
-            f"failed to reach payment gateway after 3 retries (timeout 5000 ms) orderId={order}"
+        level, logger, text = (
+            "ERROR",
+            "c.l.sales.OrderController",
+            (f"failed to reach payment gateway after 3 retries (timeout 5000 ms) orderId={order}"),
         )
     else:
-        level, logger, text = "ERROR", "c.l.sales.db.OrderRepository", (
-            "SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
-            "request timed out after 30000ms (aws-luckyus-salesorder-rw)"
+        level, logger, text = (
+            "ERROR",
+            "c.l.sales.db.OrderRepository",
+            (
+                "SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+                "request timed out after 30000ms (aws-luckyus-salesorder-rw)"
+            ),
         )
     return f"{_stamp(moment)} {level:<5} [{thread}] {logger} - {text}"
 
@@ -140,6 +169,12 @@ def _member_lines(rng: random.Random, index: int, moment: datetime) -> str:
     if event == "profile updated":
         record["name"] = name
     return json.dumps(record)
+
+
+_DEADLOCK = (
+    "[Note] [MY-012549] [InnoDB] Transactions deadlock detected, dumping detailed information. "
+    "(UPDATE orders SET status = 'REFUNDED' WHERE id = {id})"
+)
 
 
 def _error_lines(rng: random.Random, index: int, moment: datetime) -> str:
@@ -170,9 +205,5 @@ def _error_lines(rng: random.Random, index: int, moment: datetime) -> str:
             "''mysql_native_password' is deprecated'"
         )
     else:
-        text = (
-            "[Note] [MY-012549] [InnoDB] Transactions deadlock detected, dumping detailed "
-            "information. (UPDATE orders SET status = 'REFUNDED' WHERE id = "
-            f"{rng.randint(1000, 400_000)})"
-        )
+        text = _DEADLOCK.format(id=rng.randint(1000, 400_000))
     return f"{stamp} {thread} {text}"

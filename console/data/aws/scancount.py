@@ -21,8 +21,7 @@ from pathlib import Path
 
 from console.data.aws.costcache import BudgetExceededError, shared_lock, utc_day, write_shared
 from console.data.aws_models import ScanBudget
-
-GB = 10**9
+from console.formatting.insights import GB, gigabytes
 
 
 class ScanCounter:
@@ -50,10 +49,10 @@ class ScanCounter:
         if over_budget or scanned < self.budget_bytes:
             return
         raise BudgetExceededError(
-            f"daily Logs Insights budget reached: {scanned / GB:.2f} GB scanned today (UTC) by "
-            f"{queries} queries, budget {self.budget_bytes / GB:g} GB ([aws] "
-            "logs_daily_budget_gb). Run with --over-budget (the Logs screen: run again and "
-            "confirm) to go past it, or raise the budget"
+            f"daily Logs Insights budget reached: {gigabytes(scanned)} scanned today (UTC) by "
+            f"{queries} queries, of a budget of {gigabytes(self.budget_bytes)} ([aws] "
+            "logs_daily_budget_gb). Run with --over-budget (in the Logs screen: F5 again) to "
+            "go past it, or raise the budget"
         )
 
     async def add(self, scanned: float | None) -> None:
