@@ -35,25 +35,28 @@ def records(stats: InsightsStatistics) -> str:
 
 
 def budget_line(budget: ScanBudget) -> str:
-    """`today 1.234 GB of the 5 GB daily budget (3 queries)`, with why the count may be low."""
+    """`today 1.234 GB of the 5 GB daily budget (3 queries)`; queries whose endpoint reported
+    no bytes are said (`, 1 not reported: 0`), as the count is low by their share."""
+    queries = f"{budget.today_queries} {'query' if budget.today_queries == 1 else 'queries'}"
+    if budget.unreported_queries:
+        queries += f", {budget.unreported_queries} not reported: 0"
     line = (
         f"today {gigabytes(budget.today_bytes)} of the {budget.budget_bytes / GB:g} GB daily "
-        f"budget ({budget.today_queries} {'query' if budget.today_queries == 1 else 'queries'})"
+        f"budget ({queries})"
     )
     if budget.spent:
         line += ": spent, the next query is refused"
-    if budget.unreported_queries:
-        line += f"; {budget.unreported_queries} of this session's not reported, counted as 0"
     return line
 
 
 def summary(result: InsightsResult) -> str:
     """`Complete · 12 rows · bytes scanned: ... · records ...`."""
     rows = len(result.rows)
-    return (
-        f"{result.status} · {rows} {'row' if rows == 1 else 'rows'} · "
-        f"{bytes_scanned(result.statistics)} · {records(result.statistics)}"
-    )
+    stats = result.statistics
+    head = f"{result.status} · {rows} {'row' if rows == 1 else 'rows'} · "
+    if stats.bytes_scanned is None and stats.records_scanned is None:
+        return f"{head}bytes scanned, records: {NOT_REPORTED}"
+    return f"{head}{bytes_scanned(stats)} · {records(stats)}"
 
 
 def one_line(value: str, width: int | None = None) -> str:
@@ -62,3 +65,19 @@ def one_line(value: str, width: int | None = None) -> str:
     if width is not None and len(text) > width:
         return text[: max(0, width - 1)] + "…"
     return text
+
+
+_SHORTER = (("/aws/rds/instance/", "rds:"), ("/aws/elasticache/", "elasticache:"),
+            ("aws-luckyus-", ""), ("luckyus-", ""))  # fmt: skip
+
+
+def short_group(name: str, width: int = 0) -> str:
+    """A log group's name as a narrow list shows it: the AWS prefixes shortened
+    (`rds:salesorder-rw/slowquery`), then its head cut (`…`) to `width` (0: no cut), since
+    names share their heads and differ at their tails."""
+    short = name
+    for long, replacement in _SHORTER:
+        short = short.replace(long, replacement, 1)
+    if width and len(short) > width:
+        return "…" + short[-(width - 1) :]
+    return short

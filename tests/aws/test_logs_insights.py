@@ -108,7 +108,7 @@ def test_logs_text_says_bytes_scanned_and_the_budget(tmp_path: Path) -> None:
     done = logs_verb(lab_config(tmp_path), "--query", "fields @message", "--since", "2d")
     assert done.returncode == 0, done.stderr
     assert "bytes scanned: not reported by this endpoint" in done.stdout
-    assert "today 0.000 GB of the 5 GB daily budget (1 query)" in done.stdout
+    assert "today 0.000 GB of the 5 GB daily budget (1 query, 1 not reported: 0)" in done.stdout
     assert "query: fields @message | limit 100" in done.stdout
     assert not [p for p in seeded_pii() if p in done.stdout]
 
