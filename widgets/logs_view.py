@@ -3,7 +3,8 @@
 On the left the saved queries (`[logs] queries`; Enter runs one) and the log groups to query
 (Space ticks one); on the right the query line (Enter runs it), the figures of the last run
 (status, rows, bytes scanned, records, the day's bytes against the budget) and its rows. The
-rows arrive masked from the data layer; this only shows them. Picking a saved query or pressing
+rows arrive masked from the data layer; this only shows them. Below 120 columns the
+rows take the whole width while they have the focus. Picking a saved query or pressing
 Enter posts `RunRequested`; the screen runs it and assigns `reading`, `budget`, `note`, `state`.
 """
 
@@ -37,6 +38,7 @@ class LogsView(Resilient, Vertical):
     LogsView #logs-main { height: 1fr; }
     LogsView #logs-side { width: 54; height: 1fr; }
     LogsView.-narrow #logs-side { width: 32; }
+    LogsView.-narrow.-reading #logs-side { display: none; }
     LogsView #logs-saved { height: auto; max-height: 40%; border: round $primary-darken-2; }
     LogsView #logs-groups { height: 1fr; border: round $primary-darken-2; }
     LogsView #logs-body { width: 1fr; height: 1fr; }
@@ -85,6 +87,15 @@ class LogsView(Resilient, Vertical):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self._groups: tuple[str, ...] = ()
+
+    def on_descendant_focus(self) -> None:
+        """Narrow: reading the rows (they have the focus) takes the whole width; Shift+Tab
+        back to the query line brings the saved queries and groups back."""
+        self.set_class(self.screen.focused is self.query_one("#logs-rows"), "-reading")
+
+    def show_rows(self) -> None:
+        """Focus the rows (after a run: what the user came to read)."""
+        self.query_one("#logs-rows", DataTable).focus()
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW_BELOW

@@ -18,11 +18,13 @@ def gigabytes(value: float) -> str:
     return f"{amount:.3f} GB" if amount < 10 else f"{amount:.1f} GB"
 
 
-def bytes_scanned(stats: InsightsStatistics) -> str:
-    """`bytes scanned: 1.234 GB (1234567890 B)` or `bytes scanned: not reported ...`."""
+def bytes_scanned(stats: InsightsStatistics, *, exact: bool = True) -> str:
+    """`bytes scanned: 1.234 GB (1234567890 B)` (`exact`, else without the bytes) or
+    `bytes scanned: not reported by this endpoint`."""
     if stats.bytes_scanned is None:
         return f"bytes scanned: {NOT_REPORTED}"
-    return f"bytes scanned: {gigabytes(stats.bytes_scanned)} ({stats.bytes_scanned:.0f} B)"
+    exactly = f" ({stats.bytes_scanned:.0f} B)" if exact else ""
+    return f"bytes scanned: {gigabytes(stats.bytes_scanned)}{exactly}"
 
 
 def records(stats: InsightsStatistics) -> str:
@@ -56,7 +58,7 @@ def summary(result: InsightsResult) -> str:
     head = f"{result.status} · {rows} {'row' if rows == 1 else 'rows'} · "
     if stats.bytes_scanned is None and stats.records_scanned is None:
         return f"{head}bytes scanned, records: {NOT_REPORTED}"
-    return f"{head}{bytes_scanned(stats)} · {records(stats)}"
+    return f"{head}{bytes_scanned(stats, exact=False)} · {records(stats)}"
 
 
 def one_line(value: str, width: int | None = None) -> str:

@@ -148,10 +148,10 @@ class LogsScreen(ConsoleScreen):
         self.refused_query = request.query if answer.refused else None
         view.state = ""
         view.reading, view.budget = answer.reading, answer.budget
-        if answer.refused:
-            view.note = "F5 again runs this query past the budget"
-        elif answer.note:
+        if answer.note:
             view.note = answer.note
+        if answer.reading.value is not None:
+            view.show_rows()
         status = self.query_one(StatusBar)
         status.failing = (f"aws {answer.reading.error.kind}",) if answer.reading.error else ()
         if answer.reading.error is None:
