@@ -125,7 +125,7 @@ async def instance_groups(
 def check_groups(groups: Sequence[str]) -> str | None:
     """Why these groups cannot be queried together, or None (Logs Insights takes 1 to 50)."""
     if not groups:
-        return "no log group: name one or more (--group NAME, or pick them in the Logs screen)"
+        return "no log group: name one or more (--group NAME; in the Logs screen, tick them)"
     if len(groups) > 50:
         return f"{len(groups)} log groups: Logs Insights reads at most 50 in one query"
     return None
