@@ -80,7 +80,10 @@ async def run_query(
         while True:
             reading = await data.logs_results(query_id)
             result = reading.value
-            if result is None or result.done:
+            if result is None:  # the read failed: do not leave the query scanning unwatched
+                await data.logs_stop(query_id)
+                return LogsAnswer(reading, await data.logs_scanned())
+            if result.done:
                 return LogsAnswer(reading, await data.logs_scanned())
             if progress is not None:
                 progress(result)
@@ -88,8 +91,15 @@ async def run_query(
                 return await _stopped(data, query_id, max_wait_s)
             await asyncio.sleep(poll_s)
     except asyncio.CancelledError:
-        await asyncio.shield(data.logs_stop(query_id))  # the server stops scanning (and billing)
+        await asyncio.shield(_stop_and_count(data, query_id))
         raise
+
+
+async def _stop_and_count(data: DataLayer, query_id: str) -> None:
+    """Stop the query (the server stops scanning and billing), then read it once more: its
+    statistics then count the bytes it scanned up to the stop."""
+    await data.logs_stop(query_id)
+    await data.logs_results(query_id)
 
 
 async def _stopped(data: DataLayer, query_id: str, max_wait_s: float) -> LogsAnswer:
@@ -114,10 +124,11 @@ async def instance_groups(
     data: DataLayer, settings: Settings, instance: Instance
 ) -> Reading[tuple[str, ...]]:
     """The log groups AWS has for an instance (its RDS slowquery, error, ... groups)."""
-    readings = [await data.logs_groups(p) for p in instance_prefixes(settings, instance)]
+    prefixes = instance_prefixes(settings, instance) or (f"/aws/rds/instance/{instance.name}/",)
+    readings = [await data.logs_groups(p) for p in prefixes]
     failed = next((r for r in readings if r.value is None), None)
-    if failed is not None or not readings:
-        return failed or await data.logs_groups("/aws/rds/instance/" + instance.name + "/")
+    if failed is not None:
+        return failed
     names = sorted({name for r in readings for name in r.value or ()})
     return replace(readings[0], value=tuple(names))
 

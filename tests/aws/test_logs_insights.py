@@ -301,3 +301,4 @@ async def test_a_cancelled_run_stops_the_query_on_the_server() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert double.stopped == ["q-9"]
+    assert double.reads == 3  # once more after the stop: its statistics count what it scanned
