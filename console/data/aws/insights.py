@@ -142,6 +142,7 @@ class InsightsSource:
         self.counter = counter
         self._started: dict[str, tuple[InsightsStarted, int]] = {}
         self._counted: set[str] = set()
+        self._stopped: set[str] = set()  # asked to stop: the next read counts, done or not
 
     async def start(
         self,
@@ -175,18 +176,20 @@ class InsightsSource:
         return started
 
     async def results(self, query_id: str) -> InsightsResult:
-        """The query's results so far; once finished, its bytes scanned are counted (once)."""
+        """The query's results so far; once finished (or read after a stop, as AWS may still
+        say Running then), its bytes scanned are counted, once."""
         async with self.clients.client("logs") as client:
             answer = await client.get_query_results(queryId=query_id)
         started, limit = self._started.get(query_id, (None, MAX_LIMIT))
         result = parse_results(query_id, answer, started, limit)
-        if result.done and query_id not in self._counted:
+        if (result.done or query_id in self._stopped) and query_id not in self._counted:
             self._counted.add(query_id)
             await self.counter.add(result.statistics.bytes_scanned)
         return result
 
     async def stop(self, query_id: str) -> bool:
         """Stop a running query (True when the server says it stopped it)."""
+        self._stopped.add(query_id)
         async with self.clients.client("logs") as client:
             try:
                 answer = await client.stop_query(queryId=query_id)
