@@ -302,3 +302,22 @@ async def test_a_cancelled_run_stops_the_query_on_the_server() -> None:
         await task
     assert double.stopped == ["q-9"]
     assert double.reads == 3  # once more after the stop: its statistics count what it scanned
+
+
+@pytest.mark.lab
+async def test_a_finished_query_is_counted_once_however_often_it_is_read(
+    settings: Settings, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    async with DataLayer(with_aws(settings, tmp_path)) as data:
+        started = await data.logs_start(
+            (seed_logs.ORDER_GROUP,), "fields @message", (now - timedelta(days=2), now), 3
+        )
+        assert started.value is not None, started.error
+        assert started.value.query == "fields @message | limit 3"
+        for _ in range(3):
+            read = await data.logs_results(started.value.query_id)
+            assert read.value is not None and read.value.status == "Complete"
+            assert len(read.value.rows) == 3
+        budget = await data.logs_scanned()
+    assert (budget.today_queries, budget.session_queries, budget.unreported_queries) == (1, 1, 1)
