@@ -70,20 +70,25 @@ class LogsScreen(ConsoleScreen):
 
     @work(group="logs-groups", exclusive=True, exit_on_error=False)
     async def load_groups(self) -> None:
-        """The instance's log groups (all ticked), or the region's (none ticked)."""
+        """The instance's log groups (all ticked), or the region's (none ticked): also when
+        AWS has none for the instance (a Redis cluster's go where its team chose)."""
         view = self.query_one(LogsView)
         view.budget = await self.data.logs_scanned()
+        ticked: tuple[str, ...] = ()
         if self.instance is not None:
-            reading = await instance_groups(self.data, self.settings, self.instance)
-        else:
-            reading = await self.data.logs_groups()
+            mine = await instance_groups(self.data, self.settings, self.instance)
+            ticked = mine.value or ()
+            if mine.value == ():
+                view.note = f"AWS has no log group for {self.instance.name}: all are listed"
+        if ticked:
+            view.set_groups(ticked, ticked)
+            return
+        reading = await self.data.logs_groups()
         if reading.value is None:
             why = reading.error.message if reading.error else "no answer"
             view.note = f"log groups could not be listed: {why}"
             return
-        view.set_groups(reading.value, reading.value if self.instance is not None else ())
-        if self.instance is not None and not reading.value:
-            view.note = f"AWS has no log group for {self.instance.name}"
+        view.set_groups(reading.value)
 
     def _show_window(self) -> None:
         label, _seconds = WINDOWS[self.window]

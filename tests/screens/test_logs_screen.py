@@ -147,3 +147,22 @@ async def test_past_the_budget_the_pane_refuses_then_runs_when_asked_again(
         assert "Complete · 100 rows" in text
         assert "spent, the next query is refused" in text
         assert screen.refused_query is None
+
+
+async def test_an_instance_without_log_groups_lists_the_regions(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = logs_app(settings, tmp_path)
+    app.start = ("aws-luckyus-dify-rw", "overview")  # PostgreSQL: no group seeded for it
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogsScreen))
+        screen = app.screen
+        assert isinstance(screen, LogsScreen)
+        box = screen.query_one("#logs-groups", SelectionList)
+        await wait_until(pilot, lambda: box.option_count > 0)
+        assert box.selected == []
+        assert seed_logs.ORDER_GROUP in {box.get_option_at_index(i).value
+                                         for i in range(box.option_count)}  # fmt: skip
+        assert "AWS has no log group for aws-luckyus-dify-rw: all are listed" in shown(app)
