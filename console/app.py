@@ -323,6 +323,13 @@ class OpsConsoleApp(Resilient, App[None]):
         if not isinstance(self.screen, SlowFleetScreen):
             self.push_screen(SlowFleetScreen(self.data, self.settings, self.fleet))
 
+    def action_logs(self) -> None:
+        """Logs Insights over the region's log groups (the palette's "Logs Insights")."""
+        from console.screens.logs import LogsScreen
+
+        if not isinstance(self.screen, LogsScreen):
+            self.push_screen(LogsScreen(self.data, self.settings))
+
     @on(PaidCallsChanged)
     def count_paid(self, message: PaidCallsChanged) -> None:
         self.paid = message.calls

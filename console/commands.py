@@ -37,6 +37,7 @@ class ScreensProvider(Provider):
         ("Alerts", "alerts", "Alertmanager alerts and CloudWatch alarms (a)"),
         ("AWS cost", "cost", "Cost Explorer: month to date, by service, daily trend ($)"),
         ("Slow queries (fleet)", "slow_fleet", "every MySQL slow log digested together (L)"),
+        ("Logs Insights", "logs", "CloudWatch Logs Insights: saved queries over log groups"),
     )
 
     async def discover(self) -> Hits:

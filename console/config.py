@@ -164,6 +164,9 @@ class AwsOptions(_Strict):
     slow_log_max_bytes: int = Field(8 * 2**20, ge=1)
     slow_log_page_events: int = Field(1_000, ge=1, le=10_000)
     metric_period_s: int = Field(60, ge=1)
+    logs_daily_budget_gb: float = Field(5.0, ge=0)
+    """Logs Insights: a query is refused once today's bytes scanned (UTC day, every process
+    sharing `cache_dir`) reached this many GB (10**9 bytes); 0 refuses every query."""
 
 
 class MetricQuery(_Strict):
@@ -201,6 +204,20 @@ class RecordOptions(_Strict):
     """The console records what it shows (the instances it has open) into the same folder."""
 
 
+class LogsOptions(_Strict):
+    """[logs]: Logs Insights (`opsconsole logs`, the Logs screen): saved queries and the wait."""
+
+    queries: dict[str, str] = {}
+    """Saved queries, name -> Logs Insights query text (offered in the Logs screen)."""
+    max_wait_s: float = Field(60.0, gt=0, le=900)
+    """A query still running after this long is stopped (StopQuery) and its partial rows shown."""
+    poll_s: float = Field(1.0, gt=0, le=30)
+    """How often a running query's results are asked for."""
+    instance_groups: tuple[str, ...] = ("/aws/rds/instance/{server}/",)
+    """Log-group name prefixes of an instance ({server}: its name): its groups in the Logs
+    screen opened from it (RDS publishes slowquery, error, general, audit, postgresql there)."""
+
+
 class RawConfig(_Strict):
     profile: str = BASE_PROFILE
     console: ConsoleOptions = ConsoleOptions()
@@ -216,6 +233,7 @@ class RawConfig(_Strict):
     aws: AwsOptions = AwsOptions()
     profiles: dict[str, dict[str, Any]] = {}
     record: RecordOptions = RecordOptions()
+    logs: LogsOptions = LogsOptions()
 
     @field_validator("keymap", mode="before")
     @classmethod
@@ -257,6 +275,7 @@ class Settings:
     read_only_flag: bool = False
     """`--read-only` was given (see `read_only_reason`)."""
     record: RecordOptions = field(default_factory=RecordOptions)
+    logs: LogsOptions = field(default_factory=LogsOptions)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -551,6 +570,7 @@ def _build_settings(path: Path, profile: str, raw: RawConfig) -> Settings:
         aws=raw.aws,
         sql_defaults={"mysql": raw.mysql, "postgres": raw.postgres},
         record=raw.record,
+        logs=raw.logs,
     )
 
 

@@ -167,6 +167,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("replay.goto", "g", "replay_goto", "Go to",
             "Replay: go to a time (+30s from the start, -5m from the end, 03:12, ISO 8601)",
             "replay"),
+    # --- Logs Insights (screens/logs.py) ---
+    KeySpec("instance.logs", "l", "logs", "Logs", "Open Logs Insights on this instance's log "
+            "groups (RDS: slowquery, error, ...)", INSTANCE),
+    KeySpec("logs.run", "f5", "run", "Run", "Run the query over the ticked log groups (refused "
+            "past the daily budget of bytes scanned: F5 again runs it anyway)", "Logs"),
+    KeySpec("logs.window", "f6", "next_window", "Window",
+            "Query the last 15m, 1h, 6h, 24h or 7d", "Logs"),
+    KeySpec("logs.stop", "f8", "stop", "Stop", "Stop the running query (StopQuery)", "Logs"),
 )  # fmt: skip
 
 BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

@@ -23,12 +23,13 @@ from console.screens.alerts import AlertsScreen
 from console.screens.cost import CostScreen
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
+from console.screens.logs import LogsScreen
 from console.screens.polling import ConsoleScreen, PollingScreen
 from console.screens.slow_fleet import SlowFleetScreen
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config.toml"
-FULL_SCREENS = (FleetScreen, InstanceScreen, AlertsScreen, CostScreen, SlowFleetScreen)
+FULL_SCREENS = (FleetScreen, InstanceScreen, AlertsScreen, CostScreen, SlowFleetScreen, LogsScreen)
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -34,6 +34,7 @@ VERBS: dict[str, str] = {
     "redis": "redis_command",
     "digest": "digest",
     "cost": "cost",
+    "logs": "logs",
     "redis-audit": "redis_audit",
     "investigate": "investigate",
     "report": "report",

@@ -120,3 +120,72 @@ class PaidCalls:
     def label(self) -> str:
         """`CE 3 calls $0.03 today / $0.50` — short enough for a status bar."""
         return f"CE {self.today_calls} calls ${self.today_usd:.2f} today / ${self.budget_usd:.2f}"
+
+
+# --- Logs Insights ------------------------------------------------------------------------------
+
+INSIGHTS_DONE = frozenset({"Complete", "Failed", "Cancelled", "Timeout", "Unknown"})
+"""The statuses after which a Logs Insights query's results no longer change."""
+
+
+@dataclass(frozen=True, slots=True)
+class InsightsStatistics:
+    """What a Logs Insights query went through; None: not reported by this endpoint (the lab's
+    moto reports no statistics at all), never zero in disguise."""
+
+    records_matched: float | None = None
+    records_scanned: float | None = None
+    bytes_scanned: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InsightsResult:
+    """One Logs Insights query's results so far: rows of field -> value, already masked.
+
+    `fields` is the column order (first seen, `@ptr` left out); `query` is the text sent (with
+    the `| limit N` the data layer adds when it has none); `groups` the log groups it read.
+    """
+
+    query_id: str
+    status: str  # Scheduled, Running, Complete, Failed, Cancelled, Timeout or Unknown
+    fields: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]  # each row: (field, value) pairs
+    statistics: InsightsStatistics
+    query: str = ""
+    groups: tuple[str, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status in INSIGHTS_DONE
+
+    def table(self) -> tuple[tuple[str, ...], ...]:
+        """The rows as cells in `fields` order ("" where a row lacks a field)."""
+        return tuple(tuple(dict(row).get(f, "") for f in self.fields) for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class InsightsStarted:
+    """A query Logs Insights accepted: its id and the text sent (the limit added)."""
+
+    query_id: str
+    query: str
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanBudget:
+    """Logs Insights bytes scanned today (UTC, every process sharing the cache folder) against
+    the daily budget, and this session's share."""
+
+    today_bytes: int
+    today_queries: int
+    budget_bytes: int
+    session_bytes: int
+    session_queries: int
+    unreported_queries: int = 0
+    """This session's queries whose endpoint reported no bytes scanned (counted as 0)."""
+
+    @property
+    def spent(self) -> bool:
+        """Today's scans reached the budget: the next query is refused."""
+        return self.today_bytes >= self.budget_bytes

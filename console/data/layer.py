@@ -17,16 +17,21 @@ from typing import Self
 
 from console.config import BASE_PROFILE, Settings
 from console.data import fleet as fleet_sweep
-from console.data.aws.clients import AwsClients
+from console.data.aws.clients import AwsClients, aws_fetch
 from console.data.aws.cloudwatch import default_metrics
+from console.data.aws.insights import InsightsSource
+from console.data.aws.scancount import ScanCounter
 from console.data.aws.source import AwsSource
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
     CloudWatchAlarm,
     CostReport,
+    InsightsResult,
+    InsightsStarted,
     LogChunk,
     PaidCalls,
+    ScanBudget,
 )
 from console.data.changes import Changes, SilenceChanges
 from console.data.credentials import Credentials, SecretState, aws_reference_state
@@ -63,6 +68,7 @@ from console.data.sources.redis_clients import RedisClients
 from console.inventory import Fleet, Instance
 
 SLOW_LOG_CONCURRENCY = 4
+LOGS_NAME = "logs-insights"  # the Reading.instance of Logs Insights calls
 
 
 def alertmanager_target(settings: Settings) -> AlertmanagerTarget:
@@ -118,6 +124,9 @@ class DataLayer:
             test_credentials=settings.aws.test_credentials,
         )
         self._cloud = AwsSource(settings, self._aws)
+        self._insights = InsightsSource(
+            self._aws, ScanCounter(settings.aws_cache_dir, settings.aws.logs_daily_budget_gb)
+        )
         credentials = Credentials(self._aws)
         self._redis_clients = RedisClients(settings.timeouts, credentials)
         self._sources = _Sources(
@@ -356,3 +365,45 @@ class DataLayer:
     async def paid_calls(self) -> PaidCalls:
         """The paid-call counter (this session and today, all processes) for the status bar."""
         return await self._cloud.cost_cache.snapshot()
+
+    # --- Logs Insights (console/data/aws/insights.py; the loop is services/logs.py's) ---------
+
+    async def logs_start(
+        self,
+        groups: Sequence[str],
+        query: str,
+        window: tuple[datetime, datetime],
+        limit: int,
+        *,
+        over_budget: bool = False,
+    ) -> Reading[InsightsStarted]:
+        """Start a Logs Insights query over `groups` in the window, `| limit N` appended when
+        the query has none; refused (kind "refused") once today's bytes scanned reached
+        `[aws] logs_daily_budget_gb`, unless `over_budget`."""
+        return await aws_fetch(
+            LOGS_NAME,
+            self.settings.aws.call_timeout_s,
+            lambda: self._insights.start(groups, query, window, limit, over_budget),
+        )
+
+    async def logs_results(self, query_id: str) -> Reading[InsightsResult]:
+        """A query's results so far, masked; its bytes are counted when it first shows done."""
+        return await aws_fetch(
+            LOGS_NAME, self.settings.aws.call_timeout_s, lambda: self._insights.results(query_id)
+        )
+
+    async def logs_stop(self, query_id: str) -> Reading[bool]:
+        """Stop a running Logs Insights query."""
+        return await aws_fetch(
+            LOGS_NAME, self.settings.aws.call_timeout_s, lambda: self._insights.stop(query_id)
+        )
+
+    async def logs_groups(self, prefix: str = "") -> Reading[tuple[str, ...]]:
+        """The region's log groups (starting with `prefix`), sorted."""
+        return await aws_fetch(
+            LOGS_NAME, self.settings.aws.call_timeout_s, lambda: self._insights.groups(prefix)
+        )
+
+    async def logs_scanned(self) -> ScanBudget:
+        """Logs Insights bytes scanned today (every process) and this session, and the budget."""
+        return await self._insights.counter.snapshot()

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
-from console.lab import seed_slowlog, topology
+from console.lab import seed_logs, seed_slowlog, topology
 from console.lab.layout import Layout
 
 REGION = "us-east-1"
@@ -123,6 +123,7 @@ def seeded() -> bool:
 def seed(lab: Layout) -> str | None:
     """Seed moto unless already seeded; an error line, or None."""
     try:
+        seed_logs.seed(logs)  # its own idempotence: a lab seeded before it existed gets it too
         if seeded():
             return None
         now = datetime.now(UTC)

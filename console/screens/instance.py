@@ -63,7 +63,7 @@ class InstanceScreen(PollingScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings(
         "instance.overview", "instance.processes", "instance.queries", "instance.metrics",
         "instance.query", "instance.keys", "instance.slow", "screen.filter",
-        "screen.investigate",
+        "screen.investigate", "instance.logs",
     )  # fmt: skip
 
     def __init__(
@@ -308,6 +308,12 @@ class InstanceScreen(PollingScreen):
         from console.screens.investigate import investigate_from  # on first `i`
 
         await investigate_from(self, self.data, instance_name=self.instance.name)
+
+    def action_logs(self) -> None:
+        """Logs Insights on this instance's log groups."""
+        from console.screens.logs import LogsScreen  # on first `l`
+
+        self.app.push_screen(LogsScreen(self.data, self.settings, self.instance))
 
     @on(KillRequested)
     def kill_requested(self, message: KillRequested) -> None:

@@ -140,17 +140,10 @@ class PaidCallCache:
 
     def _write(self, key: str, request: Mapping[str, Any], answer: Any) -> None:
         record = {"at": time.time(), "request": request, "answer": answer}
-        _replace(self._path(key), json.dumps(record, default=str))
+        write_shared(self._path(key), json.dumps(record, default=str))
 
     def _day_path(self, day: str) -> Path:
         return self.directory / f"paid-calls-{day}.json"
-
-    def _locked(self) -> contextlib.AbstractContextManager[None]:
-        lock = self.directory / "paid-calls.lock"
-        _make_folder(self.directory)
-        with contextlib.suppress(FileExistsError):
-            os.close(_create(lock, os.O_EXCL))  # the folder's group and mode, for every member
-        return locked(lock)
 
     def _read_day(self, day: str) -> tuple[int, float]:
         try:
@@ -161,7 +154,7 @@ class PaidCallCache:
 
     def _charge_today(self) -> tuple[str, int, float]:
         day = self._day()
-        with self._locked():
+        with shared_lock(self.directory):
             calls, usd = self._read_day(day)
             if usd + self.price_usd > self.budget_usd + 1e-9:
                 raise BudgetExceededError(
@@ -172,8 +165,19 @@ class PaidCallCache:
                 )
             calls, usd = calls + 1, round(usd + self.price_usd, 4)
             record = json.dumps({"day": day, "calls": calls, "usd": usd})
-            _replace(self._day_path(day), record)
+            write_shared(self._day_path(day), record)
         return day, calls, usd
+
+
+def shared_lock(directory: Path) -> contextlib.AbstractContextManager[None]:
+    """The counters' lock in the cache folder (made with the folder's group and mode, so every
+    member of a team's shared folder takes the same one): Cost Explorer's paid calls and Logs
+    Insights' bytes scanned (console/data/aws/scancount.py) are counted under it."""
+    lock = directory / "paid-calls.lock"
+    _make_folder(directory)
+    with contextlib.suppress(FileExistsError):
+        os.close(_create(lock, os.O_EXCL))  # the folder's group and mode, for every member
+    return locked(lock)
 
 
 def _shared(directory: Path) -> os.stat_result | None:
@@ -209,7 +213,7 @@ def _create(path: Path, flags: int = os.O_TRUNC) -> int:
     return descriptor
 
 
-def _replace(path: Path, text: str) -> None:
+def write_shared(path: Path, text: str) -> None:
     """Write `text` to a temporary file and rename it over `path` (a reader never sees half
     of it; any member may replace a file another one wrote)."""
     _make_folder(path.parent)
