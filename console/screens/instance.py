@@ -100,6 +100,8 @@ class InstanceScreen(PollingScreen):
         # a tab this instance lacks: the key is hidden and does nothing
         if action == "show" and parameters and parameters[0] not in self.panes:
             return False
+        if action == "logs" and self.data.recorded_at() is not None:
+            return False  # a replay holds no logs: Logs Insights would ask live AWS
         return super().check_action(action, parameters)
 
     def compose(self) -> ComposeResult:

@@ -35,11 +35,14 @@ from console.data.aws_models import (
     AwsResource,
     CloudWatchAlarm,
     CostReport,
+    InsightsResult,
+    InsightsStarted,
     LogChunk,
     PaidCalls,
+    ScanBudget,
 )
 from console.data.credentials import SecretState
-from console.data.layer import DataLayer, alertmanager_target
+from console.data.layer import LOGS_NAME, DataLayer, alertmanager_target
 from console.data.models import (
     Alert,
     AlertGroup,
@@ -87,6 +90,7 @@ from console.data.reads import (
 from console.data.sources.alertmanager import group_alerts
 from console.errors import ConsoleError
 from console.formatting import human_duration
+from console.formatting.insights import GB
 from console.formatting.moments import clock, iso
 from console.inventory import Fleet, Instance
 from console.safety.confirm import Action, Consent
@@ -307,6 +311,33 @@ class ReplayLayer(DataLayer):
     async def paid_calls(self) -> PaidCalls:
         """None made by a replay (the counter the status bar shows stays at zero)."""
         return PaidCalls(0, 0, 0.0, 0, 0.0, self.settings.aws.cost_daily_budget_usd)
+
+    # Logs Insights reads live AWS logs, not the recording: refused, nothing asked
+
+    async def logs_start(
+        self,
+        groups: Sequence[str],
+        query: str,
+        window: tuple[datetime, datetime],
+        limit: int,
+        *,
+        over_budget: bool = False,
+    ) -> Reading[InsightsStarted]:
+        return _refused_aws()
+
+    async def logs_results(self, query_id: str) -> Reading[InsightsResult]:
+        return _refused_aws()
+
+    async def logs_stop(self, query_id: str) -> Reading[bool]:
+        return _refused_aws()
+
+    async def logs_groups(self, prefix: str = "") -> Reading[tuple[str, ...]]:
+        return _refused_aws()
+
+    async def logs_scanned(self) -> ScanBudget:
+        """None scanned by a replay; the budget as configured."""
+        budget = int(self.settings.aws.logs_daily_budget_gb * GB)
+        return ScanBudget(0, 0, budget, 0, 0)
 
 
 class _Reader:
@@ -545,6 +576,11 @@ def _refused(instance: Instance | AlertmanagerTarget) -> Reading[Any]:
     )
     error = SourceError(instance.name, source, "refused", REFUSAL)
     return Reading(instance.name, source, datetime.now().astimezone(), 0.0, error=error)
+
+
+def _refused_aws() -> Reading[Any]:
+    error = SourceError(LOGS_NAME, "aws", "refused", REFUSAL)
+    return Reading(LOGS_NAME, "aws", datetime.now().astimezone(), 0.0, error=error)
 
 
 def _source(instance: Instance) -> Source:
