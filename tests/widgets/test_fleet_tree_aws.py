@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests import factories, factories_kinds
 from tests.widgets_harness import FleetHarness
 from widgets.fleet_tree import FleetTree
@@ -48,3 +50,20 @@ async def test_filtering_out_every_aws_kind_removes_the_heading() -> None:
         tree.set_filter("")
         await pilot.pause()
         assert str(tree.root.children[-1].label) == "AWS (9)  ✖2 down  ▲3 warn"
+
+
+async def test_a_kept_entry_confirmed_by_discovery_takes_its_new_origin() -> None:
+    app = harness()
+    async with app.run_test(size=(100, 40)) as pilot:
+        tree = app.query_one(FleetTree)
+        kept = [replace(r, origin="kept") for r in factories_kinds.refs()]
+        tree.set_fleet([*factories.refs(), *kept])
+        await pilot.pause()
+        assert tree._leaves["luckyus-es-logs"].data is not None
+        assert tree._leaves["luckyus-es-logs"].data.origin == "kept"
+        tree.set_fleet([*factories.refs(), *factories_kinds.refs()])
+        await pilot.pause()
+        assert tree._refs["luckyus-es-logs"].origin == "aws"
+        leaf = tree._leaves["luckyus-es-logs"]
+        assert leaf.data is not None and leaf.data.origin == "aws"
+        assert len(tree._leaves) == len(factories.refs()) + len(factories_kinds.refs())
