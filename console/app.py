@@ -39,7 +39,7 @@ from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
 from console.data.layer import DataLayer
 from console.data.models import Reading
-from console.inventory import Fleet
+from console.inventory import Fleet, Instance
 from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
 from console.screens.fleet import FleetScreen
@@ -290,7 +290,15 @@ class OpsConsoleApp(Resilient, App[None]):
 
     @on(OpenInstance)
     def open_from_message(self, message: OpenInstance) -> None:
-        self.push_screen(InstanceScreen(self.data, self.settings, message.instance, message.pane))
+        self.push_screen(self._instance_screen(message.instance, message.pane))
+
+    def _instance_screen(self, instance: Instance, pane: str) -> Screen[None]:
+        """The instance screen of a server; an AWS kind's own screen (never a connection)."""
+        if instance.is_aws:
+            from console.screens.aws_resource import AwsResourceScreen
+
+            return AwsResourceScreen(self.data, self.settings, instance)
+        return InstanceScreen(self.data, self.settings, instance, pane)
 
     def open_instance(self, name: str, pane: str = "overview") -> None:
         """Open an instance by name (palette, --instance); say so when it is unknown."""
@@ -300,7 +308,7 @@ class OpsConsoleApp(Resilient, App[None]):
                 f"no instance named {name!r} in the inventory", severity="error", markup=False
             )
             return
-        self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
+        self.push_screen(self._instance_screen(instance, pane))
 
     # The screens a key opens, and the exports, are imported on first use: an instance opened
     # from the command line shows sooner without them (the slow-log digest, Cost Explorer).

@@ -167,6 +167,12 @@ class AwsOptions(_Strict):
     logs_daily_budget_gb: float = Field(5.0, ge=0)
     """Logs Insights: a query is refused once today's bytes scanned (UTC day, every process
     sharing `cache_dir`) reached this many GB (10**9 bytes); 0 refuses every query."""
+    discover_kinds: bool = False
+    """List MSK, EKS, DocumentDB, OpenSearch and EC2 (read-only, never connected to); off
+    unless set, so a production config opts in (the lab profile sets it)."""
+    ec2_tags: dict[str, str] = {}
+    """Tags an EC2 host must carry to be listed (e.g. team = "dba"); {}: every host but EKS
+    workers."""
 
 
 class MetricQuery(_Strict):

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from console.config import Timeouts
-from console.data.calls import fetch
+from console.data.calls import fetch, refused
 from console.data.credentials import Credentials
 from console.data.http import answer, obj, text
 from console.data.models import Reading, SilenceChange, WriteOutcome
@@ -23,7 +23,7 @@ from console.data.sources.postgres import APPLICATION_NAME
 from console.data.sources.redis import reply_lines
 from console.data.sources.redis_clients import RedisClients
 from console.data.sqlrows import to_int
-from console.inventory import Instance
+from console.inventory import Instance, not_a_server
 from console.safety.confirm import Action, silence_text
 from console.safety.scrub import scrub
 
@@ -40,7 +40,10 @@ class Changes:
         self._redis = redis
 
     async def apply(self, instance: Instance, action: Action) -> Reading[WriteOutcome]:
-        """Run the action's statement (or Redis commands) once; the caller audits it."""
+        """Run the action's statement (or Redis commands) once; the caller audits it. An AWS
+        kind is refused: nothing is ever sent to one (`QueryRunner` refuses it first)."""
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         if instance.kind == "redis":
             commands = action.batch or (action.command,)
             return await fetch(

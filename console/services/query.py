@@ -35,7 +35,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.filelock import locked
-from console.inventory import Instance
+from console.inventory import Instance, source_of
 from console.safety.confirm import Action, Consent
 from console.safety.redisargs import split_command
 from console.safety.scrub import scrub
@@ -254,7 +254,7 @@ async def settle(
         if problem is None:
             return None
         why = f"cancelled, nothing was sent; but {problem}"
-        source = "alertmanager" if isinstance(instance, AlertmanagerTarget) else instance.kind
+        source = "alertmanager" if isinstance(instance, AlertmanagerTarget) else source_of(instance)
         return refused(instance.name, source, scrub(why))
     return _shown(await data.queries.execute(instance, consent))
 

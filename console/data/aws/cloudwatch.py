@@ -24,6 +24,9 @@ _NAME_DIMENSIONS = (
     "ReplicationGroupId",
     "CacheClusterId",
     "DBClusterIdentifier",
+    "Cluster Name",  # MSK
+    "ClusterName",  # EKS (Container Insights)
+    "DomainName",  # OpenSearch
 )
 _MEMBER = re.compile(r"-\d{3}$")
 
@@ -44,8 +47,48 @@ ELASTICACHE_METRICS: tuple[AwsMetric, ...] = (
 )
 
 
+# The AWS kinds: the figures an on-call reads first, with the resource's own dimensions
+# (`_dimensions`). MSK's broker figures (CpuUser, KafkaDataLogsDiskUsed, UnderReplicated-
+# Partitions) carry a "Broker ID" dimension too: per-broker charts are the kind view's.
+KIND_METRICS: dict[str, tuple[AwsMetric, ...]] = {
+    "kafka": (
+        AwsMetric("AWS/Kafka", "ActiveControllerCount", stat="Maximum"),
+        AwsMetric("AWS/Kafka", "OfflinePartitionsCount", stat="Maximum"),
+        AwsMetric("AWS/Kafka", "SumOffsetLag", stat="Maximum"),
+    ),
+    "eks": (
+        AwsMetric("ContainerInsights", "node_cpu_utilization", unit="%"),
+        AwsMetric("ContainerInsights", "node_memory_utilization", unit="%"),
+        AwsMetric("ContainerInsights", "cluster_node_count", stat="Maximum"),
+        AwsMetric("ContainerInsights", "cluster_failed_node_count", stat="Maximum"),
+    ),
+    "docdb": (
+        AwsMetric("AWS/DocDB", "CPUUtilization", unit="%"),
+        AwsMetric("AWS/DocDB", "DatabaseConnections"),
+        AwsMetric("AWS/DocDB", "DBInstanceReplicaLag", unit="ms"),
+        AwsMetric("AWS/DocDB", "FreeableMemory", unit="bytes"),
+    ),
+    "opensearch": (
+        AwsMetric("AWS/ES", "ClusterStatus.red", stat="Maximum"),
+        AwsMetric("AWS/ES", "ClusterStatus.yellow", stat="Maximum"),
+        AwsMetric("AWS/ES", "JVMMemoryPressure", stat="Maximum", unit="%"),
+        AwsMetric("AWS/ES", "FreeStorageSpace", stat="Minimum", unit="MiB"),
+    ),
+    "ec2": (
+        AwsMetric("AWS/EC2", "StatusCheckFailed", stat="Maximum"),
+        AwsMetric("AWS/EC2", "CPUUtilization", unit="%"),
+        AwsMetric("AWS/EC2", "CPUCreditBalance"),
+        AwsMetric("AWS/EC2", "NetworkIn", stat="Sum", unit="bytes"),
+        AwsMetric("AWS/EC2", "NetworkOut", stat="Sum", unit="bytes"),
+    ),
+}
+
+
 def default_metrics(instance: Instance) -> tuple[AwsMetric, ...]:
-    """The metrics an instance's AWS chart shows by default (RDS or ElastiCache)."""
+    """The metrics an instance's AWS chart shows by default (RDS, ElastiCache, or its AWS
+    kind's `KIND_METRICS`)."""
+    if instance.is_aws:
+        return KIND_METRICS[instance.kind]
     return ELASTICACHE_METRICS if instance.kind == "redis" else RDS_METRICS
 
 
@@ -114,11 +157,23 @@ async def metric_series(
     )
 
 
-def _dimension(instance: Instance, namespace: str) -> dict[str, str]:
+def _dimensions(instance: Instance, namespace: str) -> list[dict[str, str]]:
+    """The dimensions naming `instance` in `namespace` (an AWS kind's by its kind)."""
     if namespace == "AWS/ElastiCache":
         # a replication group reports per node; its primary is `<group>-001`
-        return {"Name": "CacheClusterId", "Value": f"{instance.name}-001"}
-    return {"Name": "DBInstanceIdentifier", "Value": instance.name}
+        return [{"Name": "CacheClusterId", "Value": f"{instance.name}-001"}]
+    if instance.kind == "kafka":
+        return [{"Name": "Cluster Name", "Value": instance.name}]
+    if instance.kind == "eks":
+        return [{"Name": "ClusterName", "Value": instance.name}]
+    if instance.kind == "opensearch":
+        # ClientId is the account id, the 5th field of the domain's ARN
+        account = (instance.resource_id or "").split(":")[4:5] or [""]
+        return [{"Name": "DomainName", "Value": instance.name},
+                {"Name": "ClientId", "Value": account[0]}]  # fmt: skip
+    if instance.kind == "ec2":
+        return [{"Name": "InstanceId", "Value": instance.resource_id or instance.name}]
+    return [{"Name": "DBInstanceIdentifier", "Value": instance.name}]  # RDS, DocumentDB
 
 
 def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> dict[str, Any]:
@@ -128,7 +183,7 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
             "Metric": {
                 "Namespace": metric.namespace,
                 "MetricName": metric.name,
-                "Dimensions": [_dimension(instance, metric.namespace)],
+                "Dimensions": _dimensions(instance, metric.namespace),
             },
             "Period": period_s,
             "Stat": metric.stat,

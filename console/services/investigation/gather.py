@@ -34,7 +34,7 @@ from console.data.models import (
     Series,
     Source,
 )
-from console.inventory import Instance
+from console.inventory import Instance, source_of
 
 T = TypeVar("T")
 
@@ -165,8 +165,14 @@ async def gather_evidence(
 ) -> Evidence:
     """Every source about `instance` concurrently; failures are kept as failed readings."""
     gatherer = Gatherer(data, instance, window, end)
-    health = gatherer.call(instance.kind, lambda: data.health(instance))
-    kind_part: Awaitable[Any] = gatherer.sql() if instance.kind != "redis" else gatherer.redis()
+    health = gatherer.call(source_of(instance), lambda: data.health(instance))
+    kind_part: Awaitable[Any] = (
+        _nothing()  # an AWS kind: its health and metrics only, never SQL or Redis
+        if instance.is_aws
+        else gatherer.redis()
+        if instance.kind == "redis"
+        else gatherer.sql()
+    )
     health_reading, metrics, part = await asyncio.gather(health, gatherer.metrics(), kind_part)
     return Evidence(
         instance=ref(instance),

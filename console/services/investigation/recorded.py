@@ -16,7 +16,7 @@ from datetime import timedelta
 from console.analysis.evidence import Evidence, RedisEvidence, SqlEvidence
 from console.data.models import Alert
 from console.formatting.moments import iso
-from console.inventory import Instance
+from console.inventory import Instance, source_of
 from console.services.investigation.gather import Gatherer, ref
 from console.services.recording.replay import ReplayLayer
 
@@ -34,12 +34,12 @@ async def gather_recorded(
 ) -> Evidence:
     """The evidence about `instance` the recording holds at the replay's cursor."""
     gatherer = Gatherer(replay, instance, window, replay.cursor)
-    health = await gatherer.call(instance.kind, lambda: replay.health(instance))
+    health = await gatherer.call(source_of(instance), lambda: replay.health(instance))
     sql: SqlEvidence | None = None
     redis: RedisEvidence | None = None
     if instance.kind == "redis":
         redis = replace(await gatherer.redis(), audit=None)
-    else:
+    elif not instance.is_aws:  # an AWS kind is recorded by its health only
         sql = replace(await gatherer.sql(), slow_log=None)
     said = (
         f"replayed from the recording in {replay.folder} at {iso(replay.cursor)} "

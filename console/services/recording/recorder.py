@@ -190,7 +190,8 @@ class Recorder:
 
     def _detailed(self) -> tuple[Instance, ...]:
         """Named instances first (`--instance`, `[record] instances`), then the troubled ones,
-        at most `[record] max_detailed`."""
+        at most `[record] max_detailed`; never an AWS kind (MSK, EC2...: no server to read, its
+        health is in every fleet sample)."""
         by_name = {i.name: i for i in self._state.fleet}
         if self.shown is not None:
             named: tuple[str, ...] = tuple(self.shown())
@@ -198,7 +199,7 @@ class Recorder:
             named = (*self.only, *self.options.instances, *self._state.troubled)
         chosen: dict[str, Instance] = {}
         for name in named:
-            if name in by_name and name not in chosen:
+            if name in by_name and name not in chosen and not by_name[name].is_aws:
                 chosen[name] = by_name[name]
         return tuple(chosen.values())[: self.options.max_detailed]
 
