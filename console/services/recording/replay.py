@@ -30,6 +30,7 @@ from typing import Any
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
+from console.data.aws.kinds import CloudInventory
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
@@ -274,6 +275,10 @@ class ReplayLayer(DataLayer):
 
     async def aws_resources(self) -> Reading[tuple[AwsResource, ...]]:
         return self._reader.missing("aws", "aws", "AWS resources")
+
+    async def aws_kinds(self) -> Reading[CloudInventory]:
+        """Not recorded as such: the AWS kinds are in the recorded fleet and its health."""
+        return self._reader.missing("aws", "aws", "AWS kinds")
 
     async def aws_metrics(
         self,
