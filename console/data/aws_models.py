@@ -255,3 +255,11 @@ class EksNodeGroup:
     minimum: int
     maximum: int
     issues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CloudInventory:
+    """What the five services listed, and the kinds whose listing failed (kind, reason)."""
+
+    resources: tuple[CloudResource, ...]
+    failed: tuple[tuple[str, str], ...] = ()

@@ -16,9 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from console.config import Settings
-from console.data.aws.kinds import CloudInventory
 from console.data.aws.source import AwsSource
-from console.data.aws_models import AwsResource, CloudResource
+from console.data.aws_models import AwsResource, CloudInventory, CloudResource
 from console.data.kept import Kept, KeptDiscovery
 from console.data.models import DiscoveredCluster, Reading
 from console.data.sources.prometheus import PrometheusSource

@@ -20,12 +20,12 @@ from console.data import fleet as fleet_sweep
 from console.data.aws.clients import AwsClients, aws_fetch
 from console.data.aws.cloudwatch import default_metrics
 from console.data.aws.insights import InsightsSource
-from console.data.aws.kinds import CloudInventory
 from console.data.aws.scancount import ScanCounter
 from console.data.aws.source import AwsSource
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    CloudInventory,
     CloudWatchAlarm,
     CostReport,
     InsightsResult,

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from console.data.aws.clients import AwsClients, aws_error
-from console.data.aws_models import NOT_AVAILABLE, CloudResource, EksNodeGroup
+from console.data.aws_models import NOT_AVAILABLE, CloudInventory, CloudResource, EksNodeGroup
 from console.inventory import AWS_KINDS, Instance
 
 GROUP_TAG = "group"
@@ -27,14 +27,6 @@ EKS_NODE_TAG = "eks:cluster-name"  # an EKS worker: shown under its cluster, not
 DEFAULT_PORTS: dict[str, int] = {"kafka": 9094, "eks": 443, "docdb": 27017, "opensearch": 443,
                                  "ec2": 22}  # fmt: skip
 _OPENSEARCH_BATCH = 5  # DescribeDomains takes at most 5 names
-
-
-@dataclass(frozen=True, slots=True)
-class CloudInventory:
-    """What the five services listed, and the kinds whose listing failed (kind, reason)."""
-
-    resources: tuple[CloudResource, ...]
-    failed: tuple[tuple[str, str], ...] = ()
 
 
 async def cloud_inventory(

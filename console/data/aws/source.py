@@ -24,6 +24,7 @@ from console.data.aws.costcache import PaidCallCache
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    CloudInventory,
     CloudResource,
     CloudWatchAlarm,
     CostReport,
@@ -90,7 +91,7 @@ class AwsSource:
         found = self.instances(reading.value)
         return merge_discovered(fleet, found, self.settings.redis_rules)
 
-    async def cloud_inventory(self) -> Reading[aws_kinds.CloudInventory]:
+    async def cloud_inventory(self) -> Reading[CloudInventory]:
         """MSK, EKS, DocumentDB, OpenSearch and EC2 (describe/list calls only: free)."""
         tags = self.options.ec2_tags
         return await aws_fetch(

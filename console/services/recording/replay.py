@@ -30,10 +30,10 @@ from typing import Any
 
 from console.config import Settings
 from console.data import fleet as fleet_sweep
-from console.data.aws.kinds import CloudInventory
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    CloudInventory,
     CloudWatchAlarm,
     CostReport,
     InsightsResult,
