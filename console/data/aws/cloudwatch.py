@@ -128,7 +128,8 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
             "Metric": {
                 "Namespace": metric.namespace,
                 "MetricName": metric.name,
-                "Dimensions": [_dimension(instance, metric.namespace)],
+                "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions]
+                or [_dimension(instance, metric.namespace)],
             },
             "Period": period_s,
             "Stat": metric.stat,
@@ -137,12 +138,18 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
     }
 
 
+SPLIT_DIMENSIONS = ("Broker ID", "Consumer Group", "Topic")
+"""Dimensions that tell one series of a chart from another (an MSK broker, a consumer group)."""
+
+
 def _labels(metric: AwsMetric, instance: Instance) -> tuple[tuple[str, str], ...]:
+    parts = tuple((k, f"{k} {v}") for k, v in metric.dimensions if k in SPLIT_DIMENSIONS)
     return (
         ("__name__", metric.name),
         ("instance", instance.name),
         ("namespace", metric.namespace),
         ("stat", metric.stat),
+        *parts,
         ("unit", metric.unit),
     )
 
