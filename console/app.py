@@ -33,7 +33,7 @@ from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
 from console.data.layer import DataLayer
 from console.data.models import Reading
-from console.inventory import Fleet
+from console.inventory import Fleet, Instance
 from console.safety.scrub import scrub
 from console.screen_diff import ScreenDiff
 from console.screens.fleet import FleetScreen
@@ -47,6 +47,7 @@ from console.screens.messages import (
 )
 from console.screens.shared_polls import SharedPolls
 from console.screens.theme_memory import keep_theme, saved_theme
+from console.services.cloudwatch import AWS_VIEW_KINDS
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
@@ -194,7 +195,16 @@ class OpsConsoleApp(Resilient, App[None]):
 
     @on(OpenInstance)
     def open_from_message(self, message: OpenInstance) -> None:
-        self.push_screen(InstanceScreen(self.data, self.settings, message.instance, message.pane))
+        self.push_screen(self._instance_screen(message.instance, message.pane))
+
+    def _instance_screen(self, instance: Instance, pane: str) -> Screen[None]:
+        """The instance screen, or an AWS resource's (MSK, EKS, DocumentDB, OpenSearch, EC2:
+        imported on first use)."""
+        if instance.kind in AWS_VIEW_KINDS:
+            from console.screens.aws_resource import AwsResourceScreen
+
+            return AwsResourceScreen(self.data, self.settings, instance, pane)
+        return InstanceScreen(self.data, self.settings, instance, pane)
 
     def open_instance(self, name: str, pane: str = "overview") -> None:
         """Open an instance by name (palette, --instance); say so when it is unknown."""
@@ -204,7 +214,7 @@ class OpsConsoleApp(Resilient, App[None]):
                 f"no instance named {name!r} in the inventory", severity="error", markup=False
             )
             return
-        self.push_screen(InstanceScreen(self.data, self.settings, instance, pane))
+        self.push_screen(self._instance_screen(instance, pane))
 
     # The screens a key opens, and the exports, are imported on first use: an instance opened
     # from the command line shows sooner without them (the slow-log digest, Cost Explorer).

@@ -23,7 +23,11 @@ INSTANCE_PANES = ("overview", "processes", "queries", "metrics")
 def _screen_ready(app: OpsConsoleApp, pane: str, instance: str | None) -> bool:
     screen = app.screen
     if instance is not None:
-        return isinstance(screen, InstanceScreen) and screen.pane == pane and screen.has_data()
+        from console.screens.aws_resource import AwsResourceScreen  # an AWS resource's tabs
+
+        if not isinstance(screen, InstanceScreen | AwsResourceScreen):
+            return False
+        return screen.pane == pane and screen.has_data()
     if pane == "alerts":
         return isinstance(screen, AlertsScreen) and screen.has_data()
     return isinstance(screen, FleetScreen) and screen.has_data()

@@ -109,8 +109,9 @@ def _chart(
         return ChartSpec(title, unit, metrics)
     if name in listed:
         sets = sorted(set(listed[name]), key=lambda d: (len(d), d))
-        if name in PER_GROUP:
-            sets = [d for d in sets if any(k == "Consumer Group" for k, _ in d)]
+        if name in PER_GROUP:  # per consumer group where CloudWatch has them
+            groups = [d for d in sets if any(k == "Consumer Group" for k, _ in d)]
+            sets = groups or sets
         if not sets:
             why = (
                 "Container Insights is not enabled on this cluster"

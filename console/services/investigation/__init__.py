@@ -81,8 +81,8 @@ async def investigate(
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
     from console.services.investigation.gather import gather_evidence
     from console.services.investigation.screenshots import (
-        PANES,
         SCREEN_CONCURRENCY,
+        panes_for,
         take_screenshot,
     )
 
@@ -93,7 +93,8 @@ async def investigate(
     folder = _free(base.resolve() / bundle_name(target.instance.name, end))
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
     name = target.instance.name
-    shots = [take_screenshot(settings, name, p, folder, slots) for p in PANES] if screens else []
+    panes = panes_for(target.instance.kind) if screens else ()
+    shots = [take_screenshot(settings, name, p, folder, slots) for p in panes]
     gathering = gather_evidence(
         data,
         target.instance,
