@@ -68,6 +68,9 @@ class ResourceAlarmsPanel(ReadingPanel[tuple[CloudWatchAlarm, ...]]):
     """One line per alarm: state, age, metric, name and reason (OK ones dimmed)."""
 
     TITLE: ClassVar[str] = "CloudWatch alarms"
+    DEFAULT_CSS = """
+    ResourceAlarmsPanel { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
 
     def __init__(
         self,
@@ -94,19 +97,22 @@ class ResourceAlarmsPanel(ReadingPanel[tuple[CloudWatchAlarm, ...]]):
         if not self._value:
             return Text("no CloudWatch alarm names this resource", style="dim")
         now = self._clock()
-        return Text("\n", no_wrap=True, overflow="ellipsis").join(
-            _alarm_line(a, now) for a in self._value
-        )
+        text = Text(no_wrap=True, overflow="ellipsis")  # one line per alarm, cut at the edge
+        width = max(len(a.state) for a in self._value)
+        for index, alarm in enumerate(self._value):
+            text.append("\n" if index else "")
+            text.append_text(_alarm_line(alarm, now, width))
+        return text
 
     def _figures(self, value: tuple[CloudWatchAlarm, ...]) -> list[tuple[str, str | Text]]:
         return [(a.state, a.name) for a in value]
 
 
-def _alarm_line(alarm: CloudWatchAlarm, now: datetime) -> Text:
+def _alarm_line(alarm: CloudWatchAlarm, now: datetime, width: int) -> Text:
     quiet = alarm.state == "OK"
     text = Text(no_wrap=True, overflow="ellipsis", style="dim" if quiet else "")
     text.append("● ", style=state_style(alarm.state))
-    text.append(f"{alarm.state:<17}", style=state_style(alarm.state))
+    text.append(alarm.state.ljust(width), style=state_style(alarm.state))
     text.append(f"{alarm_age(alarm, now):>4}  ")
     text.append(alarm_summary(alarm))
     return text

@@ -70,8 +70,8 @@ class AwsResourceScreen(PollingScreen):
         )
         with TabbedContent(initial=self.initial_pane, id="tabs"):
             with TabPane(TITLES["overview"], id="overview"), VerticalScroll(id="overview-scroll"):
+                yield ResourceAlarmsPanel(id="alarms")  # the firing alarm first: the page's reason
                 yield ResourceOverviewPanel(id="info")
-                yield ResourceAlarmsPanel(id="alarms")
             yield TabPane(TITLES["metrics"], id="metrics")
         yield StatusBar(id="status")
         yield KeysFooter()
