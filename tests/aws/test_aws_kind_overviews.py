@@ -108,3 +108,13 @@ async def test_an_unknown_resource_is_a_failed_reading(aws_data: DataLayer) -> N
     reading = await aws_data.aws_overview(ghost)
     assert reading.value is None and reading.error is not None
     assert "luckyus-no-such-host" in reading.error.message
+
+
+async def test_alarms_name_the_resource_an_on_call_knows(aws_data: DataLayer) -> None:
+    reading = await aws_data.cloudwatch_alarms()
+    assert reading.value is not None, reading.error
+    by_name = {a.name: a.instance for a in reading.value}
+    assert by_name["ec2-luckyus-doris-be-03-status-check"] == "luckyus-doris-be-03"  # not i-...
+    assert by_name["es-luckyus-es-logs-cluster-red"] == "luckyus-es-logs"
+    assert by_name["msk-luckyus-msk-data-under-replicated"] == "luckyus-msk-data"
+    assert by_name["eks-luckyus-eks-data-failed-nodes"] == "luckyus-eks-data"

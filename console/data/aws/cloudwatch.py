@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,12 @@ _NAME_DIMENSIONS = (
     "ReplicationGroupId",
     "CacheClusterId",
     "DBClusterIdentifier",
+    "DomainName",  # OpenSearch
+    "Cluster Name",  # MSK
+    "ClusterName",  # EKS (Container Insights)
 )
+EC2_DIMENSION = "InstanceId"
+"""An EC2 alarm names the instance id; the team knows the host by its Name tag."""
 _MEMBER = re.compile(r"-\d{3}$")
 
 RDS_METRICS: tuple[AwsMetric, ...] = (
@@ -58,7 +64,26 @@ async def alarms(aws: AwsClients, state: str | None = None) -> tuple[CloudWatchA
     async with aws.client("cloudwatch") as client:
         async for page in client.get_paginator("describe_alarms").paginate(**params):
             found.extend(_alarm(item) for item in page.get("MetricAlarms", []))
+    found = await _ec2_names(aws, found)
     return tuple(sorted(found, key=lambda a: (not a.firing, a.name)))
+
+
+async def _ec2_names(aws: AwsClients, alarms: list[CloudWatchAlarm]) -> list[CloudWatchAlarm]:
+    """EC2 alarms named by their host's Name tag (one free DescribeInstances for them all);
+    an id EC2 does not know (a terminated host) keeps the id."""
+    ids = sorted({dict(a.dimensions).get(EC2_DIMENSION, "") for a in alarms} - {""})
+    if not ids:
+        return alarms
+    try:
+        names = await _names_of(aws, ids)
+    except Exception:  # no ec2:DescribeInstances: the alarms still list, by id
+        return alarms
+    return [
+        replace(a, instance=names.get(dict(a.dimensions).get(EC2_DIMENSION, ""), a.instance))
+        if a.instance is None
+        else a
+        for a in alarms
+    ]
 
 
 def _alarm(item: Mapping[str, Any]) -> CloudWatchAlarm:
@@ -76,6 +101,21 @@ def _alarm(item: Mapping[str, Any]) -> CloudWatchAlarm:
         dimensions=dimensions,
         instance=instance_of(dimensions),
     )
+
+
+async def _names_of(aws: AwsClients, ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    async with aws.client("ec2") as client:
+        pages = client.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "instance-id", "Values": ids}]
+        )
+        async for page in pages:
+            for reservation in page.get("Reservations", []):
+                for item in reservation.get("Instances", []):
+                    tags = {t.get("Key"): t.get("Value") for t in item.get("Tags", [])}
+                    if tags.get("Name"):
+                        names[str(item["InstanceId"])] = str(tags["Name"])
+    return names
 
 
 def instance_of(dimensions: Sequence[tuple[str, str]]) -> str | None:
