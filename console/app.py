@@ -47,7 +47,6 @@ from console.screens.messages import (
 )
 from console.screens.shared_polls import SharedPolls
 from console.screens.theme_memory import keep_theme, saved_theme
-from console.services.cloudwatch import AWS_VIEW_KINDS
 from widgets.bindings import bindings
 from widgets.resilient import Resilient
 
@@ -198,9 +197,9 @@ class OpsConsoleApp(Resilient, App[None]):
         self.push_screen(self._instance_screen(message.instance, message.pane))
 
     def _instance_screen(self, instance: Instance, pane: str) -> Screen[None]:
-        """The instance screen, or an AWS resource's (MSK, EKS, DocumentDB, OpenSearch, EC2:
-        imported on first use)."""
-        if instance.kind in AWS_VIEW_KINDS:
+        """The instance screen of a server; an AWS kind's own screen (MSK, EKS, DocumentDB,
+        OpenSearch, EC2: never a connection; imported on first use)."""
+        if instance.is_aws:
             from console.screens.aws_resource import AwsResourceScreen
 
             return AwsResourceScreen(self.data, self.settings, instance, pane)

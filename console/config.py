@@ -164,6 +164,12 @@ class AwsOptions(_Strict):
     slow_log_max_bytes: int = Field(8 * 2**20, ge=1)
     slow_log_page_events: int = Field(1_000, ge=1, le=10_000)
     metric_period_s: int = Field(60, ge=1)
+    discover_kinds: bool = False
+    """List MSK, EKS, DocumentDB, OpenSearch and EC2 (read-only, never connected to); off
+    unless set, so a production config opts in (the lab profile sets it)."""
+    ec2_tags: dict[str, str] = {}
+    """Tags an EC2 host must carry to be listed (e.g. team = "dba"); {}: every host but EKS
+    workers."""
 
 
 class MetricQuery(_Strict):

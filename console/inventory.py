@@ -3,6 +3,8 @@
 Instances come from config.toml (MySQL and PostgreSQL by domain, explicit blocks) and from
 discovery (the redis exporter's Prometheus targets), each Redis cluster placed in its group
 by the configured name rules; one that matches no rule lands in "ungrouped", never dropped.
+With `[aws] discover_kinds`, AWS discovery adds the AWS-only kinds (`AWS_KINDS`: MSK, EKS,
+DocumentDB, OpenSearch, EC2), grouped by their `group` tag, else by their kind.
 """
 
 from __future__ import annotations
@@ -13,8 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-Kind = Literal["mysql", "postgres", "redis"]
-KINDS: tuple[Kind, ...] = ("mysql", "postgres", "redis")
+from console.data.aws_models import CLOUD_KIND_TITLES, CLOUD_KINDS, CloudKind
+from console.data.models import Source
+
+Kind = Literal["mysql", "postgres", "redis", "kafka", "eks", "docdb", "opensearch", "ec2"]
+DbKind = Literal["mysql", "postgres", "redis"]
+AwsKind = CloudKind
+DB_KINDS: tuple[DbKind, ...] = ("mysql", "postgres", "redis")
+"""Servers the console connects to (SQL, Redis commands, probes)."""
+AWS_KINDS: tuple[AwsKind, ...] = CLOUD_KINDS
+"""Resources the console only reads from the AWS APIs and CloudWatch (never a connection)."""
+KINDS: tuple[Kind, ...] = (*DB_KINDS, *AWS_KINDS)
 UNGROUPED = "ungrouped"
 # Alert labels that may name an instance (Prometheus, CloudWatch-exporter and team styles).
 NAME_LABELS = ("instance", "name", "cluster", "server", "dbinstance_identifier", "cache_cluster_id")
@@ -39,6 +50,9 @@ class Instance:
     """The credential of confirmed writes and kills (a reference); None: read-only instance."""
     discovered_at: datetime | None = None
     """When discovery (last) found it; None: from the config."""
+    resource_id: str | None = None
+    """AWS kinds: what alarm and metric dimensions name besides the name (an EC2 instance id,
+    an ARN); None for a server."""
 
     @property
     def endpoint(self) -> str:
@@ -47,6 +61,34 @@ class Instance:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def is_aws(self) -> bool:
+        """An AWS-only kind (MSK, EKS, DocumentDB, OpenSearch, EC2): read from the AWS APIs
+        and CloudWatch only; no SQL, Redis command or probe is ever sent to it."""
+        return is_aws_kind(self.kind)
+
+
+def is_aws_kind(kind: str) -> bool:
+    """True for the AWS-only kinds (`AWS_KINDS`), whatever the caller holds (a ref, a row)."""
+    return kind in AWS_KINDS
+
+
+def source_of(instance: Instance) -> Source:
+    """The source a reading about this instance comes from: its server kind, else "aws"."""
+    kind = instance.kind
+    if kind == "mysql" or kind == "postgres" or kind == "redis":
+        return kind
+    return "aws"
+
+
+def not_a_server(instance: Instance) -> str:
+    """Why nothing is sent to an AWS-kind instance: the one wording of every refusal."""
+    title = CLOUD_KIND_TITLES.get(instance.kind, instance.kind)
+    return (
+        f"{instance.name} is {title} ({instance.kind}), read from the AWS APIs and CloudWatch "
+        "only: no SQL statement or Redis command is ever sent to it"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """FleetTree: kind -> group -> instance, each with a health mark and one key figure.
 
 Counts of down and warning instances roll up to the group and the kind, so a problem is
-visible with every node folded. Health arrives as FleetHealth models; nothing is fetched here.
+visible with every node folded. The AWS-only kinds (MSK, EKS, DocumentDB, OpenSearch, EC2) are
+branches under one "AWS" heading, which rolls up all of them; their figure is the service's own
+status word. Health arrives as FleetHealth models; nothing is fetched here.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from console.data.aws_models import CLOUD_HEADING, CLOUD_KIND_TITLES, CLOUD_KINDS
 from console.data.models import FleetHealth, InstanceRef
 from console.formatting import human_bytes
 from widgets.resilient import Resilient
 
-KIND_TITLES = {"mysql": "MySQL", "postgres": "PostgreSQL", "redis": "Redis"}
+KIND_TITLES = {"mysql": "MySQL", "postgres": "PostgreSQL", "redis": "Redis", **CLOUD_KIND_TITLES}
 MARKS = {"ok": ("●", "green"), "warn": ("▲", "yellow"), "down": ("✖", "red")}
 
 
@@ -26,6 +29,8 @@ def _figure(health: FleetHealth) -> str:
     value = health.reading.value
     if value is None:
         return health.reading.error.kind if health.reading.error else ""
+    if value.status is not None:
+        return value.status
     if value.used_memory_bytes is not None:
         return human_bytes(value.used_memory_bytes)
     if value.connections is not None:
@@ -53,6 +58,7 @@ class FleetTree(Resilient, Tree[InstanceRef]):
         self._leaves: dict[str, TreeNode[InstanceRef]] = {}
         self._groups: dict[tuple[str, str], TreeNode[InstanceRef]] = {}
         self._kinds: dict[str, TreeNode[InstanceRef]] = {}
+        self._cloud: TreeNode[InstanceRef] | None = None  # the "AWS" heading, while shown
         self._refs: dict[str, InstanceRef] = {}
         self._all: tuple[InstanceRef, ...] = ()
         self._filter = ""
@@ -94,15 +100,26 @@ class FleetTree(Resilient, Tree[InstanceRef]):
             if not kind.children:
                 kind.remove()
                 del self._kinds[kind_name]
+        if self._cloud is not None and not self._cloud.children:
+            self._cloud.remove()
+            self._cloud = None
 
     def _group_node(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
         kind = self._kinds.get(ref.kind)
         if kind is None:
-            kind = self._kinds[ref.kind] = self.root.add(Text(ref.kind), expand=True)
+            kind = self._kinds[ref.kind] = self._kind_parent(ref).add(Text(ref.kind), expand=True)
         group = self._groups.get((ref.kind, ref.group))
         if group is None:
             group = self._groups[(ref.kind, ref.group)] = kind.add(Text(ref.group), expand=False)
         return group
+
+    def _kind_parent(self, ref: InstanceRef) -> TreeNode[InstanceRef]:
+        """The root for a server kind; the "AWS" heading (made on first use) for an AWS kind."""
+        if ref.kind not in CLOUD_KINDS:
+            return self.root
+        if self._cloud is None:
+            self._cloud = self.root.add(Text(CLOUD_HEADING), expand=True)
+        return self._cloud
 
     def set_health(self, health: FleetHealth) -> None:
         """Update one instance's mark and the roll-ups above it."""
@@ -149,6 +166,9 @@ class FleetTree(Resilient, Tree[InstanceRef]):
         self._kinds[kind].set_label(self._rollup(names, KIND_TITLES.get(kind, kind)))
         names = [n for n in names if self._refs[n].group == group]
         self._groups[(kind, group)].set_label(self._rollup(names, group))
+        if self._cloud is not None and kind in CLOUD_KINDS:
+            cloud = [r.name for r in self._refs.values() if r.kind in CLOUD_KINDS]
+            self._cloud.set_label(self._rollup(cloud, CLOUD_HEADING))
 
     def _relabel_all(self) -> None:
         for ref in self._refs.values():

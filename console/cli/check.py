@@ -95,6 +95,7 @@ def as_record(result: FleetHealth) -> dict[str, Any]:
         "loop_lag_ms": round(health.loop_lag_ms, 1) if health is not None else 0.0,
         "error": None if error is None else {"kind": error.kind, "message": error.message},
         "reasons": list(health.reasons) if health is not None else [],
+        "status": health.status if health is not None else None,
     }
 
 

@@ -78,12 +78,16 @@ async def instance_of_kind(
     data: DataLayer, verb: str, name: str, *, redis: bool
 ) -> Instance | None:
     """The named instance for plan/query (SQL) or redis, else None after one line on stderr
-    that says what was wrong (no such name, or the wrong kind and which verb to use)."""
+    that says what was wrong (no such name, an AWS kind nothing is sent to, or the wrong kind
+    and which verb to use)."""
+    from console.inventory import not_a_server
     from console.services.instances import find_instance
 
     instance = await find_instance(data, name)
     if instance is None:
         print(f"opsconsole: {verb}: no instance named {name!r}", file=sys.stderr)
+    elif instance.is_aws:
+        print(f"opsconsole: {verb}: refused: {not_a_server(instance)}", file=sys.stderr)
     elif redis and instance.kind != "redis":
         print(f"opsconsole: {verb}: needs a Redis instance and a command", file=sys.stderr)
     elif not redis and instance.kind == "redis":

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.cli.common import USAGE_ERROR, describe
 from console.formatting import human_age, text_table
-from console.inventory import Fleet, Instance
+from console.inventory import DB_KINDS, KINDS, Fleet, Instance
 
 if TYPE_CHECKING:
     from console.config import Settings
@@ -94,7 +94,8 @@ def render_text(fleet: Fleet) -> list[str]:
         for i in fleet.instances
     ]
     lines = text_table(["KIND", "GROUP", "NAME", "ENV", "ENDPOINT", "SECRET", "ORIGIN"], rows)
-    counts = ", ".join(f"{len(fleet.of_kind(k))} {k}" for k in ("mysql", "postgres", "redis"))
+    shown = [k for k in KINDS if k in DB_KINDS or fleet.of_kind(k)]  # AWS kinds when listed
+    counts = ", ".join(f"{len(fleet.of_kind(k))} {k}" for k in shown)
     lines.append(f"{len(fleet)} instances: {counts}")
     return lines
 

@@ -125,6 +125,72 @@ class PaidCalls:
         return f"CE {self.today_calls} calls ${self.today_usd:.2f} today / ${self.budget_usd:.2f}"
 
 
+# --- the AWS-only kinds: MSK, EKS, DocumentDB, OpenSearch, EC2 ------------------------------
+
+CloudKind = Literal["kafka", "eks", "docdb", "opensearch", "ec2"]
+"""The AWS-only kinds (`console.inventory.AWS_KINDS`): read from AWS, never connected to."""
+CLOUD_KINDS: tuple[CloudKind, ...] = ("kafka", "eks", "docdb", "opensearch", "ec2")
+CLOUD_KIND_TITLES: dict[str, str] = {
+    "kafka": "MSK (Kafka)",
+    "eks": "EKS",
+    "docdb": "DocumentDB",
+    "opensearch": "OpenSearch",
+    "ec2": "EC2",
+}
+CLOUD_HEADING = "AWS"
+"""The fleet tree's heading over these kinds."""
+
+NOT_AVAILABLE = "not available from this API"
+"""What a figure shows when the AWS API (or moto, in the lab) does not answer for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudResource:
+    """One MSK cluster, EKS cluster, DocumentDB instance, OpenSearch domain or EC2 host, as its
+    (free) describe calls show it: what the inventory, the health check and the overview need.
+
+    Why flat: it is kept on disk between discoveries (`KeptDiscovery`), rebuilt field by field.
+    `resource_id` is what alarm dimensions may name besides `name` (an EC2 instance id, an ARN);
+    `problems` are what the service itself reports wrong (an impaired status check, a degraded
+    node group), already worded for a person; `facts` the describe fields in overview order.
+    """
+
+    kind: CloudKind
+    name: str
+    group: str  # the `group` tag, "" when untagged (the inventory then uses the kind)
+    status: str  # the service's own word: ACTIVE, available, running, Processing...
+    resource_id: str
+    endpoint: str | None = None
+    port: int | None = None
+    version: str | None = None  # Kafka, Kubernetes, DocumentDB or OpenSearch version; AMI
+    node_type: str | None = None  # broker / node / instance type
+    node_count: int | None = None  # brokers, nodes (all node groups), data nodes; 1 for EC2
+    problems: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        # a kept file gives lists back: store tuples, so the value stays hashable and frozen
+        object.__setattr__(self, "problems", tuple(self.problems))
+        object.__setattr__(self, "facts", tuple((str(k), str(v)) for k, v in self.facts))
+
+    def fact(self, key: str) -> str | None:
+        return next((value for name, value in self.facts if name == key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class EksNodeGroup:
+    """One EKS managed node group: its status, sizes and the health issues EKS reports."""
+
+    cluster: str
+    name: str
+    status: str
+    instance_types: tuple[str, ...]
+    desired: int
+    minimum: int
+    maximum: int
+    issues: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class OverviewFact:
     """One line of a resource's overview: a label and its value, or why AWS gave none.

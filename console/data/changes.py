@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from console.config import Timeouts
-from console.data.calls import fetch
+from console.data.calls import fetch, refused
 from console.data.credentials import Credentials
 from console.data.models import Reading, WriteOutcome
 from console.data.sources.mysql import single_statements
@@ -20,7 +20,7 @@ from console.data.sources.postgres import APPLICATION_NAME
 from console.data.sources.redis import reply_lines
 from console.data.sources.redis_clients import RedisClients
 from console.data.sqlrows import to_int
-from console.inventory import Instance
+from console.inventory import Instance, not_a_server
 from console.safety.confirm import Action
 from console.safety.scrub import scrub
 
@@ -37,7 +37,10 @@ class Changes:
         self._redis = redis
 
     async def apply(self, instance: Instance, action: Action) -> Reading[WriteOutcome]:
-        """Run the action's statement (or Redis commands) once; the caller audits it."""
+        """Run the action's statement (or Redis commands) once; the caller audits it. An AWS
+        kind is refused: nothing is ever sent to one (`QueryRunner` refuses it first)."""
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         if instance.kind == "redis":
             commands = action.batch or (action.command,)
             return await fetch(

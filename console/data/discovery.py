@@ -1,4 +1,5 @@
-"""The fleet as discovered: config, plus Prometheus's Redis clusters and AWS's servers, kept.
+"""The fleet as discovered: config, plus Prometheus's Redis clusters and AWS's servers and other
+kinds (MSK, EKS, DocumentDB, OpenSearch, EC2), kept.
 
 Why: discovery answers slowly or not at all exactly when something is wrong. Every successful
 discovery is kept on disk with its time (`KeptDiscovery`); `kept_fleet()` returns the config plus
@@ -15,8 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from console.config import Settings
+from console.data.aws.kinds import CloudInventory
 from console.data.aws.source import AwsSource
-from console.data.aws_models import AwsResource
+from console.data.aws_models import AwsResource, CloudResource
 from console.data.kept import Kept, KeptDiscovery
 from console.data.models import DiscoveredCluster, Reading
 from console.data.sources.prometheus import PrometheusSource
@@ -25,6 +27,12 @@ from console.inventory import Fleet, Instance, merge_discovered, with_discovery_
 
 PROMETHEUS = "prometheus-redis"
 AWS = "aws"
+AWS_KINDS = "aws-kinds"  # the kept list of MSK, EKS, DocumentDB, OpenSearch and EC2
+
+
+async def _nothing() -> None:
+    """A discovery that is off: nothing to ask."""
+    return None
 
 
 def _reason(reading: Reading[Any]) -> str:
@@ -49,15 +57,20 @@ class Discovery:
 
     async def fleet(self) -> Fleet:
         """The configured fleet plus the Redis clusters Prometheus knows of and, with [aws]
-        discovery on, what AWS lists (both asked at once); a failed discovery's part comes from
-        its kept list (origin "kept"), with the reason and the list's age attached."""
-        configured = self.settings.fleet
-        if not self.settings.aws.discovery:
-            return await self._with_prometheus(configured)
-        fleet, found = await asyncio.gather(
-            self._with_prometheus(configured), self.cloud.resources()
+        discovery on, what AWS lists, and with [aws] discover_kinds on, the AWS-only kinds (all
+        asked at once); a failed discovery's part comes from its kept list (origin "kept"),
+        with the reason and the list's age attached."""
+        options = self.settings.aws
+        fleet, found, listed = await asyncio.gather(
+            self._with_prometheus(self.settings.fleet),
+            self.cloud.resources() if options.discovery else _nothing(),
+            self.cloud.cloud_inventory() if options.discover_kinds else _nothing(),
         )
-        return await self._with_aws(fleet, found)
+        if found is not None:
+            fleet = await self._with_aws(fleet, found)
+        if listed is not None:
+            fleet = await self._with_kinds(fleet, listed)
+        return fleet
 
     async def kept_fleet(self) -> Fleet:
         """The configured fleet plus the kept lists (origin "kept"), read from disk only."""
@@ -71,6 +84,11 @@ class Discovery:
             if resources is not None:
                 found = self.cloud.instances(resources.items)
                 fleet = self._merge(fleet, found, "kept", resources.found_at)
+        if self.settings.aws.discover_kinds:
+            kinds = await self.kept.load(AWS_KINDS, CloudResource)
+            if kinds is not None:
+                found = self.cloud.cloud_instances(kinds.items)
+                fleet = self._merge(fleet, found, "kept", kinds.found_at)
         return fleet
 
     async def _with_prometheus(self, fleet: Fleet) -> Fleet:
@@ -102,6 +120,27 @@ class Discovery:
             return with_discovery_error(fleet, f"{failure}; showing the inventory without it")
         merged = self._merge(fleet, self.cloud.instances(kept.items), "kept", kept.found_at)
         return with_discovery_error(merged, f"{failure}; {kept_note(kept, 'AWS servers')}")
+
+    async def _with_kinds(self, fleet: Fleet, reading: Reading[CloudInventory]) -> Fleet:
+        """The AWS-only kinds: listed ones merged (origin "aws"), each failed kind named."""
+        listed = reading.value
+        if listed is not None:
+            await self.kept.save(AWS_KINDS, listed.resources, reading.fetched_at)
+            found = self.cloud.cloud_instances(listed.resources)
+            merged = self._merge(fleet, found, "aws", reading.fetched_at)
+            if not listed.failed:
+                return merged
+            reasons = "; ".join(f"{kind}: {why}" for kind, why in listed.failed)
+            kinds = ", ".join(kind for kind, _ in listed.failed)
+            return with_discovery_error(merged, f"AWS discovery of {kinds} failed ({reasons})")
+        failure = (
+            f"AWS discovery of MSK, EKS, DocumentDB, OpenSearch, EC2 failed ({_reason(reading)})"
+        )
+        kept = await self.kept.load(AWS_KINDS, CloudResource)
+        if kept is None:
+            return with_discovery_error(fleet, f"{failure}; showing the inventory without them")
+        merged = self._merge(fleet, self.cloud.cloud_instances(kept.items), "kept", kept.found_at)
+        return with_discovery_error(merged, f"{failure}; {kept_note(kept, 'AWS resources')}")
 
     def _redis(self, clusters: Sequence[DiscoveredCluster]) -> list[Instance]:
         defaults = self.settings.redis_defaults

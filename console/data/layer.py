@@ -19,6 +19,7 @@ from console.config import Settings
 from console.data import fleet as fleet_sweep
 from console.data.aws.clients import AwsClients
 from console.data.aws.cloudwatch import default_metrics
+from console.data.aws.kinds import CloudInventory
 from console.data.aws.source import AwsSource
 from console.data.aws_models import (
     AwsMetric,
@@ -181,7 +182,9 @@ class DataLayer:
         return self._queries
 
     def sql(self, instance: Instance) -> SqlReads:
-        """The reads of a MySQL or PostgreSQL instance."""
+        """The reads of a MySQL or PostgreSQL instance (never asked for another kind)."""
+        if instance.is_aws:  # a caller's bug: no SQL is ever sent to an AWS-only kind
+            raise ValueError(f"{instance.name} is {instance.kind}, not a SQL server")
         return self.postgres if instance.kind == "postgres" else self.mysql
 
     async def __aenter__(self) -> Self:
@@ -228,28 +231,53 @@ class DataLayer:
         return await self._discovery.kept_fleet()
 
     async def health(self, instance: Instance) -> Reading[Health]:
-        """One cheap probe of one instance, within the probe timeout."""
+        """One cheap probe of one instance, within the probe timeout; an AWS kind's health
+        comes from its describe call and its CloudWatch alarms (never a connection)."""
+        if instance.is_aws:
+            return (await self._cloud.kinds_health([instance]))[instance.name]
         if instance.kind == "mysql":
             return await self._sources.mysql.health(instance, self._probe)
         if instance.kind == "postgres":
             return await self._sources.postgres.health(instance, self._probe)
-        return await self._sources.redis.health(instance, self._probe)
+        if instance.kind == "redis":
+            return await self._sources.redis.health(instance, self._probe)
+        raise AssertionError(f"no probe for kind {instance.kind}")  # every kind is handled above
 
     async def sweep(
         self,
         instances: Sequence[Instance],
         on_result: fleet_sweep.OnResult | None = None,
     ) -> tuple[FleetHealth, ...]:
-        """Health of every instance concurrently (bounded), streamed to `on_result`."""
+        """Health of every instance concurrently (bounded), streamed to `on_result`.
+
+        Servers are probed; the AWS kinds are judged all at once, beside the probes, from one
+        listing and one DescribeAlarms (`AwsSource.kinds_health`): never probed, never one
+        listing per resource."""
         concurrency = self.settings.fleet_options.concurrency
-        return await fleet_sweep.sweep(instances, self.health, concurrency, on_result)
+        cloud = [i for i in instances if i.is_aws]
+        servers = [i for i in instances if not i.is_aws]
+
+        async def judged() -> tuple[FleetHealth, ...]:
+            readings = await self._cloud.kinds_health(cloud) if cloud else {}
+            found = tuple(FleetHealth(i.name, i.kind, i.group, readings[i.name]) for i in cloud)
+            for result in found:
+                if on_result is not None:
+                    on_result(result)
+            return found
+
+        probed, aws_found = await asyncio.gather(
+            fleet_sweep.sweep(servers, self.health, concurrency, on_result), judged()
+        )
+        by_name = {r.name: r for r in (*probed, *aws_found)}
+        return tuple(by_name[i.name] for i in instances)
 
     async def fleet_health(
         self,
         instances: Sequence[Instance],
         on_result: fleet_sweep.OnResult | None = None,
     ) -> tuple[FleetHealth, ...]:
-        """Health of every instance: from Prometheus where it scrapes the instance, else probed.
+        """Health of every instance: from Prometheus where it scrapes the instance, else probed
+        (the AWS kinds: from AWS, see `sweep`).
 
         If Prometheus cannot answer, every instance is probed directly.
         """
@@ -272,6 +300,11 @@ class DataLayer:
     async def aws_resources(self) -> Reading[tuple[AwsResource, ...]]:
         """Every RDS instance and ElastiCache Redis cluster/replication group of the region."""
         return await self._cloud.resources()
+
+    async def aws_kinds(self) -> Reading[CloudInventory]:
+        """MSK clusters, EKS clusters, DocumentDB instances, OpenSearch domains and EC2 hosts
+        (describe/list calls only: free), whatever `[aws] discover_kinds` says."""
+        return await self._cloud.cloud_inventory()
 
     async def cloudwatch_alarms(
         self, state: str | None = None

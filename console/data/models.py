@@ -65,6 +65,8 @@ class Health:
     (read from Prometheus). Never part of `latency_ms`, the answer on the live connection."""
     loop_lag_ms: float = 0.0
     """The part of `latency_ms` during which the console's own loop was late (not the server's)."""
+    status: str | None = None
+    """An AWS kind's own status word (ACTIVE, available, running...); None for a probed server."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from console.data.rowcap import cut_cell
 from console.data.sources.mysql import MySQLSource
 from console.data.sources.postgres import PostgresSource
 from console.data.sources.redis import RedisSource
-from console.inventory import Instance
+from console.inventory import Instance, not_a_server
 from console.safety.audit import AuditEntry, AuditError, AuditLog
 from console.safety.confirm import (
     Action,
@@ -114,6 +114,8 @@ class QueryRunner:
 
     async def query(self, instance: Instance, sql: str) -> Reading[QueryResult]:
         """Run `sql` if and only if the guard finds it read-only; refuse anything else."""
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         verdict = await self.judge(instance, sql)
         source = _sql_source(instance)
         if verdict.classification != "read_only":
@@ -159,7 +161,7 @@ class QueryRunner:
         made is a warning too (`could not check ...: timeout ...`): an unknown load is not a
         light one. EXPLAIN refusing a statement it does not take is no warning.
         """
-        if not instance.is_production or instance.kind == "redis":
+        if not instance.is_production or instance.kind == "redis" or instance.is_aws:
             return ()
         source = self._postgres if instance.kind == "postgres" else self._mysql
         sessions, explained = await asyncio.gather(
@@ -186,6 +188,8 @@ class QueryRunner:
 
     async def redis(self, instance: Instance, args: list[str]) -> Reading[RedisReply]:
         """Run a Redis command if and only if the Redis guard finds it read-only."""
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         verdict = self.plan_redis(instance, args)
         text = " ".join(verdict.command)
         if verdict.classification != "read_only":
@@ -210,6 +214,8 @@ class QueryRunner:
 
         A read runs through `query`/`redis`; a refused statement never runs at all.
         """
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         built = await self._built(instance, text)
         return None if built is None else await self._offered(instance, built)
 
@@ -223,6 +229,8 @@ class QueryRunner:
     async def kill(self, instance: Instance, session: int, about: str) -> Reading[Action]:
         """The action that ends one session (client), for the confirmation prompts; refused
         (and audited) in read-only mode, before the server is asked anything."""
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         if self._read_only is not None:
             return await self._offered(instance, kill_action(instance, session, False, about))
         source = _source(instance)
@@ -244,6 +252,8 @@ class QueryRunner:
         be are refused before anything is sent; so is every action in read-only mode.
         """
         action = consent.action
+        if instance.is_aws:
+            return refused(instance.name, "aws", not_a_server(instance))
         source = _source(instance)
         problem = (
             self._read_only

@@ -24,7 +24,12 @@ from console.lab.layout import Layout
 
 REGION = "us-east-1"
 BASE = f"http://{topology.HOST}:{topology.MOTO_PORT}"
-VERSIONS = {"rds": "2014-10-31", "elasticache": "2015-02-02", "monitoring": "2010-08-01"}
+VERSIONS = {
+    "rds": "2014-10-31",
+    "elasticache": "2015-02-02",
+    "monitoring": "2010-08-01",
+    "ec2": "2016-11-15",
+}
 
 AWS_ONLY_RDS = ("iloyalty", "ipricing")  # in AWS, not in config.toml: discovery shows them
 AWS_ONLY_CACHE = "luckyus-loyalty-cache"
@@ -70,7 +75,7 @@ class SeedError(Exception):
     """moto refused a seeding request."""
 
 
-def _auth(service: str) -> str:
+def auth(service: str) -> str:
     day = datetime.now(UTC).strftime("%Y%m%d")
     return (
         f"AWS4-HMAC-SHA256 Credential=testing/{day}/{REGION}/{service}/aws4_request, "
@@ -78,8 +83,11 @@ def _auth(service: str) -> str:
     )
 
 
-def _post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
-    request = urllib.request.Request(BASE + path, data=body, method="POST", headers=dict(headers))
+def post(
+    path: str, body: bytes | None, headers: Mapping[str, str], method: str = "POST"
+) -> tuple[int, bytes]:
+    """One request to moto: (status, body), an HTTP error's too."""
+    request = urllib.request.Request(BASE + path, data=body, method=method, headers=dict(headers))
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return int(response.status), bytes(response.read())
@@ -97,8 +105,8 @@ def query(service: str, action: str, params: Mapping[str, object]) -> bytes:
     """One AWS query-protocol call (RDS, ElastiCache, CloudWatch)."""
     fields = {"Action": action, "Version": VERSIONS[service], **params}
     body = urllib.parse.urlencode({k: str(v) for k, v in fields.items()}).encode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": _auth(service)}
-    return _ok(*_post("/", body, headers), f"{service} {action}")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": auth(service)}
+    return _ok(*post("/", body, headers), f"{service} {action}")
 
 
 def logs(action: str, body: Mapping[str, object]) -> bytes:
@@ -106,13 +114,20 @@ def logs(action: str, body: Mapping[str, object]) -> bytes:
     headers = {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": f"Logs_20140328.{action}",
-        "Authorization": _auth("logs"),
+        "Authorization": auth("logs"),
     }
-    return _ok(*_post("/", json.dumps(body).encode(), headers), f"logs {action}")
+    return _ok(*post("/", json.dumps(body).encode(), headers), f"logs {action}")
 
 
 def seeded() -> bool:
-    """True when moto already holds the lab's AWS (the last thing seeded is there)."""
+    """True when moto already holds the lab's AWS: the databases' and the other kinds'."""
+    from console.lab import seed_aws_kinds  # it builds on this module
+
+    return _databases_seeded() and seed_aws_kinds.seeded()
+
+
+def _databases_seeded() -> bool:
+    """True when moto holds the databases' AWS (the last thing seeded is there)."""
     try:
         body = query("monitoring", "DescribeAlarms", {"AlarmNames.member.1": "lab-seeded"})
     except (SeedError, OSError):
@@ -121,10 +136,13 @@ def seeded() -> bool:
 
 
 def seed(lab: Layout) -> str | None:
-    """Seed moto unless already seeded; an error line, or None."""
+    """Seed moto unless already seeded, then the other kinds (`seed_aws_kinds`, additive, with
+    their own marker); an error line, or None."""
+    from console.lab import seed_aws_kinds  # it builds on this module
+
     try:
-        if seeded():
-            return None
+        if _databases_seeded():
+            return seed_aws_kinds.seed(lab)
         now = datetime.now(UTC)
         steps: list[Callable[[], object]] = [
             *_rds_steps(),
@@ -138,7 +156,7 @@ def seed(lab: Layout) -> str | None:
         _alarms()  # last: its marker alarm says "seeded"
     except (SeedError, OSError) as exc:
         return f"moto: seeding failed: {exc}"
-    return None
+    return seed_aws_kinds.seed(lab)
 
 
 def _rds_steps() -> list[Callable[[], object]]:
@@ -352,7 +370,7 @@ def _cost_results(today: date) -> None:
         )
     result = {"ResultsByTime": periods, "DimensionValueAttributes": []}
     body = json.dumps({"results": [result] * CE_COPIES}).encode()
-    status, answer = _post(
+    status, answer = post(
         "/moto-api/static/ce/cost-and-usage-results", body, {"Content-Type": "application/json"}
     )
     _ok(status, answer, "moto-api ce results")

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from console.config import Settings
+from console.data.aws_models import CLOUD_KIND_TITLES
 from console.data.layer import DataLayer
 from console.data.models import SourceError
 from console.inventory import Instance
@@ -33,8 +34,6 @@ from widgets.status_bar import StatusBar
 
 PANES = ("overview", "metrics")
 TITLES = {"overview": "Overview", "metrics": "Metrics"}
-SERVICES = {"kafka": "MSK", "eks": "EKS", "docdb": "DocumentDB", "opensearch": "OpenSearch",
-            "ec2": "EC2"}  # fmt: skip
 
 
 class AwsResourceScreen(PollingScreen):
@@ -61,7 +60,7 @@ class AwsResourceScreen(PollingScreen):
 
     def compose(self) -> ComposeResult:
         i = self.instance
-        service = SERVICES.get(i.kind, i.kind)
+        service = CLOUD_KIND_TITLES.get(i.kind, i.kind)
         yield Static(
             f" {i.name}  ·  {service}  ·  {i.group}  ·  {i.env}",
             id="instance-title",

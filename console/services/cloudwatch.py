@@ -39,14 +39,10 @@ def chart_metrics(data: DataLayer, instance: Instance) -> tuple[AwsMetric, ...]:
     return data.aws_default_metrics(instance)
 
 
-AWS_VIEW_KINDS = frozenset({"kafka", "eks", "docdb", "opensearch", "ec2"})
-"""The kinds whose charts come from their describe answer (MSK, EKS, DocumentDB...)."""
-
-
 def chart_specs(data: DataLayer, instance: Instance) -> tuple[ChartSpec, ...] | None:
     """The charts of an RDS instance or ElastiCache cluster, one metric each; None for the
     AWS kinds, whose charts need their describe answer first (`resource_specs`)."""
-    if instance.kind in AWS_VIEW_KINDS:
+    if instance.is_aws:
         return None
     return tuple(ChartSpec(m.name, m.unit, (m,)) for m in chart_metrics(data, instance))
 

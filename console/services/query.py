@@ -34,7 +34,7 @@ from console.data.models import (
     WriteOutcome,
 )
 from console.filelock import locked
-from console.inventory import Instance
+from console.inventory import Instance, source_of
 from console.safety.confirm import Action, Consent
 from console.safety.redisargs import split_command
 from console.safety.scrub import scrub
@@ -235,7 +235,7 @@ async def settle(
         if problem is None:
             return None
         why = f"cancelled, nothing was sent; but {problem}"
-        return refused(instance.name, instance.kind, scrub(why))
+        return refused(instance.name, source_of(instance), scrub(why))
     return _shown(await data.queries.execute(instance, consent))
 
 

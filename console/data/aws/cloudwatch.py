@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from console.data.aws.clients import AwsClients
+from console.data.aws.kind_metrics import KIND_CHARTS, cluster_metrics
 from console.data.aws_models import AwsMetric, CloudWatchAlarm
 from console.data.models import Series
 from console.inventory import Instance
@@ -25,9 +26,9 @@ _NAME_DIMENSIONS = (
     "ReplicationGroupId",
     "CacheClusterId",
     "DBClusterIdentifier",
-    "DomainName",  # OpenSearch
     "Cluster Name",  # MSK
     "ClusterName",  # EKS (Container Insights)
+    "DomainName",  # OpenSearch
 )
 EC2_DIMENSION = "InstanceId"
 """An EC2 alarm names the instance id; the team knows the host by its Name tag."""
@@ -50,8 +51,19 @@ ELASTICACHE_METRICS: tuple[AwsMetric, ...] = (
 )
 
 
+# The AWS kinds: the figures an on-call reads first, with the resource's own dimensions
+# (`_dimensions`), from the kinds' one table (console/data/aws/kind_metrics.py). MSK's broker
+# figures carry a "Broker ID" dimension too: per-broker charts are the kind view's.
+KIND_METRICS: dict[str, tuple[AwsMetric, ...]] = {
+    kind: cluster_metrics(kind) for kind in KIND_CHARTS
+}
+
+
 def default_metrics(instance: Instance) -> tuple[AwsMetric, ...]:
-    """The metrics an instance's AWS chart shows by default (RDS or ElastiCache)."""
+    """The metrics an instance's AWS chart shows by default (RDS, ElastiCache, or its AWS
+    kind's `KIND_METRICS`)."""
+    if instance.is_aws:
+        return KIND_METRICS[instance.kind]
     return ELASTICACHE_METRICS if instance.kind == "redis" else RDS_METRICS
 
 
@@ -154,11 +166,23 @@ async def metric_series(
     )
 
 
-def _dimension(instance: Instance, namespace: str) -> dict[str, str]:
+def _dimensions(instance: Instance, namespace: str) -> list[dict[str, str]]:
+    """The dimensions naming `instance` in `namespace` (an AWS kind's by its kind)."""
     if namespace == "AWS/ElastiCache":
         # a replication group reports per node; its primary is `<group>-001`
-        return {"Name": "CacheClusterId", "Value": f"{instance.name}-001"}
-    return {"Name": "DBInstanceIdentifier", "Value": instance.name}
+        return [{"Name": "CacheClusterId", "Value": f"{instance.name}-001"}]
+    if instance.kind == "kafka":
+        return [{"Name": "Cluster Name", "Value": instance.name}]
+    if instance.kind == "eks":
+        return [{"Name": "ClusterName", "Value": instance.name}]
+    if instance.kind == "opensearch":
+        # ClientId is the account id, the 5th field of the domain's ARN
+        account = (instance.resource_id or "").split(":")[4:5] or [""]
+        return [{"Name": "DomainName", "Value": instance.name},
+                {"Name": "ClientId", "Value": account[0]}]  # fmt: skip
+    if instance.kind == "ec2":
+        return [{"Name": "InstanceId", "Value": instance.resource_id or instance.name}]
+    return [{"Name": "DBInstanceIdentifier", "Value": instance.name}]  # RDS, DocumentDB
 
 
 def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> dict[str, Any]:
@@ -169,7 +193,7 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
                 "Namespace": metric.namespace,
                 "MetricName": metric.name,
                 "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions]
-                or [_dimension(instance, metric.namespace)],
+                or _dimensions(instance, metric.namespace),
             },
             "Period": period_s,
             "Stat": metric.stat,

@@ -18,11 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from console.data.aws.clients import AwsClients, error_code
-from console.data.aws_models import OverviewFact, OverviewMember, ResourceOverview
+from console.data.aws_models import NOT_AVAILABLE, OverviewFact, OverviewMember, ResourceOverview
 from console.formatting import human_bytes
 
 GIB = 1024**3
-NOT_AVAILABLE = "not available from this API"
 UNKNOWN_CODES = frozenset(
     {"InvalidRequestException", "UnknownOperationException", "NotImplemented", "500", "501"}
 )
@@ -32,7 +31,8 @@ MSK_FAILING = frozenset({"FAILED", "HEALING", "DELETING"})
 """MSK states that mean trouble (CREATING, UPDATING and MAINTENANCE are work in progress;
 moto keeps every cluster CREATING)."""
 
-Describe = Callable[[AwsClients, str], Awaitable[ResourceOverview]]
+Describe = Callable[[AwsClients, str, str | None], Awaitable[ResourceOverview]]
+"""(clients, name, resource id or None) -> its overview."""
 
 
 def gap(call: str) -> str:
@@ -63,13 +63,16 @@ def _when(value: object) -> str:
 # --- MSK -----------------------------------------------------------------------------------
 
 
-async def kafka(aws: AwsClients, name: str) -> ResourceOverview:
+async def kafka(aws: AwsClients, name: str, arn: str | None) -> ResourceOverview:
     async with aws.client("kafka") as client:
-        answer = await client.list_clusters_v2(ClusterNameFilter=name)
-        found = [c for c in answer.get("ClusterInfoList", []) if c.get("ClusterName") == name]
-        if not found:
-            raise LookupError(f"MSK has no cluster named {name!r}")
-        cluster = found[0]
+        if arn:
+            cluster = (await client.describe_cluster_v2(ClusterArn=arn))["ClusterInfo"]
+        else:
+            answer = await client.list_clusters_v2(ClusterNameFilter=name)
+            found = [c for c in answer.get("ClusterInfoList", []) if c.get("ClusterName") == name]
+            if not found:
+                raise LookupError(f"MSK has no cluster named {name!r}")
+            cluster = found[0]
         arn = str(cluster.get("ClusterArn", ""))
         brokers_gap: str | None = None
         try:
@@ -128,7 +131,7 @@ def _broker(node: Mapping[str, Any]) -> OverviewMember:
 # --- EKS -----------------------------------------------------------------------------------
 
 
-async def eks(aws: AwsClients, name: str) -> ResourceOverview:
+async def eks(aws: AwsClients, name: str, _id: str | None) -> ResourceOverview:
     async with aws.client("eks") as client:
         cluster = (await client.describe_cluster(name=name))["cluster"]
         names = (await client.list_nodegroups(clusterName=name)).get("nodegroups", [])
@@ -189,7 +192,7 @@ def _nodegroup(group: Mapping[str, Any]) -> OverviewMember:
 # --- DocumentDB ----------------------------------------------------------------------------
 
 
-async def docdb(aws: AwsClients, name: str) -> ResourceOverview:
+async def docdb(aws: AwsClients, name: str, _id: str | None) -> ResourceOverview:
     async with aws.client("docdb") as client:
         found = await client.describe_db_instances(DBInstanceIdentifier=name)
         instances = found.get("DBInstances", [])
@@ -250,7 +253,7 @@ async def docdb(aws: AwsClients, name: str) -> ResourceOverview:
 # --- OpenSearch ----------------------------------------------------------------------------
 
 
-async def opensearch(aws: AwsClients, name: str) -> ResourceOverview:
+async def opensearch(aws: AwsClients, name: str, _id: str | None) -> ResourceOverview:
     async with aws.client("opensearch") as client:
         domain = (await client.describe_domain(DomainName=name))["DomainStatus"]
     config = domain.get("ClusterConfig") or {}
@@ -296,10 +299,11 @@ async def opensearch(aws: AwsClients, name: str) -> ResourceOverview:
 # --- EC2 -----------------------------------------------------------------------------------
 
 
-async def ec2(aws: AwsClients, name: str) -> ResourceOverview:
-    key = "instance-id" if name.startswith("i-") else "tag:Name"
+async def ec2(aws: AwsClients, name: str, instance_id: str | None) -> ResourceOverview:
+    by_id = instance_id or (name if name.startswith("i-") else None)
+    key, value = ("instance-id", by_id) if by_id else ("tag:Name", name)
     async with aws.client("ec2") as client:
-        answer = await client.describe_instances(Filters=[{"Name": key, "Values": [name]}])
+        answer = await client.describe_instances(Filters=[{"Name": key, "Values": [value]}])
         found = [i for r in answer.get("Reservations", []) for i in r.get("Instances", [])]
         live = [i for i in found if (i.get("State") or {}).get("Name") != "terminated"]
         if not (live or found):
@@ -366,9 +370,12 @@ DESCRIBE: dict[str, Describe] = {
 """Each AWS kind's describe function."""
 
 
-async def overview(aws: AwsClients, kind: str, name: str) -> ResourceOverview:
-    """The overview of one resource of an AWS kind (LookupError for any other kind)."""
+async def overview(
+    aws: AwsClients, kind: str, name: str, resource_id: str | None = None
+) -> ResourceOverview:
+    """The overview of one resource of an AWS kind, by its id where discovery gave one (an
+    EC2 instance id, an MSK ARN), else by its name; LookupError for any other kind."""
     describe = DESCRIBE.get(kind)
     if describe is None:
         raise LookupError(f"no AWS describe call for kind {kind!r}")
-    return await describe(aws, name)
+    return await describe(aws, name, resource_id)

@@ -28,6 +28,8 @@ KIND_CHARTS: dict[str, tuple[Row, ...]] = {
         ("Data-log disk used", "AWS/Kafka", "KafkaDataLogsDiskUsed", "Maximum", "%"),
         ("Under-replicated partitions", "AWS/Kafka", "UnderReplicatedPartitions", "Maximum", ""),
         ("Consumer offset lag", "AWS/Kafka", "SumOffsetLag", "Maximum", ""),
+        ("Offline partitions", "AWS/Kafka", "OfflinePartitionsCount", "Maximum", ""),
+        ("Active controllers", "AWS/Kafka", "ActiveControllerCount", "Maximum", ""),
     ),
     "eks": (
         ("Nodes", "ContainerInsights", "cluster_node_count", "Average", ""),
@@ -58,6 +60,14 @@ KIND_CHARTS: dict[str, tuple[Row, ...]] = {
 PER_BROKER = frozenset({"CpuUser", "KafkaDataLogsDiskUsed", "UnderReplicatedPartitions"})
 PER_GROUP = frozenset({"SumOffsetLag"})
 INSIGHTS = "ContainerInsights"
+
+
+def cluster_metrics(kind: str) -> tuple[AwsMetric, ...]:
+    """The kind's figures kept for the resource as a whole (not per broker): what a chart
+    without a describe answer can ask, with the instance's own dimensions."""
+    rows = KIND_CHARTS.get(kind, ())
+    return tuple(AwsMetric(ns, name, stat, unit) for _, ns, name, stat, unit in rows
+                 if name not in PER_BROKER)  # fmt: skip
 
 
 async def resource_charts(aws: AwsClients, overview: ResourceOverview) -> tuple[ChartSpec, ...]:

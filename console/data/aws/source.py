@@ -6,7 +6,9 @@ source failure); Cost Explorer goes through the paid-call cache and its daily bu
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from console.data.aws import cloudwatch as aws_cloudwatch
 from console.data.aws import cost as aws_cost
 from console.data.aws import describe as aws_describe
 from console.data.aws import discovery as aws_discovery
+from console.data.aws import kind_health
 from console.data.aws import kind_metrics as aws_kind_metrics
+from console.data.aws import kinds as aws_kinds
 from console.data.aws import logs as aws_logs
 from console.data.aws.clients import AwsClients, aws_fetch
 from console.data.aws.costcache import PaidCallCache
@@ -23,16 +27,18 @@ from console.data.aws_models import (
     AwsMetric,
     AwsResource,
     ChartSpec,
+    CloudResource,
     CloudWatchAlarm,
     CostReport,
     LogChunk,
     ResourceOverview,
 )
-from console.data.models import Reading, Series
+from console.data.models import Health, Reading, Series, SourceError
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
 from console.secrets import parse_reference
 
 REGION_NAME = "aws"  # the Reading.instance of region-wide calls
+KINDS_ENV = "production"  # the AWS kinds are the team's production account
 COST_NAME = "cost-explorer"
 
 
@@ -88,6 +94,39 @@ class AwsSource:
         found = self.instances(reading.value)
         return merge_discovered(fleet, found, self.settings.redis_rules)
 
+    async def cloud_inventory(self) -> Reading[aws_kinds.CloudInventory]:
+        """MSK, EKS, DocumentDB, OpenSearch and EC2 (describe/list calls only: free)."""
+        tags = self.options.ec2_tags
+        return await aws_fetch(
+            REGION_NAME, self._timeout_s, lambda: aws_kinds.cloud_inventory(self.clients, tags)
+        )
+
+    def cloud_instances(self, found: Sequence[CloudResource]) -> list[Instance]:
+        """Inventory instances of the AWS kinds (no credential: never connected to)."""
+        return [aws_kinds.to_instance(resource, KINDS_ENV) for resource in found]
+
+    async def kinds_health(self, instances: Sequence[Instance]) -> dict[str, Reading[Health]]:
+        """Health of AWS-kind instances by name: one fresh listing of the kinds and one
+        DescribeAlarms (both free), judged by `kind_health`'s rule."""
+        listed, alarms = await asyncio.gather(self.cloud_inventory(), self.alarms())
+        elapsed_s = max(listed.elapsed_s, alarms.elapsed_s)
+        resources = {r.name: r for r in listed.value.resources} if listed.value else {}
+        result: dict[str, Reading[Health]] = {}
+        for instance in instances:
+            resource = resources.get(instance.name)
+            error = listed.error if resource is None else alarms.error
+            if resource is None or alarms.value is None:
+                result[instance.name] = Reading(
+                    instance.name, "aws", listed.fetched_at, elapsed_s,
+                    error=_named(error, instance) if error else _missing(instance),
+                )  # fmt: skip
+                continue
+            health = kind_health.kind_health(resource, alarms.value, elapsed_s * 1000)
+            result[instance.name] = Reading(
+                instance.name, "aws", listed.fetched_at, elapsed_s, value=health
+            )
+        return result
+
     async def alarms(self, state: str | None = None) -> Reading[tuple[CloudWatchAlarm, ...]]:
         return await aws_fetch(
             REGION_NAME, self._timeout_s, lambda: aws_cloudwatch.alarms(self.clients, state)
@@ -131,7 +170,9 @@ class AwsSource:
         return await aws_fetch(
             instance.name,
             self._timeout_s,
-            lambda: aws_describe.overview(self.clients, instance.kind, instance.name),
+            lambda: aws_describe.overview(
+                self.clients, instance.kind, instance.name, instance.resource_id
+            ),
         )
 
     async def charts(self, overview: ResourceOverview) -> Reading[tuple[ChartSpec, ...]]:
@@ -157,3 +198,17 @@ def _absolute(ref: str, base_dir: Path) -> str:
     if scheme == "file" and not Path(value).is_absolute():
         return f"file:{base_dir / value}"
     return ref
+
+
+def _missing(instance: Instance) -> SourceError:
+    """An AWS-kind instance the fresh listing no longer has (deleted, or its kind failed)."""
+    return SourceError(
+        instance=instance.name,
+        source="aws",
+        kind="unreachable",
+        message=f"{instance.kind} {instance.name} is not listed by AWS now",
+    )
+
+
+def _named(error: SourceError, instance: Instance) -> SourceError:
+    return replace(error, instance=instance.name)

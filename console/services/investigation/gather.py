@@ -38,8 +38,8 @@ from console.data.models import (
     Series,
     Source,
 )
-from console.inventory import Instance
-from console.services.cloudwatch import AWS_VIEW_KINDS, grouped_charts
+from console.inventory import Instance, source_of
+from console.services.cloudwatch import grouped_charts
 
 T = TypeVar("T")
 
@@ -205,14 +205,13 @@ async def gather_evidence(
 ) -> Evidence:
     """Every source about `instance` concurrently; failures are kept as failed readings."""
     gatherer = Gatherer(data, instance, window, end)
-    source: Source = "aws" if instance.kind in AWS_VIEW_KINDS else instance.kind
-    health = gatherer.call(source, lambda: data.health(instance))
+    health = gatherer.call(source_of(instance), lambda: data.health(instance))
     kind_part: Awaitable[Any] = (
-        gatherer.aws()
-        if instance.kind in AWS_VIEW_KINDS
-        else gatherer.sql()
-        if instance.kind != "redis"
+        gatherer.aws()  # an AWS kind: describe, alarms, CloudWatch; never SQL or Redis
+        if instance.is_aws
         else gatherer.redis()
+        if instance.kind == "redis"
+        else gatherer.sql()
     )
     health_reading, metrics, part = await asyncio.gather(health, gatherer.metrics(), kind_part)
     aws, cloudwatch = part if isinstance(part, tuple) else (None, ())

@@ -26,9 +26,9 @@ AWS_PANES = ("overview", "metrics")
 
 def panes_for(kind: str) -> tuple[str, ...]:
     """The tabs an investigation photographs for an instance of this kind."""
-    from console.services.cloudwatch import AWS_VIEW_KINDS
+    from console.inventory import is_aws_kind
 
-    return AWS_PANES if kind in AWS_VIEW_KINDS else PANES
+    return AWS_PANES if is_aws_kind(kind) else PANES
 
 
 SCREEN_SIZE = "160x50"
