@@ -4,6 +4,7 @@ the gaps moto leaves named in place, charts with the dimensions CloudWatch keeps
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -102,9 +103,7 @@ async def test_each_kind_charts_its_first_figures_from_cloudwatch(
 
 async def test_an_unknown_resource_is_a_failed_reading(aws_data: DataLayer) -> None:
     instance = await resource(aws_data, "ec2")
-    from dataclasses import replace
-
-    ghost = replace(instance, name="luckyus-no-such-host")
+    ghost = replace(instance, name="luckyus-no-such-host", resource_id=None)
     reading = await aws_data.aws_overview(ghost)
     assert reading.value is None and reading.error is not None
     assert "luckyus-no-such-host" in reading.error.message

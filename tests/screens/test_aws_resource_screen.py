@@ -59,7 +59,14 @@ async def test_the_view_shows_the_overview_and_the_firing_alarm(
         await wait_until(pilot, screen.has_data, 30)
         overview = screen.query_one(ResourceOverviewPanel)
         alarms = screen.query_one(ResourceAlarmsPanel)
-        await wait_until(pilot, lambda: overview.reading is not None and alarms.reading is not None)
+
+        def answered() -> bool:
+            return all(
+                r is not None and r.value is not None for r in (overview.reading, alarms.reading)
+            )
+
+        await wait_until(pilot, answered, 30)
+        await pilot.pause()
         text = shown(app)
         for figure in figures:
             assert figure in text, figure
@@ -80,6 +87,8 @@ async def test_enter_on_its_alarm_in_alerts_opens_the_resource(
     name, alarm, _ = SEEDED[kind]
     app = aws_app(settings, tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
+        # the fleet with AWS discovery in it, as the fleet screen shows it, before `a`
+        await wait_until(pilot, lambda: app.fleet.by_name(name) is not None, 30)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
         alerts = app.screen.query_one(AlertList)
