@@ -106,7 +106,7 @@ def ec2() -> ResourceOverview:
                _fact("Instance id", "i-0d3f5e7a9b1c2d4e6"), _fact("Type", "r5.2xlarge"),
                _fact("Zone", "us-east-1a"), _fact("Private IP", "10.20.3.17"),
                _fact("Image", "ami-12c6146b"), _fact("Launched", "2026-11-25 12:00 UTC"),
-               _fact("Role", "-")),
+               _fact("Tags", "group=Data/Analytics, team=dba")),
         members_title="Volumes",
         members=(OverviewMember("/dev/sda1", "attached", "vol-0a1b2c3d4e5f60718", "", True),),
         dimensions=(("InstanceId", "i-0d3f5e7a9b1c2d4e6"),),

@@ -126,6 +126,7 @@ class AwsResourceScreen(PollingScreen):
         pane = MetricsPane(self.data, self.settings, self.instance, id="metrics-pane")
         await self.query_one("#metrics", TabPane).mount(pane)
         self._metrics_built.set()
+        self._focus_pane()
 
     async def action_back(self) -> None:
         await self.app.run_action("leave_instance")
@@ -135,7 +136,13 @@ class AwsResourceScreen(PollingScreen):
 
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
+        self._focus_pane()
         self.wake()
+
+    def _focus_pane(self) -> None:
+        """The charts take the focus with their tab, so `t` (range) and `e` act at once."""
+        if self.pane == "metrics" and self._metrics_built.is_set():
+            self.query_one("#metrics-pane").focus()
 
     @work(group="investigate", exit_on_error=False)
     async def action_investigate(self) -> None:

@@ -77,6 +77,8 @@ async def test_the_view_shows_the_overview_and_the_firing_alarm(
         await wait_until(pilot, lambda: group.fetches >= 1, 30)
         charts = list(group.query(MetricChart))
         assert charts and all(str(c.border_title).startswith("CloudWatch · ") for c in charts)
+        await pilot.press("t")  # the charts hold the focus with their tab: a new range at once
+        await wait_until(pilot, lambda: "[1h]" in shown(app))
         assert app.worker_errors == []
 
 

@@ -328,7 +328,7 @@ async def ec2(aws: AwsClients, name: str, instance_id: str | None) -> ResourceOv
         fact("Private IP", instance.get("PrivateIpAddress")),
         fact("Image", instance.get("ImageId")),
         fact("Launched", _when(instance.get("LaunchTime"))),
-        fact("Role", tags.get("Role") or tags.get("role")),
+        fact("Tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items()) if k != "Name")),
     )
     return ResourceOverview(
         kind="ec2",
