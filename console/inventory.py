@@ -86,8 +86,8 @@ def not_a_server(instance: Instance) -> str:
     """Why nothing is sent to an AWS-kind instance: the one wording of every refusal."""
     title = CLOUD_KIND_TITLES.get(instance.kind, instance.kind)
     return (
-        f"{instance.name} is {title} ({instance.kind}), read from the AWS APIs and CloudWatch "
-        "only: no SQL statement or Redis command is ever sent to it"
+        f"{instance.name} is {title} on AWS (kind {instance.kind}), read from the AWS APIs "
+        "and CloudWatch only: no SQL statement or Redis command is ever sent to it"
     )
 
 

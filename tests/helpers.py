@@ -7,13 +7,29 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 
 from console.data.models import Reading
+from console.inventory import DB_KINDS
+from widgets.fleet_tree import FleetTree
 
 T = TypeVar("T")
+
+LAB_SERVERS = 142
+"""The lab's servers: 61 MySQL and 3 PostgreSQL names, 78 Redis clusters. The AWS kinds seeded
+in moto (MSK, EKS, DocumentDB, OpenSearch, EC2: `[aws] discover_kinds`) come on top of them."""
+
+
+def servers(tree: FleetTree) -> list[str]:
+    """The names of the servers a fleet tree shows (the AWS kinds left out)."""
+    return [ref.name for ref in tree._refs.values() if ref.kind in DB_KINDS]
+
+
+def server_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The JSON records (inventory, check) of servers: the AWS kinds left out."""
+    return [r for r in records if r["kind"] in DB_KINDS]
 
 
 async def wait_until(

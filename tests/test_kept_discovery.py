@@ -24,7 +24,7 @@ from console.app import OpsConsoleApp
 from console.config import Settings
 from console.data.layer import DataLayer
 from console.screens.fleet import FleetScreen
-from tests.helpers import wait_until
+from tests.helpers import LAB_SERVERS, server_records, servers, wait_until
 from widgets.fleet_tree import FleetTree
 from widgets.status_bar import StatusBar
 
@@ -82,8 +82,9 @@ def test_inventory_lists_the_kept_clusters_when_prometheus_does_not_answer(
     assert {r["name"] for r in redis} == {r["name"] for r in live}
     assert {r["discovered_at"] for r in redis} == {live[0]["discovered_at"]}
     assert all(r["age_s"] is not None and r["age_s"] >= 0 for r in redis)
-    assert {r["origin"] for r in rows if r["kind"] != "redis"} == {"config"}
-    assert all(r["discovered_at"] is None for r in rows if r["kind"] != "redis")
+    configured = [r for r in server_records(rows) if r["kind"] != "redis"]
+    assert {r["origin"] for r in configured} == {"config"}
+    assert all(r["discovered_at"] is None for r in configured)
     assert "Redis discovery from Prometheus failed (timeout" in result.stderr
     assert "showing the 78 Redis clusters kept from " in result.stderr
     assert " ago)" in result.stderr
@@ -107,7 +108,7 @@ async def test_the_fleet_shows_the_kept_list_at_once_with_its_age_and_the_reason
         screen = app.screen
         assert isinstance(screen, FleetScreen)
         tree = screen.query_one(FleetTree)
-        await wait_until(pilot, lambda: len(tree._leaves) == 142, within_s=3)
+        await wait_until(pilot, lambda: len(servers(tree)) == LAB_SERVERS, within_s=3)
         assert not screen.discovered  # Prometheus has not answered: the kept list is shown
         kept = [ref for ref in tree._refs.values() if ref.kind == "redis"]
         assert len(kept) == 78 and {ref.origin for ref in kept} == {"kept"}
@@ -120,6 +121,6 @@ async def test_the_fleet_shows_the_kept_list_at_once_with_its_age_and_the_reason
         assert "Redis discovery from Prometheus failed (timeout" in text
         assert "showing the 78 Redis clusters kept from" in text and "ago)" in text
         assert notice.display
-        assert len(tree._leaves) == 142
-        await wait_until(pilot, lambda: len(tree._health) == 142, within_s=30)
+        assert len(servers(tree)) == LAB_SERVERS
+        await wait_until(pilot, lambda: len(tree._health) == len(tree._leaves), within_s=30)
         assert app.worker_errors == []

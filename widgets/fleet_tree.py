@@ -85,9 +85,15 @@ class FleetTree(Resilient, Tree[InstanceRef]):
             self._leaves.pop(name).remove()
             self._refs.pop(name, None)
         for ref in instances:
+            known = self._refs.get(ref.name)
+            if known is not None and (known.kind, known.group) != (ref.kind, ref.group):
+                self._leaves.pop(ref.name).remove()  # it moved: re-placed below
             if ref.name not in self._leaves:
                 self._refs[ref.name] = ref
                 self._leaves[ref.name] = self._group_node(ref).add_leaf(Text(ref.name), data=ref)
+            elif known != ref:  # e.g. a kept entry that discovery has just confirmed
+                self._refs[ref.name] = ref
+                self._leaves[ref.name].data = ref
         self._prune_empty()
         self._relabel_all()
 

@@ -52,7 +52,10 @@ class HealthDetail(Static):
         table.add_row(
             "checked", f"{reading.fetched_at:%H:%M:%S} UTC, {reading.elapsed_s * 1000:.0f} ms"
         )
-        if reading.value is not None:
+        if reading.value is not None and reading.value.status is not None:
+            # an AWS kind: its service's own status word, read from AWS (no connection timed)
+            table.add_row("status", Text(reading.value.status))
+        elif reading.value is not None:
             _timing_rows(table, reading.value, reading.source)
         if reading.error is not None:
             table.add_row(
@@ -68,8 +71,9 @@ class HealthDetail(Static):
                 human_bytes(value.max_memory_bytes) if value.max_memory_bytes else "no maxmemory"
             )
             table.add_row("memory", f"{human_bytes(value.used_memory_bytes)} / {limit}")
+        label = "warning" if value.status is None else "reason"  # an AWS kind's: status, alarms
         for reason in value.reasons:
-            table.add_row("warning", Text(reason, style="yellow"))
+            table.add_row(label, Text(reason, style="yellow"))
 
 
 def _timing_rows(table: Table, value: Health, source: str) -> None:

@@ -157,12 +157,15 @@ async def _from_fleet(settings: Settings, args: argparse.Namespace) -> DigestRep
 
 async def _from_instance(settings: Settings, args: argparse.Namespace) -> DigestReport:
     from console.data.layer import DataLayer
+    from console.inventory import not_a_server
     from console.services.instances import find_instance
     from console.services.slow_digest.logs import instance_digest
 
     since, until = _window(args)
     async with DataLayer(settings) as data:
         instance = await find_instance(data, args.instance)
+        if instance is not None and instance.is_aws:
+            raise UsageError(f"refused: {not_a_server(instance)}")
         if instance is None or instance.kind != "mysql":
             raise UsageError(f"no MySQL instance named {args.instance!r}")
         digest = await instance_digest(data, instance, since, until, args.top)

@@ -94,12 +94,16 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings]) -> int:
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     from console.data.layer import DataLayer
+    from console.inventory import not_a_server
     from console.services.instances import find_instance
 
     async with DataLayer(settings) as data:
         instance = await find_instance(data, args.instance)
         if instance is None:
             _err(f"no instance named {args.instance!r} (see `opsconsole inventory`)")
+            return 2
+        if instance.is_aws:
+            _err(f"refused: {not_a_server(instance)}")
             return 2
         if instance.kind != "redis":
             _err(f"{instance.name} is a {instance.kind} instance: the audit needs a Redis one")

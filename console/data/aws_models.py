@@ -131,7 +131,7 @@ CloudKind = Literal["kafka", "eks", "docdb", "opensearch", "ec2"]
 """The AWS-only kinds (`console.inventory.AWS_KINDS`): read from AWS, never connected to."""
 CLOUD_KINDS: tuple[CloudKind, ...] = ("kafka", "eks", "docdb", "opensearch", "ec2")
 CLOUD_KIND_TITLES: dict[str, str] = {
-    "kafka": "MSK (Kafka)",
+    "kafka": "MSK/Kafka",
     "eks": "EKS",
     "docdb": "DocumentDB",
     "opensearch": "OpenSearch",

@@ -10,7 +10,7 @@ the kept lists at once (no network: the console opens on it), and when a discove
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -49,10 +49,18 @@ def kept_note(kept: Kept[Any], what: str) -> str:
 class Discovery:
     """Builds the fleet from the config and the discoveries, keeping each answer on disk."""
 
-    def __init__(self, settings: Settings, prometheus: PrometheusSource, cloud: AwsSource) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        prometheus: PrometheusSource,
+        cloud: AwsSource,
+        quiet: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self.settings = settings
         self.prometheus = prometheus
         self.cloud = cloud
+        self.quiet = quiet
+        """Awaited before listing the AWS kinds: no probe in flight (`fleet.ProbeWindow`)."""
         self.kept = KeptDiscovery(settings.state_dir, settings.profile)
 
     async def fleet(self) -> Fleet:
@@ -64,13 +72,18 @@ class Discovery:
         fleet, found, listed = await asyncio.gather(
             self._with_prometheus(self.settings.fleet),
             self.cloud.resources() if options.discovery else _nothing(),
-            self.cloud.cloud_inventory() if options.discover_kinds else _nothing(),
+            self._kinds() if options.discover_kinds else _nothing(),
         )
         if found is not None:
             fleet = await self._with_aws(fleet, found)
         if listed is not None:
             fleet = await self._with_kinds(fleet, listed)
         return fleet
+
+    async def _kinds(self) -> Reading[CloudInventory]:
+        if self.quiet is not None:
+            await self.quiet()
+        return await self.cloud.cloud_inventory()
 
     async def kept_fleet(self) -> Fleet:
         """The configured fleet plus the kept lists (origin "kept"), read from disk only."""

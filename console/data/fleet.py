@@ -7,7 +7,8 @@ costs about the slowest probe, and a dead host costs no more than its timeout.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 
 from console.data.models import FleetHealth, Health, Reading
 from console.inventory import Instance
@@ -47,3 +48,30 @@ async def sequential(instances: Sequence[Instance], probe: Probe) -> tuple[Fleet
         reading = await probe(instance)
         results.append(FleetHealth(instance.name, instance.kind, instance.group, reading))
     return tuple(results)
+
+
+class ProbeWindow:
+    """Whether probes are in flight: AWS work waits for none (`idle()`) before it starts.
+
+    Why: listing the AWS kinds costs the console's own loop CPU (botocore builds clients and
+    parses answers on it; a cold EC2 client alone ~0.25 s). On a busy host, done during a sweep
+    it made healthy servers' probes time out; done between sweeps it costs them nothing."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @asynccontextmanager
+    async def probing(self) -> AsyncIterator[None]:
+        self._running += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
+
+    async def idle(self) -> None:
+        await self._idle.wait()

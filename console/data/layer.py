@@ -131,7 +131,10 @@ class DataLayer:
             settings.console,
             settings.read_only_reason,
         )
-        self._discovery = Discovery(settings, self._sources.prometheus, self._cloud)
+        self._probes = fleet_sweep.ProbeWindow()
+        self._discovery = Discovery(
+            settings, self._sources.prometheus, self._cloud, self._probes.idle
+        )
         self._loop_lag = LoopLag()
         fleet_options = settings.fleet_options
         self._probe = Probe(
@@ -198,6 +201,7 @@ class DataLayer:
         await self._loop_lag.stop()
         for source in self._sources.all():
             await source.close()
+        await self._aws.close()
 
     def console_busy(self, within_s: float = 30.0) -> str | None:
         """`console busy: figures up to 0.6 s late` when the console's own loop ran late in the
@@ -250,9 +254,9 @@ class DataLayer:
     ) -> tuple[FleetHealth, ...]:
         """Health of every instance concurrently (bounded), streamed to `on_result`.
 
-        Servers are probed; the AWS kinds are judged all at once, beside the probes, from one
-        listing and one DescribeAlarms (`AwsSource.kinds_health`): never probed, never one
-        listing per resource."""
+        Servers are probed; then the AWS kinds are judged all at once from one listing and one
+        DescribeAlarms (`AwsSource.kinds_health`): never probed, never one listing per
+        resource, and once no probe is in flight (`ProbeWindow`), so AWS work never delays one."""
         concurrency = self.settings.fleet_options.concurrency
         cloud = [i for i in instances if i.is_aws]
         servers = [i for i in instances if not i.is_aws]
@@ -265,9 +269,11 @@ class DataLayer:
                     on_result(result)
             return found
 
-        probed, aws_found = await asyncio.gather(
-            fleet_sweep.sweep(servers, self.health, concurrency, on_result), judged()
-        )
+        async with self._probes.probing():
+            probed = await fleet_sweep.sweep(servers, self.health, concurrency, on_result)
+        if cloud:
+            await self._probes.idle()  # another sweep's probes: let them finish first
+        aws_found = await judged()
         by_name = {r.name: r for r in (*probed, *aws_found)}
         return tuple(by_name[i.name] for i in instances)
 

@@ -35,7 +35,8 @@ async def test_aws_only_servers_are_kept_and_configured_ones_keep_their_config(
     fleet = await aws_data.fleet()
     assert fleet.discovery_error is None
     configured = aws_data.settings.fleet
-    assert len(fleet) == len(configured) + 78 + 3  # Prometheus' Redis + AWS-only servers
+    servers = [i for i in fleet.instances if not i.is_aws]  # the AWS kinds: tests/aws/test_kinds
+    assert len(servers) == len(configured) + 78 + 3  # Prometheus' Redis + AWS-only servers
     for short in seed_aws.AWS_ONLY_RDS:
         found = fleet.by_name(f"aws-luckyus-{short}-rw")
         assert found is not None
@@ -94,7 +95,7 @@ async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
     finally:
         await data.close()
     assert [i.name for i in fleet.instances] == [i.name for i in found.instances]
-    only_aws = [i for i in found.instances if i.origin == "aws"]
+    only_aws = [i for i in found.instances if i.origin == "aws" and not i.is_aws]
     assert len(only_aws) == 3
     for instance in only_aws:
         kept = fleet.by_name(instance.name)
@@ -106,8 +107,9 @@ async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
 
 
 async def test_discovery_off_asks_aws_nothing(settings: Settings) -> None:
-    assert settings.aws.discovery is False  # the lab profile: its fleet tests count 142
-    data = DataLayer(settings)
+    assert settings.aws.discovery is False  # the lab profile: its fleet tests count 142 servers
+    off = settings.aws.model_copy(update={"discover_kinds": False})  # the lab lists those
+    data = DataLayer(replace(settings, aws=off))
     try:
         fleet = await data.fleet()
     finally:

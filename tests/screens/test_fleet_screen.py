@@ -13,7 +13,7 @@ from console.config import Settings
 from console.inventory import Fleet
 from console.lab import manager
 from console.screens.instance import InstanceScreen
-from tests.helpers import wait_until
+from tests.helpers import LAB_SERVERS, servers, wait_until
 from widgets.fleet_tree import FleetTree
 from widgets.health_detail import HealthDetail
 from widgets.status_bar import StatusBar
@@ -31,10 +31,11 @@ async def test_fleet_fills_with_live_health_and_drills_into_detail(
     console = settings.console.model_copy(update={"output_dir": str(tmp_path)})
     app = OpsConsoleApp(replace(settings, console=console))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: len(tree_of(app)._health) == 142)
-        assert len(tree_of(app)._leaves) == 142
+        await wait_until(pilot, lambda: len(servers(tree_of(app))) == LAB_SERVERS)
+        leaves = len(tree_of(app)._leaves)  # the servers and the AWS kinds seeded in moto
+        await wait_until(pilot, lambda: len(tree_of(app)._health) == leaves)
         status = app.screen.query_one(StatusBar)
-        await wait_until(pilot, lambda: sum(map(int, re.findall(r"\d+", status.counts))) == 142)
+        await wait_until(pilot, lambda: sum(map(int, re.findall(r"\d+", status.counts))) == leaves)
         await pilot.press("down", "down", "enter", "down")
         detail = app.screen.query_one(HealthDetail)
         await wait_until(pilot, lambda: detail.health is not None)
@@ -104,7 +105,7 @@ async def test_slash_filters_the_fleet_tree(settings: Settings) -> None:
     app = OpsConsoleApp(settings)
     async with app.run_test(size=(100, 30)) as pilot:
         tree = tree_of(app)
-        await wait_until(pilot, lambda: len(tree._leaves) == 142)
+        await wait_until(pilot, lambda: len(servers(tree)) == LAB_SERVERS)
         await pilot.press("slash", *"isales-market")
         await wait_until(pilot, lambda: list(tree._leaves) == ["luckyus-isales-market"])
         await pilot.press("enter", "down", "down", "down", "enter")

@@ -94,8 +94,8 @@ def _facts(pairs: Sequence[tuple[str, object]]) -> tuple[tuple[str, str], ...]:
 
 
 async def _kafka(aws: AwsClients) -> list[CloudResource]:
-    async with aws.client("kafka") as kafka:
-        clusters = await _pages(kafka, "list_clusters_v2", "ClusterInfoList")
+    kafka = await aws.shared("kafka")
+    clusters = await _pages(kafka, "list_clusters_v2", "ClusterInfoList")
     return [msk_resource(cluster) for cluster in clusters]
 
 
@@ -138,15 +138,15 @@ def msk_resource(cluster: Mapping[str, Any]) -> CloudResource:
 
 
 async def _eks(aws: AwsClients) -> list[CloudResource]:
-    async with aws.client("eks") as eks:
-        names = await _pages(eks, "list_clusters", "clusters")
+    eks = await aws.shared("eks")
+    names = await _pages(eks, "list_clusters", "clusters")
 
-        async def one(name: str) -> CloudResource:
-            cluster = (await eks.describe_cluster(name=name))["cluster"]
-            groups = await node_groups(eks, name)
-            return eks_resource(cluster, groups)
+    async def one(name: str) -> CloudResource:
+        cluster = (await eks.describe_cluster(name=name))["cluster"]
+        groups = await node_groups(eks, name)
+        return eks_resource(cluster, groups)
 
-        return list(await asyncio.gather(*(one(str(n)) for n in names)))
+    return list(await asyncio.gather(*(one(str(n)) for n in names)))
 
 
 async def node_groups(eks: Any, cluster: str) -> tuple[EksNodeGroup, ...]:
@@ -214,9 +214,9 @@ def eks_resource(cluster: Mapping[str, Any], groups: Sequence[EksNodeGroup]) -> 
 
 
 async def _docdb(aws: AwsClients) -> list[CloudResource]:
-    async with aws.client("rds") as rds:
-        listed = await _pages(rds, "describe_db_instances", "DBInstances",
-                              Filters=[{"Name": "engine", "Values": ["docdb"]}])  # fmt: skip
+    rds = await aws.shared("rds")
+    listed = await _pages(rds, "describe_db_instances", "DBInstances",
+                          Filters=[{"Name": "engine", "Values": ["docdb"]}])  # fmt: skip
     return [docdb_resource(item) for item in listed if item.get("Engine") == "docdb"]
 
 
@@ -252,17 +252,15 @@ def docdb_resource(item: Mapping[str, Any]) -> CloudResource:
 
 
 async def _opensearch(aws: AwsClients) -> list[CloudResource]:
-    async with aws.client("opensearch") as opensearch:
-        names = [str(d["DomainName"]) for d in
-                 (await opensearch.list_domain_names()).get("DomainNames", [])]  # fmt: skip
-        batches = [
-            names[i : i + _OPENSEARCH_BATCH] for i in range(0, len(names), _OPENSEARCH_BATCH)
-        ]
-        described = await asyncio.gather(
-            *(opensearch.describe_domains(DomainNames=batch) for batch in batches)
-        )
-        domains = [d for answer in described for d in answer.get("DomainStatusList", [])]
-        tags = await asyncio.gather(*(opensearch.list_tags(ARN=d["ARN"]) for d in domains))
+    opensearch = await aws.shared("opensearch")
+    names = [str(d["DomainName"]) for d in
+             (await opensearch.list_domain_names()).get("DomainNames", [])]  # fmt: skip
+    batches = [names[i : i + _OPENSEARCH_BATCH] for i in range(0, len(names), _OPENSEARCH_BATCH)]
+    described = await asyncio.gather(
+        *(opensearch.describe_domains(DomainNames=batch) for batch in batches)
+    )
+    domains = [d for answer in described for d in answer.get("DomainStatusList", [])]
+    tags = await asyncio.gather(*(opensearch.list_tags(ARN=d["ARN"]) for d in domains))
     return [
         opensearch_resource(d, _tag_map(t.get("TagList")))
         for d, t in zip(domains, tags, strict=True)
@@ -319,10 +317,10 @@ def opensearch_resource(domain: Mapping[str, Any], tags: Mapping[str, str]) -> C
 
 async def _ec2(aws: AwsClients, wanted: Mapping[str, str]) -> list[CloudResource]:
     filters = [{"Name": f"tag:{key}", "Values": [value]} for key, value in wanted.items()]
-    async with aws.client("ec2") as ec2:
-        reservations = await _pages(ec2, "describe_instances", "Reservations", Filters=filters)
-        statuses = await _pages(ec2, "describe_instance_status", "InstanceStatuses",
-                                IncludeAllInstances=True)  # fmt: skip
+    ec2 = await aws.shared("ec2")
+    reservations = await _pages(ec2, "describe_instances", "Reservations", Filters=filters)
+    statuses = await _pages(ec2, "describe_instance_status", "InstanceStatuses",
+                            IncludeAllInstances=True)  # fmt: skip
     checks = {str(s.get("InstanceId")): s for s in statuses}
     found: list[CloudResource] = []
     seen: set[str] = set()
