@@ -89,9 +89,8 @@ def opensearch() -> ResourceOverview:
                _fact("Dedicated masters", "none"), _fact("Zone awareness", "off"),
                _fact("Storage per node", "500.0 GiB"),
                _fact("Endpoint", "search-luckyus-es-logs.us-east-1.es.amazonaws.com"),
-               OverviewFact("Cluster health (red/yellow)", "",
-                            "not available from this API (the domain's _cluster/health; "
-                            "see ClusterStatus)")),
+               OverviewFact("Cluster health", "", "not available from this API "
+                            "(_cluster/health; ClusterStatus on the Metrics tab)")),
         members_title="Nodes", members=(),
         members_missing="not available from this API (the domain's _cat/nodes)",
         dimensions=(("DomainName", "luckyus-es-logs"), ("ClientId", "123456789012")),

@@ -28,10 +28,7 @@ class ResourceOverviewPanel(ReadingPanel[ResourceOverview]):
 
     def _figures(self, value: ResourceOverview) -> list[tuple[str, str | Text]]:
         status = styled(value.status, "ok" if value.healthy else "crit")
-        rows: list[tuple[str, str | Text]] = [
-            ("service", f"{value.service} · {value.identifier}"),
-            ("status", status),
-        ]
+        rows: list[tuple[str, str | Text]] = [("status", status)]
         for fact in value.facts:
             if fact.label.lower() in ("status", "state"):
                 continue  # shown above, coloured
@@ -39,6 +36,7 @@ class ResourceOverviewPanel(ReadingPanel[ResourceOverview]):
                 rows.append((fact.label, Text(fact.missing, style="dim yellow")))
             else:
                 rows.append((fact.label, fact.value))
+        rows.append(("id", value.identifier))  # an ARN: long, and read last
         rows.append(("", ""))
         rows.append((value.members_title, _count(value)))
         rows += [(f"  {m.name}", _member(m.status, m.size, m.count, m.note, m.healthy))

@@ -278,7 +278,7 @@ async def opensearch(aws: AwsClients, name: str, _id: str | None) -> ResourceOve
         fact("Zone awareness", "on" if config.get("ZoneAwarenessEnabled") else "off"),
         fact("Storage per node", human_bytes(volume * GIB) if volume else None),
         fact("Endpoint", domain.get("Endpoint")),
-        missing("Cluster health (red/yellow)", "the domain's _cluster/health; see ClusterStatus"),
+        missing("Cluster health", "_cluster/health; ClusterStatus on the Metrics tab"),
     )
     return ResourceOverview(
         kind="opensearch",
