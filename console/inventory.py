@@ -13,10 +13,12 @@ import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from console.data.aws_models import CLOUD_KIND_TITLES, CLOUD_KINDS, CloudKind
-from console.data.models import Source
+
+if TYPE_CHECKING:  # the headless verbs import this module: models stays out of their start-up
+    from console.data.models import Source
 
 Kind = Literal["mysql", "postgres", "redis", "kafka", "eks", "docdb", "opensearch", "ec2"]
 DbKind = Literal["mysql", "postgres", "redis"]

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from console.app import OpsConsoleApp
 from console.config import Settings
 from console.screens.alerts import AlertsScreen
+from console.screens.aws_resource import AwsResourceScreen
 from console.screens.exports import save_screenshot
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
@@ -22,6 +23,8 @@ INSTANCE_PANES = ("overview", "processes", "queries", "metrics")
 
 def _screen_ready(app: OpsConsoleApp, pane: str, instance: str | None) -> bool:
     screen = app.screen
+    if instance is not None and isinstance(screen, AwsResourceScreen):
+        return screen.has_data()  # an AWS kind: its one overview, whatever the pane asked
     if instance is not None:
         from console.screens.aws_resource import AwsResourceScreen  # an AWS resource's tabs
 

@@ -20,6 +20,7 @@ from console.data.layer import DataLayer
 from console.lab import seed_aws_kinds
 from console.lab.seed_aws_kinds import UNHEALTHY
 from tests.helpers import run_opsconsole as opsconsole
+from tests.helpers import screen_text
 
 pytestmark = pytest.mark.lab
 
@@ -143,3 +144,13 @@ def test_seeding_again_adds_nothing(lab_dir: Path) -> None:
     names = [c["clusterName"] for c in listed["clusterInfoList"]]
     assert names.count("luckyus-msk-core") == 1
     assert seed_aws_kinds.seed() is None  # seeded: one request
+
+
+def test_a_screenshot_of_an_aws_kind_waits_for_its_overview(lab_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "be-03.svg"
+    result = opsconsole(
+        "screenshot", "--instance", "luckyus-doris-be-03", "--pane", "overview", "-o", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    text = screen_text(out.read_text())
+    assert "health: down" in text and "ec2-luckyus-doris-be-03-status-check" in text
