@@ -13,6 +13,7 @@ from console.data.aws_models import ResourceOverview
 from console.data.layer import DataLayer
 from console.inventory import Fleet, Instance
 from console.services.cloudwatch import grouped_charts
+from widgets.metric_chart import series_label
 
 pytestmark = pytest.mark.lab
 
@@ -99,6 +100,7 @@ async def test_each_kind_charts_its_first_figures_from_cloudwatch(
         assert cpu is not None and [s.label("Broker ID") for s in cpu] == [
             "Broker ID 1", "Broker ID 2", "Broker ID 3",
         ]  # fmt: skip
+        assert series_label(cpu[1]).startswith("Broker ID 2 · ")  # shown first in the legend
 
 
 async def test_an_unknown_resource_is_a_failed_reading(aws_data: DataLayer) -> None:

@@ -210,10 +210,10 @@ def _labels(metric: AwsMetric, instance: Instance) -> tuple[tuple[str, str], ...
     parts = tuple((k, f"{k} {v}") for k, v in metric.dimensions if k in SPLIT_DIMENSIONS)
     return (
         ("__name__", metric.name),
+        *parts,  # first: what tells a chart's series apart shows even when the legend is cut
         ("instance", instance.name),
         ("namespace", metric.namespace),
         ("stat", metric.stat),
-        *parts,
         ("unit", metric.unit),
     )
 
