@@ -106,3 +106,25 @@ async def test_enter_on_its_alarm_in_alerts_opens_the_resource(
         assert isinstance(screen, AwsResourceScreen)
         assert screen.instance.name == name
         assert app.worker_errors == []
+
+
+async def test_alerts_opened_before_discovery_still_open_the_resource(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`a` at once, before AWS discovery answered: Enter uses the fleet as it is by then."""
+    name, alarm, _ = SEEDED["ec2"]
+    app = aws_app(settings, tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
+        alerts = app.screen.query_one(AlertList)
+        await wait_until(pilot, lambda: any(a.name == alarm for a in alerts.shown_alarms), 30)
+        await wait_until(pilot, lambda: app.fleet.by_name(name) is not None, 30)
+        for _ in range(alerts.option_count):
+            highlighted = alerts.highlighted_alarm()
+            if highlighted is not None and highlighted.name == alarm:
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AwsResourceScreen), 30)
+        assert app.worker_errors == []
