@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from console.data.aws.clients import AwsClients, aws_error
-from console.data.aws_models import NOT_AVAILABLE, CloudKind, CloudResource, EksNodeGroup
+from console.data.aws_models import NOT_AVAILABLE, CloudResource, EksNodeGroup
 from console.inventory import AWS_KINDS, Instance
 
 GROUP_TAG = "group"
@@ -332,7 +332,7 @@ async def _ec2(aws: AwsClients, wanted: Mapping[str, str]) -> list[CloudResource
                 continue
             resource = ec2_resource(item, tags, checks.get(str(item.get("InstanceId"))))
             if resource.name in seen:  # two hosts with one Name tag: the id tells them apart
-                resource = _renamed(resource, f"{resource.name}-{resource.resource_id}")
+                resource = replace(resource, name=f"{resource.name}-{resource.resource_id}")
             seen.add(resource.name)
             found.append(resource)
     return found
@@ -378,12 +378,6 @@ def ec2_resource(
     )  # fmt: skip
 
 
-def _renamed(resource: CloudResource, name: str) -> CloudResource:
-    from dataclasses import replace
-
-    return replace(resource, name=name)
-
-
 # --- into the inventory -----------------------------------------------------------------------
 
 
@@ -402,14 +396,6 @@ def to_instance(resource: CloudResource, env: str) -> Instance:
         origin="aws",
         resource_id=resource.resource_id or None,
     )
-
-
-def kind_of(value: str) -> CloudKind | None:
-    """`value` as an AWS kind, or None."""
-    for kind in AWS_KINDS:
-        if kind == value:
-            return kind
-    return None
 
 
 def _text(value: object) -> str | None:
