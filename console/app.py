@@ -293,11 +293,12 @@ class OpsConsoleApp(Resilient, App[None]):
         self.push_screen(self._instance_screen(message.instance, message.pane))
 
     def _instance_screen(self, instance: Instance, pane: str) -> Screen[None]:
-        """The instance screen of a server; an AWS kind's own screen (never a connection)."""
+        """The instance screen of a server; an AWS kind's own screen (MSK, EKS, DocumentDB,
+        OpenSearch, EC2: never a connection; imported on first use)."""
         if instance.is_aws:
             from console.screens.aws_resource import AwsResourceScreen
 
-            return AwsResourceScreen(self.data, self.settings, instance)
+            return AwsResourceScreen(self.data, self.settings, instance, pane)
         return InstanceScreen(self.data, self.settings, instance, pane)
 
     def open_instance(self, name: str, pane: str = "overview") -> None:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from console.analysis.digest import DigestReport
-from console.data.aws_models import CloudWatchAlarm
+from console.data.aws_models import CloudWatchAlarm, ResourceOverview
 from console.data.models import (
     Alert,
     Digest,
@@ -87,6 +87,16 @@ class RedisEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class AwsEvidence:
+    """An MSK, EKS, DocumentDB, OpenSearch or EC2 resource: its describe calls and its
+    CloudWatch alarms (its CloudWatch figures are in `Evidence.metrics`)."""
+
+    overview: Reading[ResourceOverview]
+    alarms: Reading[tuple[CloudWatchAlarm, ...]]
+    """The alarms whose dimensions name this resource, firing first."""
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Everything gathered for one investigation of one instance."""
 
@@ -100,6 +110,7 @@ class Evidence:
     sql: SqlEvidence | None = None
     redis: RedisEvidence | None = None
     notes: tuple[str, ...] = ()
+    aws: AwsEvidence | None = None
 
     def sources(self) -> tuple[tuple[str, Reading[Any]], ...]:
         """Every reading by its name in the bundle, for the sources table."""
@@ -115,6 +126,8 @@ class Evidence:
             named += [("info", redis.info), ("memory", redis.memory), ("slowlog", redis.slowlog)]
             named += [("clients", redis.clients), ("keys", redis.keys)]
             named += [("ttl_audit", redis.audit)] if redis.audit is not None else []
+        if self.aws is not None:
+            named += [("overview", self.aws.overview), ("alarms", self.aws.alarms)]
         return tuple(named)
 
 

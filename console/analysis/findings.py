@@ -59,8 +59,11 @@ Rule = Callable[[Evidence, Thresholds], "Finding | None"]
 
 def analyse(evidence: Evidence, thresholds: Thresholds | None = None) -> tuple[Finding, ...]:
     """Every rule over the evidence; the most severe findings first."""
+    from console.analysis.aws_findings import AWS_RULES  # its rules import this module
+
     limits = thresholds or Thresholds()
-    found = [finding for rule in RULES if (finding := rule(evidence, limits)) is not None]
+    rules = (*AWS_RULES, *RULES) if evidence.aws is not None else RULES
+    found = [finding for rule in rules if (finding := rule(evidence, limits)) is not None]
     if evidence.alert is not None and not needs_attention(found):
         found.append(_unexplained(evidence))
     return tuple(sorted(found, key=lambda f: SEVERITIES.index(f.severity)))

@@ -53,6 +53,9 @@ class AwsMetric:
     name: str
     stat: str = "Average"
     unit: str = ""
+    dimensions: tuple[tuple[str, str], ...] = ()
+    """Explicit CloudWatch dimensions (MSK, EKS, OpenSearch, EC2...); empty: the instance's
+    RDS or ElastiCache dimension."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,3 +266,68 @@ class CloudInventory:
 
     resources: tuple[CloudResource, ...]
     failed: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewFact:
+    """One line of a resource's overview: a label and its value, or why AWS gave none.
+
+    `missing` says which call could not answer ("not available from this API (kafka
+    ListNodes)"): the view shows the gap in place instead of a blank or a guess."""
+
+    label: str
+    value: str
+    missing: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewMember:
+    """A part of a resource: an MSK broker, an EKS node group, a DocumentDB cluster member."""
+
+    name: str
+    status: str
+    size: str  # instance type ("kafka.m5.large", "t3.large")
+    count: str  # nodes ("3 (min 2, max 6)"); "" where a member is one node
+    healthy: bool
+    note: str = ""  # a health issue, the writer/reader role...
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceOverview:
+    """What the describe calls of one MSK, EKS, DocumentDB, OpenSearch or EC2 resource say.
+
+    Why generic (facts and members, not one class per kind): the view, the investigation
+    bundle and the findings read the same shape for every kind; each kind's describe module
+    decides the facts. `dimensions` are the CloudWatch dimensions that identify the resource
+    (InstanceId, DomainName and ClientId...), for its charts and its alarms."""
+
+    kind: str
+    name: str
+    service: str  # "MSK", "EKS", "DocumentDB", "OpenSearch", "EC2"
+    identifier: str  # the ARN or instance id AWS knows it by
+    status: str
+    healthy: bool
+    version: str
+    facts: tuple[OverviewFact, ...]
+    members_title: str  # "Brokers", "Node groups", "Cluster members"...
+    members: tuple[OverviewMember, ...]
+    members_missing: str | None = None
+    """Why the members are not listed (the call the API lacks), when they are not."""
+    dimensions: tuple[tuple[str, str], ...] = ()
+    broker_ids: tuple[str, ...] = ()
+    """MSK: the broker ids its per-broker metrics are kept under ("1", "2", "3")."""
+
+    def fact(self, label: str) -> OverviewFact | None:
+        return next((f for f in self.facts if f.label == label), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    """One chart of a resource's CloudWatch view: its title, unit and the metrics it draws
+    (several for one figure per MSK broker or per consumer group)."""
+
+    title: str
+    unit: str
+    metrics: tuple[AwsMetric, ...]
+    missing: str | None = None
+    """Why the chart has no metric (Container Insights not enabled, no consumer group...)."""

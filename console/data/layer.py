@@ -25,6 +25,7 @@ from console.data.aws.source import AwsSource
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    ChartSpec,
     CloudInventory,
     CloudWatchAlarm,
     CostReport,
@@ -32,6 +33,7 @@ from console.data.aws_models import (
     InsightsStarted,
     LogChunk,
     PaidCalls,
+    ResourceOverview,
     ScanBudget,
 )
 from console.data.changes import Changes, SilenceChanges
@@ -359,6 +361,16 @@ class DataLayer:
     def aws_default_metrics(self, instance: Instance) -> tuple[AwsMetric, ...]:
         """The metrics an instance's AWS chart shows by default (RDS or ElastiCache)."""
         return default_metrics(instance)
+
+    async def aws_overview(self, instance: Instance) -> Reading[ResourceOverview]:
+        """An MSK, EKS, DocumentDB, OpenSearch or EC2 resource as its describe calls show it:
+        status, version, sizes, broker/node counts, its parts, and the calls the API lacks."""
+        return await self._cloud.overview(instance)
+
+    async def aws_charts(self, overview: ResourceOverview) -> Reading[tuple[ChartSpec, ...]]:
+        """The CloudWatch charts an on-call reads first for the resource's kind, with the
+        dimensions CloudWatch keeps for it (per broker, per consumer group...)."""
+        return await self._cloud.charts(overview)
 
     async def slow_log(
         self, instance: Instance, since: datetime, until: datetime

@@ -65,6 +65,13 @@ class AlertsScreen(PollingScreen):
         self.fleet = fleet
         self.loaded = False
 
+    @property
+    def current_fleet(self) -> Fleet:
+        """The app's fleet as it is now: discovery (AWS kinds, Redis clusters) may have
+        answered since this screen opened with the fleet of that moment."""
+        fleet = getattr(self.app, "fleet", None)
+        return fleet if isinstance(fleet, Fleet) else self.fleet
+
     def compose(self) -> ComposeResult:
         with Horizontal():
             clock = clock_of(self.data)  # a replay's cursor, else the wall clock
@@ -171,7 +178,7 @@ class AlertsScreen(PollingScreen):
     @on(AlertList.AlarmChosen)
     def jump_to_alarm(self, message: AlertList.AlarmChosen) -> None:
         alarm = message.alarm
-        instance = self.fleet.by_name(alarm.instance) if alarm.instance else None
+        instance = self.current_fleet.by_name(alarm.instance) if alarm.instance else None
         if instance is None:
             where = alarm.instance or ", ".join(f"{k}={v}" for k, v in alarm.dimensions)
             self.notify(
@@ -184,7 +191,7 @@ class AlertsScreen(PollingScreen):
 
     @on(AlertList.AlertChosen)
     def jump(self, message: AlertList.AlertChosen) -> None:
-        targets = self.fleet.for_labels(message.alert.labels)
+        targets = self.current_fleet.for_labels(message.alert.labels)
         if not targets:
             self.notify(
                 f"no inventory instance matches {_where(message.alert)}",

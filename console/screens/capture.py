@@ -28,10 +28,10 @@ INSTANCE_PANES = ("overview", "processes", "queries", "metrics")
 
 def _screen_ready(app: OpsConsoleApp, pane: str, instance: str | None) -> bool:
     screen = app.screen
-    if instance is not None and isinstance(screen, AwsResourceScreen):
-        return screen.has_data()  # an AWS kind: its one overview, whatever the pane asked
-    if instance is not None:
-        return isinstance(screen, InstanceScreen) and screen.pane == pane and screen.has_data()
+    if instance is not None:  # a server's tabs, or an AWS resource's (overview, metrics)
+        if not isinstance(screen, InstanceScreen | AwsResourceScreen):
+            return False
+        return screen.pane == pane and screen.has_data()
     if pane == "alerts":
         return isinstance(screen, AlertsScreen) and screen.has_data()
     return isinstance(screen, FleetScreen) and screen.has_data()

@@ -153,4 +153,4 @@ def test_a_screenshot_of_an_aws_kind_waits_for_its_overview(lab_dir: Path, tmp_p
     )
     assert result.returncode == 0, result.stderr
     text = screen_text(out.read_text())
-    assert "health: down" in text and "ec2-luckyus-doris-be-03-status-check" in text
+    assert "1 in ALARM" in text and "ec2-luckyus-doris-be-03-status-check" in text

@@ -8,7 +8,7 @@ from console.app import OpsConsoleApp
 from console.config import Settings
 from console.lab.seed_aws_kinds import UNHEALTHY
 from console.screens.aws_resource import AwsResourceScreen
-from tests.helpers import wait_until
+from tests.helpers import screen_text, wait_until
 from widgets.fleet_tree import FleetTree
 
 pytestmark = pytest.mark.lab
@@ -36,8 +36,9 @@ async def test_the_aws_heading_rolls_up_the_seeded_unhealthy_resources(settings:
         screen = app.screen
         assert isinstance(screen, AwsResourceScreen)
         await wait_until(pilot, screen.has_data, within_s=30)
-        text = str(screen.query_one("#aws-overview").render())
-        assert "health: down" in text and "ec2-luckyus-doris-be-03-status-check" in text
-        assert "instance type" in text and "r5.2xlarge" in text
+        await pilot.pause()
+        text = screen_text(app.export_screenshot())  # the resource's view (its alarms, overview)
+        assert "1 in ALARM" in text and "ec2-luckyus-doris-be-03-status-check" in text
+        assert "Type" in text and "r5.2xlarge" in text
         await pilot.press("escape")
         assert app.worker_errors == []

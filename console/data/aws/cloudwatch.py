@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from console.data.aws.clients import AwsClients
+from console.data.aws.kind_metrics import KIND_CHARTS, cluster_metrics
 from console.data.aws_models import AwsMetric, CloudWatchAlarm
 from console.data.models import Series
 from console.inventory import Instance
@@ -28,6 +30,8 @@ _NAME_DIMENSIONS = (
     "ClusterName",  # EKS (Container Insights)
     "DomainName",  # OpenSearch
 )
+EC2_DIMENSION = "InstanceId"
+"""An EC2 alarm names the instance id; the team knows the host by its Name tag."""
 _MEMBER = re.compile(r"-\d{3}$")
 
 RDS_METRICS: tuple[AwsMetric, ...] = (
@@ -48,39 +52,10 @@ ELASTICACHE_METRICS: tuple[AwsMetric, ...] = (
 
 
 # The AWS kinds: the figures an on-call reads first, with the resource's own dimensions
-# (`_dimensions`). MSK's broker figures (CpuUser, KafkaDataLogsDiskUsed, UnderReplicated-
-# Partitions) carry a "Broker ID" dimension too: per-broker charts are the kind view's.
+# (`_dimensions`), from the kinds' one table (console/data/aws/kind_metrics.py). MSK's broker
+# figures carry a "Broker ID" dimension too: per-broker charts are the kind view's.
 KIND_METRICS: dict[str, tuple[AwsMetric, ...]] = {
-    "kafka": (
-        AwsMetric("AWS/Kafka", "ActiveControllerCount", stat="Maximum"),
-        AwsMetric("AWS/Kafka", "OfflinePartitionsCount", stat="Maximum"),
-        AwsMetric("AWS/Kafka", "SumOffsetLag", stat="Maximum"),
-    ),
-    "eks": (
-        AwsMetric("ContainerInsights", "node_cpu_utilization", unit="%"),
-        AwsMetric("ContainerInsights", "node_memory_utilization", unit="%"),
-        AwsMetric("ContainerInsights", "cluster_node_count", stat="Maximum"),
-        AwsMetric("ContainerInsights", "cluster_failed_node_count", stat="Maximum"),
-    ),
-    "docdb": (
-        AwsMetric("AWS/DocDB", "CPUUtilization", unit="%"),
-        AwsMetric("AWS/DocDB", "DatabaseConnections"),
-        AwsMetric("AWS/DocDB", "DBInstanceReplicaLag", unit="ms"),
-        AwsMetric("AWS/DocDB", "FreeableMemory", unit="bytes"),
-    ),
-    "opensearch": (
-        AwsMetric("AWS/ES", "ClusterStatus.red", stat="Maximum"),
-        AwsMetric("AWS/ES", "ClusterStatus.yellow", stat="Maximum"),
-        AwsMetric("AWS/ES", "JVMMemoryPressure", stat="Maximum", unit="%"),
-        AwsMetric("AWS/ES", "FreeStorageSpace", stat="Minimum", unit="MiB"),
-    ),
-    "ec2": (
-        AwsMetric("AWS/EC2", "StatusCheckFailed", stat="Maximum"),
-        AwsMetric("AWS/EC2", "CPUUtilization", unit="%"),
-        AwsMetric("AWS/EC2", "CPUCreditBalance"),
-        AwsMetric("AWS/EC2", "NetworkIn", stat="Sum", unit="bytes"),
-        AwsMetric("AWS/EC2", "NetworkOut", stat="Sum", unit="bytes"),
-    ),
+    kind: cluster_metrics(kind) for kind in KIND_CHARTS
 }
 
 
@@ -101,7 +76,26 @@ async def alarms(aws: AwsClients, state: str | None = None) -> tuple[CloudWatchA
     async with aws.client("cloudwatch") as client:
         async for page in client.get_paginator("describe_alarms").paginate(**params):
             found.extend(_alarm(item) for item in page.get("MetricAlarms", []))
+    found = await _ec2_names(aws, found)
     return tuple(sorted(found, key=lambda a: (not a.firing, a.name)))
+
+
+async def _ec2_names(aws: AwsClients, alarms: list[CloudWatchAlarm]) -> list[CloudWatchAlarm]:
+    """EC2 alarms named by their host's Name tag (one free DescribeInstances for them all);
+    an id EC2 does not know (a terminated host) keeps the id."""
+    ids = sorted({dict(a.dimensions).get(EC2_DIMENSION, "") for a in alarms} - {""})
+    if not ids:
+        return alarms
+    try:
+        names = await _names_of(aws, ids)
+    except Exception:  # no ec2:DescribeInstances: the alarms still list, by id
+        return alarms
+    return [
+        replace(a, instance=names.get(dict(a.dimensions).get(EC2_DIMENSION, ""), a.instance))
+        if a.instance is None
+        else a
+        for a in alarms
+    ]
 
 
 def _alarm(item: Mapping[str, Any]) -> CloudWatchAlarm:
@@ -119,6 +113,21 @@ def _alarm(item: Mapping[str, Any]) -> CloudWatchAlarm:
         dimensions=dimensions,
         instance=instance_of(dimensions),
     )
+
+
+async def _names_of(aws: AwsClients, ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    async with aws.client("ec2") as client:
+        pages = client.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "instance-id", "Values": ids}]
+        )
+        async for page in pages:
+            for reservation in page.get("Reservations", []):
+                for item in reservation.get("Instances", []):
+                    tags = {t.get("Key"): t.get("Value") for t in item.get("Tags", [])}
+                    if tags.get("Name"):
+                        names[str(item["InstanceId"])] = str(tags["Name"])
+    return names
 
 
 def instance_of(dimensions: Sequence[tuple[str, str]]) -> str | None:
@@ -183,7 +192,8 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
             "Metric": {
                 "Namespace": metric.namespace,
                 "MetricName": metric.name,
-                "Dimensions": _dimensions(instance, metric.namespace),
+                "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions]
+                or _dimensions(instance, metric.namespace),
             },
             "Period": period_s,
             "Stat": metric.stat,
@@ -192,9 +202,15 @@ def _query(index: int, metric: AwsMetric, instance: Instance, period_s: int) -> 
     }
 
 
+SPLIT_DIMENSIONS = ("Broker ID", "Consumer Group", "Topic")
+"""Dimensions that tell one series of a chart from another (an MSK broker, a consumer group)."""
+
+
 def _labels(metric: AwsMetric, instance: Instance) -> tuple[tuple[str, str], ...]:
+    parts = tuple((k, f"{k} {v}") for k, v in metric.dimensions if k in SPLIT_DIMENSIONS)
     return (
         ("__name__", metric.name),
+        *parts,  # first: what tells a chart's series apart shows even when the legend is cut
         ("instance", instance.name),
         ("namespace", metric.namespace),
         ("stat", metric.stat),

@@ -15,8 +15,10 @@ from pathlib import Path
 from console.config import Settings
 from console.data.aws import cloudwatch as aws_cloudwatch
 from console.data.aws import cost as aws_cost
+from console.data.aws import describe as aws_describe
 from console.data.aws import discovery as aws_discovery
 from console.data.aws import kind_health
+from console.data.aws import kind_metrics as aws_kind_metrics
 from console.data.aws import kinds as aws_kinds
 from console.data.aws import logs as aws_logs
 from console.data.aws.clients import AwsClients, aws_fetch
@@ -24,11 +26,13 @@ from console.data.aws.costcache import PaidCallCache
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    ChartSpec,
     CloudInventory,
     CloudResource,
     CloudWatchAlarm,
     CostReport,
     LogChunk,
+    ResourceOverview,
 )
 from console.data.models import Health, Reading, Series, SourceError
 from console.inventory import Fleet, Instance, merge_discovered, with_discovery_error
@@ -160,6 +164,24 @@ class AwsSource:
             instance.name,
             self._timeout_s,
             lambda: aws_logs.read_group(self.clients, group, since, until, bounds),
+        )
+
+    async def overview(self, instance: Instance) -> Reading[ResourceOverview]:
+        """The describe calls of an MSK, EKS, DocumentDB, OpenSearch or EC2 resource."""
+        return await aws_fetch(
+            instance.name,
+            self._timeout_s,
+            lambda: aws_describe.overview(
+                self.clients, instance.kind, instance.name, instance.resource_id
+            ),
+        )
+
+    async def charts(self, overview: ResourceOverview) -> Reading[tuple[ChartSpec, ...]]:
+        """The CloudWatch charts of a described resource (ListMetrics for what exists)."""
+        return await aws_fetch(
+            overview.name,
+            self._timeout_s,
+            lambda: aws_kind_metrics.resource_charts(self.clients, overview),
         )
 
     async def cost(self, days: int, today: date | None = None) -> Reading[CostReport]:

@@ -84,8 +84,8 @@ async def investigate(
     from console.services.investigation.bundle import bundle_name, shown, write_bundle
     from console.services.investigation.gather import gather_evidence
     from console.services.investigation.screenshots import (
-        PANES,
         SCREEN_CONCURRENCY,
+        panes_for,
         take_screenshot,
     )
 
@@ -98,7 +98,12 @@ async def investigate(
     slots = asyncio.Semaphore(SCREEN_CONCURRENCY)
     name = target.instance.name
     recorded = None if replay is None else (replay.folder, replay.cursor)
-    panes = (PANES if replay is None else replay.PANES) if screens else ()
+    if not screens:
+        panes: tuple[str, ...] = ()
+    elif replay is None:
+        panes = panes_for(target.instance.kind)
+    else:  # an AWS kind's view asks AWS live: a replay of one has its health, no screen
+        panes = () if target.instance.is_aws else replay.PANES
     shots = [take_screenshot(settings, name, p, folder, slots, recorded) for p in panes]
     alert, related, notes = target.alert, target.related, target.notes
     if replay is None:

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from console.analysis.aws_findings import alarms_of
 from console.analysis.digest import DigestReport, digest_lines
 from console.analysis.evidence import (
+    AwsEvidence,
     Evidence,
     MetricEvidence,
     RedisEvidence,
     SqlEvidence,
 )
+from console.data.aws_models import CloudWatchAlarm, ResourceOverview
 from console.data.calls import fetch
 from console.data.layer import DataLayer
 from console.data.models import (
@@ -35,6 +39,7 @@ from console.data.models import (
     Source,
 )
 from console.inventory import Instance, source_of
+from console.services.cloudwatch import grouped_charts
 
 T = TypeVar("T")
 
@@ -145,6 +150,41 @@ class Gatherer:
             lambda: asyncio.to_thread(digest_lines, lines),
         )
 
+    async def aws(self) -> tuple[AwsEvidence, tuple[MetricEvidence, ...]]:
+        """An AWS resource: its describe calls and its alarms at once, then its CloudWatch
+        charts over the window (their dimensions come from the describe answer)."""
+        data, i = self.data, self.instance
+        overview, alarms = await asyncio.gather(
+            self.call("aws", lambda: data.aws_overview(i)),
+            self.call("aws", lambda: data.cloudwatch_alarms()),
+        )
+        dimensions = overview.value.dimensions if overview.value is not None else ()
+        mine: Reading[tuple[CloudWatchAlarm, ...]] = (
+            alarms
+            if alarms.value is None
+            else replace(alarms, value=alarms_of(alarms.value, i.name, dimensions))
+        )
+        metrics = () if overview.value is None else await self.cloudwatch(overview.value)
+        return AwsEvidence(overview, mine), metrics
+
+    async def cloudwatch(self, overview: ResourceOverview) -> tuple[MetricEvidence, ...]:
+        """The kind's CloudWatch charts over the window, in one GetMetricData request."""
+        specs = await self.call("aws", lambda: self.data.aws_charts(overview))
+        charts = [c for c in specs.value or () if c.metrics]
+        if not charts:
+            return ()
+        groups = tuple(c.metrics for c in charts)
+        answer = await grouped_charts(self.data, self.instance, self.window, groups, self.end)
+        return tuple(
+            MetricEvidence(
+                f"CloudWatch · {chart.title}",
+                chart.unit,
+                f"{chart.metrics[0].namespace} {chart.metrics[0].name} ({chart.metrics[0].stat})",
+                reading,
+            )
+            for chart, reading in zip(charts, answer.charts, strict=False)
+        )
+
     async def ttl_audit(self) -> Reading[RedisAudit]:
         """The TTL and big-key audit within AUDIT_BUDGET_S (partial on a big keyspace)."""
         run = await self.data.redis_audit(self.instance, AUDIT_OPTIONS)
@@ -167,13 +207,14 @@ async def gather_evidence(
     gatherer = Gatherer(data, instance, window, end)
     health = gatherer.call(source_of(instance), lambda: data.health(instance))
     kind_part: Awaitable[Any] = (
-        _nothing()  # an AWS kind: its health and metrics only, never SQL or Redis
+        gatherer.aws()  # an AWS kind: describe, alarms, CloudWatch; never SQL or Redis
         if instance.is_aws
         else gatherer.redis()
         if instance.kind == "redis"
         else gatherer.sql()
     )
     health_reading, metrics, part = await asyncio.gather(health, gatherer.metrics(), kind_part)
+    aws, cloudwatch = part if isinstance(part, tuple) else (None, ())
     return Evidence(
         instance=ref(instance),
         started_at=end,
@@ -181,10 +222,11 @@ async def gather_evidence(
         alert=alert,
         related_alerts=related,
         health=health_reading,
-        metrics=metrics,
+        metrics=(*metrics, *cloudwatch),
         sql=part if isinstance(part, SqlEvidence) else None,
         redis=part if isinstance(part, RedisEvidence) else None,
         notes=notes,
+        aws=aws,
     )
 
 

@@ -21,6 +21,17 @@ if TYPE_CHECKING:
     from console.config import Settings
 
 PANES = ("overview", "processes", "queries", "metrics")
+AWS_PANES = ("overview", "metrics")
+"""The tabs of an MSK, EKS, DocumentDB, OpenSearch or EC2 resource (no sessions, no queries)."""
+
+
+def panes_for(kind: str) -> tuple[str, ...]:
+    """The tabs an investigation photographs for an instance of this kind."""
+    from console.inventory import is_aws_kind
+
+    return AWS_PANES if is_aws_kind(kind) else PANES
+
+
 SCREEN_SIZE = "160x50"
 SCREEN_TIMEOUT_S = 60.0
 SCREEN_CONCURRENCY = 2

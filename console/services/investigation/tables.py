@@ -222,12 +222,46 @@ def redis_tables(evidence: Evidence) -> tuple[Table, ...]:
     )  # fmt: skip
 
 
+def aws_tables(evidence: Evidence) -> tuple[Table, ...]:
+    """An AWS resource: what its describe calls say, its parts, and its CloudWatch alarms."""
+    aws = evidence.aws
+    if aws is None:
+        return ()
+    overview = aws.overview.value
+    facts = [] if overview is None else [
+        ("service", overview.service, ""), ("identifier", overview.identifier, ""),
+        ("status", overview.status, ""), ("version", overview.version, ""),
+        *((f.label, f.value, f.missing or "") for f in overview.facts),
+    ]  # fmt: skip
+    members = [
+        (m.name, m.status, m.size, m.count, "yes" if m.healthy else "NO", m.note)
+        for m in (overview.members if overview else ())
+    ]
+    missing = overview.members_missing if overview else None
+    alarms = [
+        (a.name, a.state, a.since.isoformat() if a.since else "", a.namespace, a.metric,
+         ",".join(f"{k}={v}" for k, v in a.dimensions), a.reason)
+        for a in aws.alarms.value or ()
+    ]  # fmt: skip
+    title = overview.members_title if overview else "Parts"
+    return (
+        table("overview", "Overview (describe calls)", ("figure", "value", "missing"), facts,
+              _error(aws.overview)),
+        table("alarms", "CloudWatch alarms of the resource, firing first",
+              ("alarm", "state", "since", "namespace", "metric", "dimensions", "reason"),
+              alarms, _error(aws.alarms)),
+        table("members", title, ("name", "status", "size", "count", "healthy", "note"),
+              members, missing),
+    )  # fmt: skip
+
+
 def evidence_tables(evidence: Evidence, findings: Sequence[Finding]) -> tuple[Table, ...]:
     """Every table of the bundle, in report order (findings first)."""
     metrics, series = metrics_tables(evidence)
     return (
         findings_table(findings),
         metrics,
+        *aws_tables(evidence),
         *sql_tables(evidence),
         *redis_tables(evidence),
         sources_table(evidence),

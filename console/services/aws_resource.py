@@ -1,0 +1,36 @@
+"""One MSK, EKS, DocumentDB, OpenSearch or EC2 resource as its view shows it: the describe
+answer and the CloudWatch alarms that name it, asked at once.
+
+Why a service: which alarms belong to a resource (its name, or the dimensions its describe
+answer gives: an EC2 alarm names `InstanceId=i-...`) is analysis (console/analysis/
+aws_findings.py `alarms_of`, shared with the investigation), not the screen's to decide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+
+from console.analysis.aws_findings import alarms_of
+from console.data.aws_models import CloudWatchAlarm, ResourceOverview
+from console.data.layer import DataLayer
+from console.data.models import Reading
+from console.inventory import Instance
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceView:
+    overview: Reading[ResourceOverview]
+    alarms: Reading[tuple[CloudWatchAlarm, ...]]
+    """The resource's alarms only, firing first (the failed reading when CloudWatch failed)."""
+
+
+async def resource_view(data: DataLayer, instance: Instance) -> ResourceView:
+    """The describe calls and the alarms at once; the alarms filtered by the answer."""
+    overview, alarms = await asyncio.gather(data.aws_overview(instance), data.cloudwatch_alarms())
+    if alarms.value is None:
+        return ResourceView(overview, alarms)
+    dimensions = overview.value.dimensions if overview.value is not None else ()
+    return ResourceView(
+        overview, replace(alarms, value=alarms_of(alarms.value, instance.name, dimensions))
+    )
