@@ -33,6 +33,7 @@ from console.data import fleet as fleet_sweep
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
+    ChartSpec,
     CloudInventory,
     CloudWatchAlarm,
     CostReport,
@@ -40,6 +41,7 @@ from console.data.aws_models import (
     InsightsStarted,
     LogChunk,
     PaidCalls,
+    ResourceOverview,
     ScanBudget,
 )
 from console.data.credentials import SecretState
@@ -279,6 +281,13 @@ class ReplayLayer(DataLayer):
     async def aws_kinds(self) -> Reading[CloudInventory]:
         """Not recorded as such: the AWS kinds are in the recorded fleet and its health."""
         return self._reader.missing("aws", "aws", "AWS kinds")
+
+    async def aws_overview(self, instance: Instance) -> Reading[ResourceOverview]:
+        """Not recorded: an AWS kind's describe answer is asked live (its health is recorded)."""
+        return self._reader.missing(instance.name, "aws", "AWS describe answer")
+
+    async def aws_charts(self, overview: ResourceOverview) -> Reading[tuple[ChartSpec, ...]]:
+        return self._reader.missing(overview.name, "aws", "CloudWatch charts")
 
     async def aws_metrics(
         self,
