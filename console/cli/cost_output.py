@@ -46,6 +46,8 @@ def record(report: CostReport, calls: PaidCalls) -> dict[str, Any]:
         "today_calls": calls.today_calls,
         "today_usd": calls.today_usd,
         "budget_usd": calls.budget_usd,
+        "cloudwatch_metrics_today": calls.metrics_today,
+        "cloudwatch_metrics_today_usd": round(calls.metrics_today_usd, 4),
     }
 
 
@@ -88,6 +90,7 @@ def render_text(report: CostReport, calls: PaidCalls) -> list[str]:
         *_bars(report),
         "",
         paid_calls_line(report, calls),
+        metrics_line(calls),
     ]
     return lines
 
@@ -97,4 +100,12 @@ def paid_calls_line(report: CostReport, calls: PaidCalls) -> str:
     return (
         f"Cost Explorer: {source} this run; today {calls.today_calls} calls, "
         f"{money(calls.today_usd)} of the {money(calls.budget_usd)} daily budget"
+    )
+
+
+def metrics_line(calls: PaidCalls) -> str:
+    """CloudWatch's share: the charts' GetMetricData is billed by the metric requested."""
+    return (
+        f"CloudWatch charts: {calls.metrics_today:,} metrics requested today by the team "
+        f"(GetMetricData, ${calls.metrics_today_usd:.4f} at $0.01 per 1,000)"
     )

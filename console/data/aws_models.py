@@ -115,6 +115,17 @@ class PaidCalls:
     today_calls: int
     today_usd: float
     budget_usd: float
+    metrics_session: int = 0
+    """CloudWatch: metrics requested by GetMetricData in this session (billed by the metric)."""
+    metrics_cached: int = 0
+    """CloudWatch: chart answers served from the cache in this session (no request made)."""
+    metrics_today: int = 0
+    """CloudWatch: metrics requested today (UTC) by every process sharing the cache folder."""
+
+    @property
+    def metrics_today_usd(self) -> float:
+        """What today's GetMetricData metrics cost at AWS's list price ($0.01 per 1,000)."""
+        return self.metrics_today * 0.00001
 
     @property
     def remaining_usd(self) -> float:

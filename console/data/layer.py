@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Self
 
@@ -414,8 +414,17 @@ class DataLayer:
         return await aws_reference_state(self._aws, ref, login, timeout_s)
 
     async def paid_calls(self) -> PaidCalls:
-        """The paid-call counter (this session and today, all processes) for the status bar."""
-        return await self._cloud.cost_cache.snapshot()
+        """The paid-call counter (this session and today, all processes) for the status bar:
+        Cost Explorer's calls, and CloudWatch's metrics requested and answers reused."""
+        calls = await self._cloud.cost_cache.snapshot()
+        counter = self._cloud.metric_counter
+        metrics_today, _requests = await counter.today()
+        return replace(
+            calls,
+            metrics_session=counter.session_metrics,
+            metrics_cached=counter.session_cached,
+            metrics_today=metrics_today,
+        )
 
     # --- Logs Insights (console/data/aws/insights.py; the loop is services/logs.py's) ---------
 

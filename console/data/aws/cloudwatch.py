@@ -7,7 +7,7 @@ the same `Series` the Prometheus charts draw, so the Metrics tab's chart widget 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -147,8 +147,10 @@ async def metric_series(
     start: datetime,
     end: datetime,
     period_s: int,
+    requested: Callable[[int], None] = lambda _metrics: None,
 ) -> tuple[Series, ...]:
-    """One Series per metric over [start, end] (all pages), labelled like Prometheus series."""
+    """One Series per metric over [start, end] (all pages), labelled like Prometheus series;
+    `requested` is told the metrics each page's request asks for (what AWS bills)."""
     queries = [_query(index, metric, instance, period_s) for index, metric in enumerate(metrics)]
     points: dict[str, list[tuple[datetime, float]]] = {q["Id"]: [] for q in queries}
     async with aws.client("cloudwatch") as client:
@@ -157,6 +159,7 @@ async def metric_series(
             MetricDataQueries=queries, StartTime=start, EndTime=end, ScanBy="TimestampAscending"
         )
         async for page in pages:
+            requested(len(queries))
             for result in page.get("MetricDataResults", []):
                 pairs = zip(result.get("Timestamps", []), result.get("Values", []), strict=False)
                 points[str(result["Id"])].extend((t, float(v)) for t, v in pairs)

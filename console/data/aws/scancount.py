@@ -15,11 +15,11 @@ query with bytes not reported, never as an estimate.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-from console.data.aws.costcache import BudgetExceededError, shared_lock, utc_day, write_shared
+from console.data.aws.costcache import BudgetExceededError, utc_day
+from console.data.aws.daytally import DayTally
 from console.data.aws_models import ScanBudget
 from console.formatting.insights import GB, gigabytes
 
@@ -33,13 +33,13 @@ class ScanCounter:
         self.directory = directory
         self.budget_bytes = int(budget_gb * GB)
         self._day = day
+        self._tally = DayTally(
+            directory, "logs-scanned", amount_key="bytes", count_key="queries", day=day
+        )
         self._today: tuple[str, int, int] = (day(), 0, 0)
         self.session_bytes = 0
         self.session_queries = 0
         self.unreported = 0
-
-    def _path(self, day: str) -> Path:
-        return self.directory / f"logs-scanned-{day}.json"
 
     async def check(self, over_budget: bool = False) -> None:
         """Raise BudgetExceededError when today's bytes reached the budget (unless
@@ -62,12 +62,12 @@ class ScanCounter:
         self.session_bytes += amount
         if scanned is None:
             self.unreported += 1
-        self._today = await asyncio.to_thread(self._add_today, amount)
+        self._today = await asyncio.to_thread(self._tally.add, amount)
 
     async def snapshot(self) -> ScanBudget:
         """The figures with today's re-read from disk (other processes count too)."""
         day = self._day()
-        scanned, queries = await asyncio.to_thread(self._read_day, day)
+        scanned, queries = await asyncio.to_thread(self._tally.read, day)
         self._today = (day, scanned, queries)
         return self.counter()
 
@@ -84,21 +84,3 @@ class ScanCounter:
             session_queries=self.session_queries,
             unreported_queries=self.unreported,
         )
-
-    # --- disk (run in a thread) ---------------------------------------------------------------
-
-    def _read_day(self, day: str) -> tuple[int, int]:
-        try:
-            stored = json.loads(self._path(day).read_text(encoding="utf-8"))
-            return int(stored["bytes"]), int(stored["queries"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 0, 0
-
-    def _add_today(self, amount: int) -> tuple[str, int, int]:
-        day = self._day()
-        with shared_lock(self.directory):
-            scanned, queries = self._read_day(day)
-            scanned, queries = scanned + amount, queries + 1
-            record = json.dumps({"day": day, "bytes": scanned, "queries": queries})
-            write_shared(self._path(day), record)
-        return day, scanned, queries

@@ -23,6 +23,7 @@ from console.data.aws import kinds as aws_kinds
 from console.data.aws import logs as aws_logs
 from console.data.aws.clients import AwsClients, aws_fetch
 from console.data.aws.costcache import PaidCallCache
+from console.data.aws.metriccount import MetricCounter, period_key
 from console.data.aws_models import (
     AwsMetric,
     AwsResource,
@@ -56,6 +57,7 @@ class AwsSource:
             budget_usd=self.options.cost_daily_budget_usd,
             price_usd=self.options.cost_per_call_usd,
         )
+        self.metric_counter = MetricCounter(settings.aws_cache_dir)
 
     @property
     def _timeout_s(self) -> float:
@@ -141,15 +143,28 @@ class AwsSource:
         metrics: Sequence[AwsMetric] | None = None,
         period_s: int | None = None,
     ) -> Reading[tuple[Series, ...]]:
+        """The charts' series, reused for the same window within the same period, each request's
+        metrics counted (GetMetricData is billed by the metric: metriccount.py)."""
         chosen = tuple(metrics or aws_cloudwatch.default_metrics(instance))
         period = period_s or self.options.metric_period_s
-        return await aws_fetch(
+        key = (instance.name, instance.kind, chosen, period,
+               period_key(start, period), period_key(end, period))  # fmt: skip
+        kept: Reading[tuple[Series, ...]] | None = self.metric_counter.cached(key)
+        if kept is not None:
+            return kept
+        requested: list[int] = []
+        reading = await aws_fetch(
             instance.name,
             self._timeout_s,
             lambda: aws_cloudwatch.metric_series(
-                self.clients, instance, chosen, start, end, period
+                self.clients, instance, chosen, start, end, period, requested.append
             ),
         )
+        for metrics_asked in requested:
+            await self.metric_counter.add(metrics_asked)
+        if reading.value is not None:
+            self.metric_counter.keep(key, reading)
+        return reading
 
     async def slow_log(
         self, instance: Instance, since: datetime, until: datetime
