@@ -113,6 +113,8 @@ class OpsConsoleApp(Resilient, App[None]):
         """True once the polls and the fleet's list deferred behind an instance have started."""
         self.alarms_polled = False
         """True once a screen that lists the CloudWatch alarms was shown (the SDK is loaded)."""
+        self.aws_fleet_pending = False
+        """The palette's fleet lacks AWS's fresh parts (opened on an instance, no AWS screen)."""
         self._screen_diff = ScreenDiff()
         self.chosen_theme = saved_theme(settings.state_dir)
         """The theme this user chose last time (state folder), applied on mount; None: default."""
@@ -168,13 +170,16 @@ class OpsConsoleApp(Resilient, App[None]):
             return
         self.behind_started = True
         self._start_shared_polls()
-        self.load_fleet()
+        self.aws_fleet_pending = True
+        self.load_fleet(aws=False)
 
     @work(group="app-fleet", exclusive=True, exit_on_error=False)
-    async def load_fleet(self) -> None:
-        """The fleet's list for the palette while no fleet screen runs: kept, then discovered."""
+    async def load_fleet(self, aws: bool) -> None:
+        """The fleet's list for the palette while no fleet screen runs: kept, then discovered;
+        behind one instance (`aws=False`) AWS's parts as kept, until a screen that lists AWS
+        (alerts, the fleet) is shown: the SDK and its clients are ~50 MiB of an instance view."""
         self.fleet = await self.data.kept_fleet()
-        self.fleet = await self.data.fleet()
+        self.fleet = await self.data.fleet(aws=aws)
 
     @work(group="app-record", exclusive=True, exit_on_error=False)
     async def record_view(self) -> None:
@@ -196,6 +201,9 @@ class OpsConsoleApp(Resilient, App[None]):
             self.run_worker(
                 self.polls.alarms(), group="app-aws", exclusive=True, exit_on_error=False
             )
+            if self.aws_fleet_pending:  # behind an instance: now AWS's parts (Enter on alarms)
+                self.aws_fleet_pending = False
+                self.load_fleet(aws=True)
 
     # --- replay: the cursor's keys (console/screens/replay.py draws the time bar) -------------
 

@@ -62,12 +62,15 @@ class Discovery:
         """Awaited before listing the AWS kinds: no probe in flight (`fleet.ProbeWindow`)."""
         self.kept = KeptDiscovery(settings.state_dir, settings.profile)
 
-    async def fleet(self) -> Fleet:
+    async def fleet(self, aws: bool = True) -> Fleet:
         """The configured fleet plus the Redis clusters Prometheus knows of and, with [aws]
         discovery on, what AWS lists, and with [aws] discover_kinds on, the AWS-only kinds (all
         asked at once); a failed discovery's part comes from its kept list (origin "kept"),
-        with the reason and the list's age attached."""
+        with the reason and the list's age attached. `aws=False`: AWS is not asked, its parts
+        come from the kept lists (the palette behind one instance: the SDK is ~40 MiB)."""
         options = self.settings.aws
+        if not aws:
+            return await self._kept_aws(await self._with_prometheus(self.settings.fleet))
         fleet, found, listed = await asyncio.gather(
             self._with_prometheus(self.settings.fleet),
             self.cloud.resources() if options.discovery else _nothing(),
@@ -91,6 +94,10 @@ class Discovery:
             clusters = await self.kept.load(PROMETHEUS, DiscoveredCluster)
             if clusters is not None:
                 fleet = self._merge(fleet, self._redis(clusters.items), "kept", clusters.found_at)
+        return await self._kept_aws(fleet)
+
+    async def _kept_aws(self, fleet: Fleet) -> Fleet:
+        """`fleet` with the kept AWS lists merged (origin "kept"), read from disk only."""
         if self.settings.aws.discovery:
             resources = await self.kept.load(AWS, AwsResource)
             if resources is not None:

@@ -243,15 +243,17 @@ class DataLayer:
             self._redis_clients, self.settings.timeouts, instance, options, checkpoint
         )
 
-    async def fleet(self) -> Fleet:
+    async def fleet(self, aws: bool = True) -> Fleet:
         """The configured fleet plus the Redis clusters Prometheus knows of and, with [aws]
-        discovery on, the RDS instances and ElastiCache clusters AWS lists (both asked at once).
+        discovery on, the RDS instances and ElastiCache clusters AWS lists (both asked at once),
+        and with [aws] discover_kinds on, MSK, EKS, DocumentDB, OpenSearch and EC2.
+        `aws=False`: AWS is not asked, its parts come from the kept lists.
 
         A server only AWS lists is kept (origin "aws"; SQL ones in "ungrouped", Redis ones by
         the group rules). Each answer is kept on disk; when a discovery fails, its last kept
         list stands in (origin "kept") and the reason and the list's age are attached.
         """
-        return await self._discovery.fleet()
+        return await self._discovery.fleet(aws)
 
     async def kept_fleet(self) -> Fleet:
         """The configured fleet plus the kept discoveries, from disk only (never waits on

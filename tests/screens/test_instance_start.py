@@ -4,6 +4,7 @@ no CloudWatch alarms until a screen that counts them is shown; the palette still
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -76,4 +77,30 @@ async def test_the_alerts_screen_starts_the_alarm_count_for_every_screen(
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
         await wait_until(pilot, lambda: "alarms: -" not in status_text(app))
+        assert app.worker_errors == []
+
+
+EC2_HOST = "luckyus-doris-be-03"  # an EC2 host the lab's moto lists (discover_kinds: lab)
+
+
+async def test_aws_is_asked_for_the_fleet_only_once_a_screen_that_lists_it_is_shown(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Behind one instance, the palette's fleet takes AWS's parts from the kept lists (the SDK
+    and its clients are ~50 MiB of a view of one server: bench/vs_anchors.py's RSS); the alerts
+    screen, whose Enter on an alarm opens the resource, has AWS asked."""
+    state = tmp_path / "state"  # nothing kept yet: AWS's parts can only come from asking
+    settings = replace(
+        settings, console=settings.console.model_copy(update={"state_dir": str(state)})
+    )
+    app = app_for(settings, tmp_path, instance="aws-luckyus-salesorder-rw", pane="overview")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await opened(app, pilot)
+        await wait_until(pilot, lambda: app.fleet.by_name(DISCOVERED) is not None, within_s=20)
+        await pilot.pause(1.0)
+        assert app.fleet.by_name(EC2_HOST) is None  # Prometheus asked, AWS not
+        await pilot.press("a")
+        await wait_until(pilot, lambda: app.fleet.by_name(EC2_HOST) is not None, within_s=30)
+        host = app.fleet.by_name(EC2_HOST)
+        assert host is not None and host.origin == "aws"
         assert app.worker_errors == []

@@ -234,7 +234,7 @@ class ReplayLayer(DataLayer):
     def console_busy(self, within_s: float = 30.0) -> str | None:
         return None
 
-    async def fleet(self) -> Fleet:
+    async def fleet(self, aws: bool = True) -> Fleet:
         return self.settings.fleet
 
     async def kept_fleet(self) -> Fleet:
