@@ -113,8 +113,6 @@ class OpsConsoleApp(Resilient, App[None]):
         """True once the polls and the fleet's list deferred behind an instance have started."""
         self.alarms_polled = False
         """True once a screen that lists the CloudWatch alarms was shown (the SDK is loaded)."""
-        self.aws_fleet_pending = False
-        """The palette's fleet lacks AWS's fresh parts (opened on an instance, no AWS screen)."""
         self._screen_diff = ScreenDiff()
         self.chosen_theme = saved_theme(settings.state_dir)
         """The theme this user chose last time (state folder), applied on mount; None: default."""
@@ -170,7 +168,6 @@ class OpsConsoleApp(Resilient, App[None]):
             return
         self.behind_started = True
         self._start_shared_polls()
-        self.aws_fleet_pending = True
         self.load_fleet(aws=False)
 
     @work(group="app-fleet", exclusive=True, exit_on_error=False)
@@ -201,9 +198,8 @@ class OpsConsoleApp(Resilient, App[None]):
             self.run_worker(
                 self.polls.alarms(), group="app-aws", exclusive=True, exit_on_error=False
             )
-            if self.aws_fleet_pending:  # behind an instance: now AWS's parts (Enter on alarms)
-                self.aws_fleet_pending = False
-                self.load_fleet(aws=True)
+            if not any(isinstance(s, FleetScreen) for s in self.screen_stack):
+                self.load_fleet(aws=True)  # behind an instance: AWS's parts (Enter on alarms)
 
     # --- replay: the cursor's keys (console/screens/replay.py draws the time bar) -------------
 
