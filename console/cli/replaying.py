@@ -59,12 +59,12 @@ def open_replay(
     recording, a TIME it cannot read or outside the recording, an `--instance` the recording
     does not hold, or an instance `--pane` it does not answer (metrics, query, keys, slow).
     """
+    if args.replay is None and getattr(args, "at", None) is None:
+        return None  # live: the recording's modules are not loaded (a live start waits less)
     from console.services.recording import replay
 
     if args.replay is None:
-        if getattr(args, "at", None) is not None:
-            raise replay.ReplayError(f"{verb}: --at TIME needs --replay DIR")
-        return None
+        raise replay.ReplayError(f"{verb}: --at TIME needs --replay DIR")
     layer = replay.open_replay(load_settings(), Path(args.replay), args.at)
     name = getattr(args, "instance", None)
     fleet = layer.settings.fleet
