@@ -33,7 +33,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from console import diagnostics
+from console import diagnostics, startup
 from console.commands import FleetProvider, ScreensProvider
 from console.config import Settings
 from console.data.aws_models import CloudWatchAlarm, PaidCalls
@@ -145,6 +145,7 @@ class OpsConsoleApp(Resilient, App[None]):
             self.set_timer(SHARED_POLLS_DELAY_S, self._start_behind_instance)
         else:
             self.push_screen(FleetScreen(self.data, self.settings))
+            startup.done()  # the fleet screen's work is its sweep: the collector runs through it
             self.behind_started = True  # nothing is deferred: the fleet screen loads the fleet
             self._start_shared_polls()
         self.up = True
@@ -164,6 +165,7 @@ class OpsConsoleApp(Resilient, App[None]):
         self.call_after_refresh(self._start_behind_instance)
 
     def _start_behind_instance(self) -> None:
+        startup.done()  # the instance's first reading is painted (or it is late): start-up over
         if self.behind_started:
             return
         self.behind_started = True

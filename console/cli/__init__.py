@@ -128,11 +128,16 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from console import startup
+
+    startup.begin()  # the console turns it back on once it shows its first reading
     from console.cli.replaying import attached  # `--at -5m`: a TIME, not an option
 
     args = parse(attached(sys.argv[1:] if argv is None else argv))
     from console.cli.common import settings_loader
 
+    if args.verb not in (None, "tui"):
+        startup.done()  # a headless verb: only the parse was start-up
     try:
         return int(verb_module(args.verb or "tui").run(args, settings_loader(args)))
     except ConsoleError as exc:

@@ -104,3 +104,25 @@ async def test_aws_is_asked_for_the_fleet_only_once_a_screen_that_lists_it_is_sh
         host = app.fleet.by_name(EC2_HOST)
         assert host is not None and host.origin == "aws"
         assert app.worker_errors == []
+
+
+async def test_the_collector_is_back_on_once_the_first_reading_is_painted(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`opsconsole` starts with the cyclic collector off (console/startup.py): it must come back
+    once the instance shows its first reading, start-up's objects frozen."""
+    import gc
+
+    from console import startup
+
+    app = app_for(settings, tmp_path, instance="aws-luckyus-dify-rw", pane="processes")
+    startup.begin()
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await opened(app, pilot)
+            await wait_until(pilot, gc.isenabled)
+            assert gc.get_freeze_count() > 0
+    finally:
+        startup.done()
+        gc.enable()
+        gc.unfreeze()

@@ -1,0 +1,64 @@
+"""Start-up runs without the cyclic collector, which comes back once start-up is over: before a
+headless verb runs, and (tests/screens/test_instance_start.py) once the console's first
+reading is painted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code: str, *argv: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.split("\n")[-2]
+
+
+def test_begin_turns_the_collector_off_and_done_freezes_start_up_and_turns_it_on() -> None:
+    code = """
+import gc
+from console import startup
+startup.begin()
+off = gc.isenabled()
+startup.done()
+on, frozen = gc.isenabled(), gc.get_freeze_count()
+startup.done()  # again: nothing more
+print(off, on, frozen > 0, gc.get_freeze_count() == frozen)
+"""
+    assert run_python(code) == "False True True True"
+
+
+def test_a_collector_turned_off_by_someone_else_stays_off() -> None:
+    code = """
+import gc
+from console import startup
+gc.disable()
+startup.begin()
+startup.done()
+print(gc.isenabled(), gc.get_freeze_count())
+"""
+    assert run_python(code) == "False 0"
+
+
+def test_a_headless_verb_runs_with_the_collector_on() -> None:
+    code = """
+import gc, sys
+import console.cli.keys as keys
+seen = []
+real = keys.run
+keys.run = lambda args, load: seen.append(gc.isenabled()) or real(args, load)
+from console.cli import main
+main(["keys"])
+print(seen)
+"""
+    assert run_python(code) == "[True]"
