@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from console.config import Settings
 from console.data.aws_models import CLOUD_KIND_TITLES
@@ -30,6 +30,7 @@ from console.screens.status import bind_status_bar
 from widgets.aws_overview import ResourceAlarmsPanel, ResourceOverviewPanel
 from widgets.bindings import bindings
 from widgets.footer import KeysFooter
+from widgets.pane_tabs import Pane, PaneTabs
 from widgets.status_bar import StatusBar
 
 PANES = ("overview", "metrics")
@@ -67,11 +68,11 @@ class AwsResourceScreen(PollingScreen):
             markup=False,  # names: data, never read as markup
             classes="-prod" if i.is_production else "",
         )
-        with TabbedContent(initial=self.initial_pane, id="tabs"):
-            with TabPane(TITLES["overview"], id="overview"), VerticalScroll(id="overview-scroll"):
+        with PaneTabs(initial=self.initial_pane, id="tabs"):
+            with Pane(TITLES["overview"], id="overview"), VerticalScroll(id="overview-scroll"):
                 yield ResourceAlarmsPanel(id="alarms")  # the firing alarm first: the page's reason
                 yield ResourceOverviewPanel(id="info")
-            yield TabPane(TITLES["metrics"], id="metrics")
+            yield Pane(TITLES["metrics"], id="metrics")
         yield StatusBar(id="status")
         yield KeysFooter()
 
@@ -81,7 +82,7 @@ class AwsResourceScreen(PollingScreen):
 
     @property
     def pane(self) -> str:
-        tabs = self.query(TabbedContent)
+        tabs = self.query(PaneTabs)
         return (tabs.first().active if tabs else "") or self.initial_pane
 
     def has_data(self) -> bool:
@@ -124,7 +125,7 @@ class AwsResourceScreen(PollingScreen):
         if self._metrics_built.is_set():
             return
         pane = MetricsPane(self.data, self.settings, self.instance, id="metrics-pane")
-        await self.query_one("#metrics", TabPane).mount(pane)
+        await self.query_one("#metrics", Pane).mount(pane)
         self._metrics_built.set()
         self._focus_pane()
 
@@ -132,9 +133,9 @@ class AwsResourceScreen(PollingScreen):
         await self.app.run_action("leave_instance")
 
     def action_show(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        self.query_one(PaneTabs).active = pane
 
-    @on(TabbedContent.TabActivated)
+    @on(PaneTabs.TabActivated)
     def tab_changed(self) -> None:
         self._focus_pane()
         self.wake()

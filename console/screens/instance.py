@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widget import Widget
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static
 
 from console.config import Settings
 from console.data.layer import DataLayer
@@ -34,6 +34,7 @@ from widgets.digest_table import DigestTable, SlowlogTable
 from widgets.footer import KeysFooter
 from widgets.keyed_table import ReadingTable
 from widgets.kill_request import KillRequested
+from widgets.pane_tabs import Pane, PaneTabs
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
 from widgets.status_panel import ReadingPanel, RedisInfoPanel, ServerStatusPanel
@@ -113,9 +114,9 @@ class InstanceScreen(PollingScreen):
             markup=False,  # names and endpoints: data, never read as markup
             classes="-prod" if i.is_production else "",
         )
-        with TabbedContent(initial=self.initial_pane, id="tabs"):
+        with PaneTabs(initial=self.initial_pane, id="tabs"):
             for pane in self.panes:
-                with TabPane(TITLES[pane], id=pane):
+                with Pane(TITLES[pane], id=pane):
                     if pane == self.initial_pane:
                         yield from self._pane_widgets(pane)
         yield StatusBar(id="status")
@@ -162,7 +163,7 @@ class InstanceScreen(PollingScreen):
         if pane in self.built:
             return
         if pane not in self._builds:
-            tab = self.query_one(f"#{pane}", TabPane)
+            tab = self.query_one(f"#{pane}", Pane)
             self._builds[pane] = asyncio.ensure_future(_mount(tab, self._pane_widgets(pane)))
         await self._builds[pane]
         self.built.add(pane)
@@ -175,7 +176,7 @@ class InstanceScreen(PollingScreen):
     @property
     def pane(self) -> str:
         """The visible tab (the requested one until the tabs are mounted)."""
-        tabs = self.query(TabbedContent)
+        tabs = self.query(PaneTabs)
         return (tabs.first().active if tabs else "") or self.initial_pane
 
     @work(exclusive=True, group="instance", exit_on_error=False)
@@ -252,9 +253,9 @@ class InstanceScreen(PollingScreen):
         await self.app.run_action("leave_instance")
 
     def action_show(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        self.query_one(PaneTabs).active = pane
 
-    @on(TabbedContent.TabActivated)
+    @on(PaneTabs.TabActivated)
     async def tab_changed(self) -> None:
         """Build the tab if new and poll it now, unless it is the tab just polled (the first
         tab is activated right after its first reading was asked for with the screen)."""
@@ -352,5 +353,5 @@ class InstanceScreen(PollingScreen):
         self.wake()
 
 
-async def _mount(tab: TabPane, widgets: list[Widget]) -> None:
+async def _mount(tab: Pane, widgets: list[Widget]) -> None:
     await tab.mount_all(widgets)

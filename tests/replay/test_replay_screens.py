@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from textual.widgets import Input, TabPane
+from textual.widgets import Input
 
 from console.app import OpsConsoleApp
 from console.screens.alerts import AlertsScreen
@@ -23,6 +23,7 @@ from tests.replay.recordings import BLOCKER, SQL, WAITING, replay_settings, writ
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
 from widgets.fleet_tree import FleetTree
+from widgets.pane_tabs import Pane
 from widgets.process_table import ProcessTable
 from widgets.status_bar import StatusBar
 from widgets.time_bar import TimeBar
@@ -100,7 +101,7 @@ async def test_no_query_tab_no_kill_and_nothing_live_is_offered(tmp_path: Path) 
         await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
         screen = app.screen
         assert isinstance(screen, InstanceScreen)
-        tabs = {pane.id for pane in screen.query(TabPane)}
+        tabs = {pane.id for pane in screen.query(Pane)}
         assert tabs == {"overview", "processes", "queries"}  # no Query, Metrics or Slow log
         table = screen.query_one(ProcessTable)
         await wait_until(pilot, lambda: BLOCKER in shown_ids(table))
