@@ -5,38 +5,19 @@ evidence: a CloudWatch alarm of the resource in ALARM names the cause first (its
 its reason, "StatusCheckFailed ... Threshold Crossed"), then the service's own status (an EKS
 node group DEGRADED, an OpenSearch domain processing), then the figures an on-call reads
 first (cluster status red, JVM memory pressure, status checks, credit balance, replica lag,
-under-replicated partitions). `alarms_of` picks a resource's alarms for the view and the
-investigation alike.
+under-replicated partitions). Which alarms are the resource's is decided before these rules
+run (console/data/aws_models.py `alarms_of`, the health verdict's rule too).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from console.analysis.evidence import Evidence
 from console.analysis.findings import Finding, Rule, Severity, Thresholds
-from console.data.aws_models import CloudWatchAlarm
 from console.data.models import Series
 from console.formatting import human_value
-
-
-def alarms_of(
-    alarms: Sequence[CloudWatchAlarm], name: str, dimensions: Sequence[tuple[str, str]] = ()
-) -> tuple[CloudWatchAlarm, ...]:
-    """The alarms of one resource: those that name it, or whose dimensions identify it (an
-    EC2 alarm names `InstanceId=i-...`, an OpenSearch one `DomainName` and `ClientId`).
-    Firing first, then by name."""
-    identifying = {(k, v) for k, v in dimensions if k not in ("ClientId",) and v}
-
-    def ours(alarm: CloudWatchAlarm) -> bool:
-        if alarm.instance == name:
-            return True
-        return bool(identifying & set(alarm.dimensions))
-
-    return tuple(sorted((a for a in alarms if ours(a)), key=lambda a: (not a.firing, a.name)))
-
 
 # --- alarms and status ---------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ no boto dict crosses the data layer; like `models.py`, this module imports no dr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -43,6 +44,49 @@ class CloudWatchAlarm:
     @property
     def firing(self) -> bool:
         return self.state == "ALARM"
+
+
+SHARED_DIMENSIONS = frozenset({"ClientId"})
+"""Dimensions many resources carry alike (ClientId: the account an OpenSearch alarm names):
+one never tells whose alarm it is."""
+
+
+def alarms_of(
+    alarms: Sequence[CloudWatchAlarm],
+    name: str,
+    resource_id: str | None = None,
+    dimensions: Sequence[tuple[str, str]] = (),
+) -> tuple[CloudWatchAlarm, ...]:
+    """The alarms of one resource, firing first, then by name: the one rule of the resource's
+    health verdict (console/data/aws/kind_health.py), its view and its investigation.
+
+    An alarm belongs to the resource when one of its dimensions identifies it: its value is
+    the resource's `name` or its AWS id (`resource_id`: an EC2 instance id, an ARN), or the
+    dimension is one of the identifying pairs the resource's describe answer carries
+    (`dimensions`: `InstanceId=i-...`, `DomainName=...`). A shared dimension
+    (`SHARED_DIMENSIONS`) never identifies: the account is every resource's.
+
+    Why the dimensions and not the team name the alarm reader gave the alarm
+    (`alarm.instance`): for an EC2 alarm that name is the Name tag of the instance id it
+    watches, and two hosts may share a Name tag (the inventory calls the second
+    `web-07-i-...`) or a relaunched host inherit a dead one's: the id tells them apart, the
+    tag does not. So `alarm.instance` counts only for a resource whose id and describe answer
+    are both unknown (the one thing it can be found by). Why any dimension's value (not only
+    the kind's own key): an alarm on a custom metric (`Host=web-07`) names its host too, and
+    the health and the view must agree on it.
+    """
+    ids = {name, resource_id or ""} - {""}
+    pairs = {(k, v) for k, v in dimensions if k not in SHARED_DIMENSIONS and v}
+
+    def identifies(key: str, value: str) -> bool:
+        return key not in SHARED_DIMENSIONS and (value in ids or (key, value) in pairs)
+
+    def ours(alarm: CloudWatchAlarm) -> bool:
+        if any(identifies(key, value) for key, value in alarm.dimensions):
+            return True
+        return not (resource_id or pairs) and alarm.instance == name
+
+    return tuple(sorted((a for a in alarms if ours(a)), key=lambda a: (not a.firing, a.name)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """One MSK, EKS, DocumentDB, OpenSearch or EC2 resource as its view shows it: the describe
 answer and the CloudWatch alarms that name it, asked at once.
 
-Why a service: which alarms belong to a resource (its name, or the dimensions its describe
-answer gives: an EC2 alarm names `InstanceId=i-...`) is analysis (console/analysis/
-aws_findings.py `alarms_of`, shared with the investigation), not the screen's to decide.
+Why a service: which alarms belong to a resource (its name, its id, or the dimensions its
+describe answer gives: an EC2 alarm names `InstanceId=i-...`) is one rule (console/data/
+aws_models.py `alarms_of`, shared with the investigation and the health verdict), not the
+screen's to decide.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 
-from console.analysis.aws_findings import alarms_of
-from console.data.aws_models import CloudWatchAlarm, ResourceOverview
+from console.data.aws_models import CloudWatchAlarm, ResourceOverview, alarms_of
 from console.data.layer import DataLayer
 from console.data.models import Reading
 from console.inventory import Instance
@@ -31,6 +31,5 @@ async def resource_view(data: DataLayer, instance: Instance) -> ResourceView:
     if alarms.value is None:
         return ResourceView(overview, alarms)
     dimensions = overview.value.dimensions if overview.value is not None else ()
-    return ResourceView(
-        overview, replace(alarms, value=alarms_of(alarms.value, instance.name, dimensions))
-    )
+    mine = alarms_of(alarms.value, instance.name, instance.resource_id, dimensions)
+    return ResourceView(overview, replace(alarms, value=mine))

@@ -6,8 +6,8 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from console.data.aws.kind_health import alarms_of, kind_health
-from console.data.aws_models import CloudResource, CloudWatchAlarm
+from console.data.aws.kind_health import kind_health
+from console.data.aws_models import CloudResource, CloudWatchAlarm, alarms_of
 
 HOST = CloudResource(
     kind="ec2", name="luckyus-doris-be-03", group="Data/Analytics", status="running",
@@ -64,7 +64,7 @@ def test_alarms_of_other_resources_or_in_ok_leave_it_alone() -> None:
         alarm("be-03-cpu-ok", "CPUUtilization", (("InstanceId", "i-0abc"),), state="OK"),
     )
     assert kind_health(HOST, others).state == "ok"
-    assert [a.name for a in alarms_of(HOST, others)] == ["be-03-cpu-ok"]
+    assert [a.name for a in alarms_of(others, HOST.name, HOST.resource_id)] == ["be-03-cpu-ok"]
 
 
 def test_the_worst_of_status_and_alarms_wins_with_every_reason() -> None:
@@ -86,3 +86,12 @@ def test_a_kept_resource_rebuilt_from_lists_is_the_same_value() -> None:
     kept = CloudResource(**fields)
     assert kept.problems == ("x",) and kept.facts == (("a", "b"),)
     assert hash(kept) == hash(replace(HOST, problems=("x",), facts=(("a", "b"),)))
+
+
+def test_an_alarm_s_team_name_counts_only_when_the_resource_s_id_is_unknown() -> None:
+    # an EC2 alarm the alarm list named by its instance id's Name tag
+    tagged = replace(alarm("be-03-cpu", "CPUUtilization", (("InstanceId", "i-0old"),)),
+                     instance=HOST.name)  # fmt: skip
+    assert alarms_of((tagged,), HOST.name) == (tagged,)  # known by its name only
+    assert alarms_of((tagged,), HOST.name, HOST.resource_id) == ()  # i-0old is another host
+    assert kind_health(HOST, (tagged,)).state == "ok"

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from console.analysis.aws_findings import alarms_of
 from console.analysis.evidence import AwsEvidence, Evidence, MetricEvidence
 from console.analysis.findings import analyse
-from console.data.aws_models import OverviewMember, ResourceOverview
+from console.data.aws_models import OverviewMember, ResourceOverview, alarms_of
 from console.data.models import Health, InstanceRef, Reading, SourceError
 from console.services.investigation.bundle import write_bundle
 from tests import factories_aws_kinds as fk
@@ -78,11 +77,11 @@ def test_alarms_of_matches_by_name_or_identifying_dimension() -> None:
     alarms = fk.alarms_reading("ec2").value or ()
     by_id = tuple(replace(a, instance="i-0d3f5e7a9b1c2d4e6") for a in alarms)
     ec2 = fk.ec2()
-    assert alarms_of(by_id, ec2.name, ec2.dimensions) == by_id  # EC2: by InstanceId
+    assert alarms_of(by_id, ec2.name, None, ec2.dimensions) == by_id  # EC2: by InstanceId
     assert alarms_of(by_id, ec2.name) == ()
     shared = tuple(replace(a, dimensions=(("ClientId", "123456789012"),), instance=None)
                    for a in alarms)  # fmt: skip
-    assert alarms_of(shared, "luckyus-es-logs", fk.opensearch().dimensions) == ()
+    assert alarms_of(shared, "luckyus-es-logs", None, fk.opensearch().dimensions) == ()
 
 
 def test_the_bundle_has_the_overview_members_and_alarms(tmp_path: Path) -> None:

@@ -5,27 +5,26 @@ share one call (one asyncio task); every paid request is counted (this session, 
 per-day file shared by every console process) and refused once today's spend would pass the
 daily budget. Disk work runs in a thread; the counter is readable as a `PaidCalls` model.
 
-One budget for a team: when the folder is group-writable (e.g. `install -d -m 2770 -g dba`),
-every file and folder made there is the folder's group and 0660/2770, so each member reads the
-others' answers, takes the same lock and counts on the same day's file.
+One budget for a team: today's calls and dollars are a `DayTally` (`paid-calls-DAY.json`, keys
+day/calls/usd) in the cache folder, which a team may share (sharedfolder.py: every member reads
+the others' answers, takes the same lock and counts on the same day's file); the budget check
+and the count are one step under that lock, so two processes never both make the last call
+the budget allows.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
-import os
-import stat
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from console.data.aws.daytally import DayTally, OverLimitError, utc_day
+from console.data.aws.sharedfolder import write_shared
 from console.data.aws_models import PaidCalls
-from console.filelock import locked
 
 Charge = Callable[[], Awaitable[None]]
 """Awaited by the caller right before each paid request; raises BudgetExceededError past budget."""
@@ -41,8 +40,12 @@ def request_key(request: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:40]
 
 
-def utc_day() -> str:
-    return datetime.now(UTC).date().isoformat()
+USD_PARTS = 10_000
+"""Dollars are counted in ten-thousandths: the day's file has always kept them to 4 places."""
+
+
+def _parts(usd: float) -> int:
+    return round(usd * USD_PARTS)
 
 
 class PaidCallCache:
@@ -62,6 +65,9 @@ class PaidCallCache:
         self.budget_usd = budget_usd
         self.price_usd = price_usd
         self._day = day
+        self._tally = DayTally(
+            directory, "paid-calls", amount_key="usd", count_key="calls", scale=USD_PARTS, day=day
+        )
         self._inflight: dict[str, asyncio.Task[Any]] = {}
         self.session_calls = 0
         self.session_cached = 0
@@ -119,8 +125,8 @@ class PaidCallCache:
     async def snapshot(self) -> PaidCalls:
         """The counter with today's figures re-read from disk (other processes count too)."""
         day = self._day()
-        calls, usd = await asyncio.to_thread(self._read_day, day)
-        self._today = (day, calls, usd)
+        spent, calls = await asyncio.to_thread(self._tally.read, day)
+        self._today = (day, calls, spent / USD_PARTS)
         return self.counter()
 
     # --- disk (run in a thread) ---------------------------------------------------------------
@@ -142,87 +148,16 @@ class PaidCallCache:
         record = {"at": time.time(), "request": request, "answer": answer}
         write_shared(self._path(key), json.dumps(record, default=str))
 
-    def _day_path(self, day: str) -> Path:
-        return self.directory / f"paid-calls-{day}.json"
-
-    def _read_day(self, day: str) -> tuple[int, float]:
-        try:
-            stored = json.loads(self._day_path(day).read_text(encoding="utf-8"))
-            return int(stored["calls"]), float(stored["usd"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return 0, 0.0
-
     def _charge_today(self) -> tuple[str, int, float]:
-        day = self._day()
-        with shared_lock(self.directory):
-            calls, usd = self._read_day(day)
-            if usd + self.price_usd > self.budget_usd + 1e-9:
-                raise BudgetExceededError(
-                    f"daily Cost Explorer budget reached: {calls} calls, ${usd:.2f} of "
-                    f"${self.budget_usd:.2f} spent today (UTC); each call costs "
-                    f"${self.price_usd:.2f}. Cached answers still show; raise "
-                    "[aws] cost_daily_budget_usd to allow more"
-                )
-            calls, usd = calls + 1, round(usd + self.price_usd, 4)
-            record = json.dumps({"day": day, "calls": calls, "usd": usd})
-            write_shared(self._day_path(day), record)
-        return day, calls, usd
-
-
-def shared_lock(directory: Path) -> contextlib.AbstractContextManager[None]:
-    """The counters' lock in the cache folder (made with the folder's group and mode, so every
-    member of a team's shared folder takes the same one): Cost Explorer's paid calls and Logs
-    Insights' bytes scanned (console/data/aws/scancount.py) are counted under it."""
-    lock = directory / "paid-calls.lock"
-    _make_folder(directory)
-    with contextlib.suppress(FileExistsError):
-        os.close(_create(lock, os.O_EXCL))  # the folder's group and mode, for every member
-    return locked(lock)
-
-
-def _shared(directory: Path) -> os.stat_result | None:
-    """The folder's status when it is group-writable (a team's shared cache), else None."""
-    try:
-        info = directory.stat()
-    except OSError:
-        return None
-    return info if info.st_mode & stat.S_IWGRP else None
-
-
-def _make_folder(directory: Path) -> None:
-    """Create the cache folder; under a shared parent it is the parent's group and 2770."""
-    if directory.is_dir():
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    parent = _shared(directory.parent)
-    if parent is not None:
-        with contextlib.suppress(OSError):  # not a member of the parent's group
-            os.chown(directory, -1, parent.st_gid)
-        os.chmod(directory, 0o2770)
-
-
-def _create(path: Path, flags: int = os.O_TRUNC) -> int:
-    """Open a file for writing; one this user owns in a shared folder gets the folder's group
-    (setgid or not) and 0660, whatever the member's umask; elsewhere as before (umask)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o666)
-    shared = _shared(path.parent)
-    if shared is not None and os.fstat(descriptor).st_uid == os.geteuid():
-        with contextlib.suppress(OSError):  # not a member of the folder's group: keep our own
-            os.fchown(descriptor, -1, shared.st_gid)
-        os.fchmod(descriptor, 0o660)
-    return descriptor
-
-
-def write_shared(path: Path, text: str) -> None:
-    """Write `text` to a temporary file and rename it over `path` (a reader never sees half
-    of it; any member may replace a file another one wrote)."""
-    _make_folder(path.parent)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with os.fdopen(_create(temporary), "w", encoding="utf-8") as handle:
-        handle.write(text)
-    try:
-        os.replace(temporary, path)
-    except PermissionError:  # a sticky folder: only its owner may replace it, all may write
-        temporary.unlink(missing_ok=True)
-        with os.fdopen(_create(path), "w", encoding="utf-8") as handle:
-            handle.write(text)
+        """(day, today's calls, today's dollars) after counting one call within the budget."""
+        price, budget = _parts(self.price_usd), _parts(self.budget_usd)
+        try:
+            day, spent, calls = self._tally.add(price, limit=budget)
+        except OverLimitError as over:
+            raise BudgetExceededError(
+                f"daily Cost Explorer budget reached: {over.count} calls, "
+                f"${over.amount / USD_PARTS:.2f} of ${self.budget_usd:.2f} spent today (UTC); "
+                f"each call costs ${self.price_usd:.2f}. Cached answers still show; raise "
+                "[aws] cost_daily_budget_usd to allow more"
+            ) from None
+        return day, calls, spent / USD_PARTS

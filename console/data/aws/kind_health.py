@@ -5,8 +5,9 @@ The rule (README "AWS kinds"), the worst of:
   with both status checks ok (EC2); down for a failed, deleted, stopped or impaired one
   (`_DOWN_STATUSES`, an impaired EC2 status check); warn for anything else (creating,
   updating, maintenance, processing, a degraded EKS node group...);
-- each CloudWatch alarm in ALARM whose dimensions name the resource (its name, or its id such
-  as an EC2 instance id): down when the alarm watches a "not serving" figure
+- each CloudWatch alarm in ALARM of the resource (console/data/aws_models.py `alarms_of`, the
+  rule its view and its investigation use too: a dimension naming its name or its id, such as
+  an EC2 instance id): down when the alarm watches a "not serving" figure
   (`DOWN_ALARM_METRICS`: StatusCheckFailed*, ClusterStatus.red, OfflinePartitionsCount,
   ClusterIndexWritesBlocked), else warn.
 Each reason names its cause: `alarm es-luckyus-es-logs-cluster-red (ClusterStatus.red): ...`.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from console.data.aws_models import CloudResource, CloudWatchAlarm
+from console.data.aws_models import CloudResource, CloudWatchAlarm, alarms_of
 from console.data.models import Health, HealthState
 
 OK_STATUSES = {
@@ -38,14 +39,6 @@ DOWN_ALARM_METRICS = frozenset({
     "ClusterStatus.red", "OfflinePartitionsCount", "ClusterIndexWritesBlocked",
 })  # fmt: skip
 _RANK: dict[HealthState, int] = {"ok": 0, "warn": 1, "down": 2}
-
-
-def alarms_of(
-    resource: CloudResource, alarms: Sequence[CloudWatchAlarm]
-) -> tuple[CloudWatchAlarm, ...]:
-    """The alarms whose dimensions name this resource (by name or by id)."""
-    names = {resource.name, resource.resource_id} - {""}
-    return tuple(a for a in alarms if any(value in names for _, value in a.dimensions))
 
 
 def status_state(resource: CloudResource) -> HealthState:
@@ -72,7 +65,7 @@ def kind_health(
     reasons = list(resource.problems)
     if state != "ok" and not reasons:
         reasons.append(f"status {resource.status}")
-    for alarm in alarms_of(resource, alarms):
+    for alarm in alarms_of(alarms, resource.name, resource.resource_id):
         if not alarm.firing:
             continue
         state = max(state, alarm_state(alarm), key=_RANK.__getitem__)

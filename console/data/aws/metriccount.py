@@ -17,8 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from console.data.aws.costcache import utc_day
-from console.data.aws.daytally import DayTally
+from console.data.aws.daytally import DayTally, utc_day
 
 PRICE_PER_METRIC_USD = 0.00001
 """AWS's list price of GetMetricData: $0.01 per 1,000 metrics requested."""

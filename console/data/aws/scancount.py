@@ -18,8 +18,8 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from console.data.aws.costcache import BudgetExceededError, utc_day
-from console.data.aws.daytally import DayTally
+from console.data.aws.costcache import BudgetExceededError
+from console.data.aws.daytally import DayTally, utc_day
 from console.data.aws_models import ScanBudget
 from console.formatting.insights import GB, gigabytes
 

@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from console.analysis.aws_findings import alarms_of
 from console.analysis.digest import DigestReport, digest_lines
 from console.analysis.evidence import (
     AwsEvidence,
@@ -26,7 +25,7 @@ from console.analysis.evidence import (
     RedisEvidence,
     SqlEvidence,
 )
-from console.data.aws_models import CloudWatchAlarm, ResourceOverview
+from console.data.aws_models import CloudWatchAlarm, ResourceOverview, alarms_of
 from console.data.calls import fetch
 from console.data.layer import DataLayer
 from console.data.models import (
@@ -162,7 +161,7 @@ class Gatherer:
         mine: Reading[tuple[CloudWatchAlarm, ...]] = (
             alarms
             if alarms.value is None
-            else replace(alarms, value=alarms_of(alarms.value, i.name, dimensions))
+            else replace(alarms, value=alarms_of(alarms.value, i.name, i.resource_id, dimensions))
         )
         metrics = () if overview.value is None else await self.cloudwatch(overview.value)
         return AwsEvidence(overview, mine), metrics
