@@ -568,7 +568,9 @@ def _explained(message: str, data: dict[str, Any]) -> _InvalidError:
 
     A wrong table key reads "... - at `key` in `$.metrics`"; an unknown or missing key is named
     in the text, not the path, and joins the path (`console.row_limt`, `postgres.host`)."""
-    text, _, where = message.partition(" - at `")
+    text, at, where = message.rpartition(" - at `")  # the last: a value may hold the words
+    if not at:  # at the top level
+        text, where = message, ""
     path = where.partition(" in `")[2] if where.startswith("key`") else where
     loc = _loc(path.rstrip("`").removeprefix("$"), data, message)
     named = _NAMED_FIELD.fullmatch(text)
