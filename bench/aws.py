@@ -14,6 +14,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
+
 from console.config import Settings, load_settings
 from console.data.layer import DataLayer
 
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _settings(cache: Path, **options: object) -> Settings:
     base = load_settings(ROOT / "config.toml", "lab")
-    return replace(base, aws=base.aws.model_copy(update={"cache_dir": str(cache), **options}))
+    return replace(base, aws=msgspec.structs.replace(base.aws, cache_dir=str(cache), **options))
 
 
 async def _timed(label: str, data: DataLayer, days: int, runs: int = 1) -> None:

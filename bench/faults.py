@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.faults: the throwaway copies and their config
 
@@ -176,7 +178,7 @@ def main() -> int:
             postgres=copies["postgres"],
             redis=copies["redis"],
             unresolvable_mysql=True,
-            timeouts=shipped.timeouts.model_dump(),
+            timeouts=msgspec.structs.asdict(shipped.timeouts),
             aws_call_timeout_s=shipped.aws.call_timeout_s,
         )
         settings = write_settings(root, chosen)

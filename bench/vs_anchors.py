@@ -737,7 +737,7 @@ def report(
     return lines, missed
 
 
-HEAVY_IMPORTS = ("textual.app", "pydantic", "asyncpg", "asyncmy", "redis.asyncio", "sqlglot",
+HEAVY_IMPORTS = ("textual.app", "msgspec", "asyncpg", "asyncmy", "redis.asyncio", "sqlglot",
                  "httpx", "aioboto3")  # fmt: skip
 IMPORT_PROBE = """
 import importlib, sys, time

@@ -3,6 +3,9 @@
 config.toml never holds a password, only where to find one. Local references (env, file) are
 resolved here; AWS ones (Secrets Manager, RDS IAM tokens) by the data layer when it connects.
 Resolved values are `SecretStr` (never printed or repr'd) and registered for redaction.
+
+Why our own `SecretStr`: it is all the console used of pydantic's besides the config, and a
+dozen lines here spare every launch pydantic's import (see console/config.py).
 """
 
 from __future__ import annotations
@@ -12,13 +15,37 @@ import stat
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
-
 from console.errors import ConfigError, SecretError
 from console.safety.redact import register_secret
 
 Scheme = Literal["env", "file", "secretsmanager", "rds-iam", "none"]
 SECRET_REF_HELP = "a secret reference: env:VAR, file:PATH, secretsmanager:ID, rds-iam or none"
+MASK = "**********"
+
+
+class SecretStr:
+    """A resolved password or token: str(), repr() and f-strings show `**********`, never the
+    value; only `get_secret_value()` gives it (to the driver that logs in with it)."""
+
+    __slots__ = ("_value",)  # no __dict__ for vars() to show
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return MASK if self._value else ""
+
+    def __repr__(self) -> str:
+        return f"SecretStr({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretStr) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 
 def parse_reference(ref: str) -> tuple[Scheme, str]:

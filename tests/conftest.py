@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+import msgspec
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -48,7 +49,7 @@ def settings(lab_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Setting
     discoveries go to a tmp state directory, never the user's own."""
     loaded = load_settings(ROOT / "config.toml", "lab")
     state = tmp_path_factory.mktemp("state")
-    return replace(loaded, console=loaded.console.model_copy(update={"state_dir": str(state)}))
+    return replace(loaded, console=msgspec.structs.replace(loaded.console, state_dir=str(state)))
 
 
 @pytest.fixture

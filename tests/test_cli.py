@@ -21,7 +21,7 @@ def test_broken_config_exits_2_with_one_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
-    assert str(broken) in line and "mysql.port" in line and "greater than or equal to 1" in line
+    assert str(broken) in line and "mysql.port: Expected `int` >= 1" in line
 
 
 def test_unresolvable_secret_names_the_key(tmp_path: Path) -> None:

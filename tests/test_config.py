@@ -81,6 +81,9 @@ POSTGRES_HOST = (
 )
 
 
+BLOCK = '[[instances]]\nkind = "mysql"\nname = "aws-luckyus-x-rw"\ndomain = "X"\n'
+
+
 def _broken(tmp_path: Path, old: str, new: str) -> str:
     text = CONFIG.read_text()
     assert old in text
@@ -96,23 +99,47 @@ def _broken(tmp_path: Path, old: str, new: str) -> str:
     [
         ("row_limit = 100", "row_limit = ", ["syntax", "line"]),
         ("row_limit = 100", "row_limt = 100", ["console.row_limt", "unknown key"]),
-        (
-            "port = 13306",
-            "port = 99999",
-            ["profiles.lab.mysql.port", "less than or equal to 65535"],
-        ),
-        ("port = 3306", 'port = "three"', ["mysql.port", "integer"]),
+        ("row_limit = 100", "row_limit = 0", ["console.row_limit", "Expected `int` >= 1"]),
+        ("port = 13306", "port = 99999", ["profiles.lab.mysql.port", "Expected `int` <= 65535"]),
+        ("port = 3306", 'port = "three"', ["mysql.port", "Expected `int`, got `str`"]),
+        ("[console]\n", '[console]\nread_only = "true"\n', ["console.read_only", "`bool`"]),
         ('secret = "rds-iam"', 'secret = "hunter2"', ["mysql.secret", "secret reference"]),
+        (
+            'write_secret = "file:.lab/secrets/mysql-admin.pass"',
+            'write_secret = "hunter2"',
+            ["profiles.lab.mysql.write_secret", "env:VAR, file:PATH"],
+        ),
         (
             'prometheus = "http://127.0.0.1:19090"',
             'prometheus = "127.0.0.1:19090"',
             ["profiles.lab.monitoring.prometheus", "http"],
         ),
         (
+            'alertmanager = "http://alertmanager.luckyus.internal:9093"',
+            'alertmanager = "ftp://x"',
+            ["monitoring.alertmanager: must be an http:// or https:// URL"],
+        ),
+        (
+            'prometheus = "http://prometheus.luckyus.internal:9090"\n',
+            "",
+            ["monitoring.prometheus: is missing"],
+        ),
+        (
             POSTGRES_HOST,
             'name_pattern = "aws-luckyus-{name}-rw"\n',
             ["postgres.host", "missing"],
         ),
+        (
+            "[profiles.lab.mysql]",
+            "[profiles.lab.fleet]\nwarn_memory_ratio = 2\n\n[profiles.lab.mysql]",
+            ["profiles.lab.fleet.warn_memory_ratio", "Expected `float` <= 1.0"],
+        ),
+        ("[keymap]\n", "[keymap]\nscreen.refresh = 5\n", ["keymap.screen.refresh: Expected `str`"]),
+        ("[metrics]\n", "[metrics]\noracle = []\n", ["metrics", "one of: mysql, postgres, redis"]),
+        ('{ title = "Keys", q', '{ title = "Keys", unit = 5, q', ["metrics.redis.3.unit"]),
+        ('"Latest lines" = "', '"Latest lines" = 5 # "', ["logs.queries.Latest lines"]),
+        ("[keymap]\n", f"[keymap]\n{BLOCK}\n{BLOCK}secret = 'hunter2'\n", ["instances.1.secret"]),
+        ("[keymap]\n", f"[keymap]\n{BLOCK}port = 0\n", ["instances.0.port", ">= 1"]),
     ],
 )
 def test_broken_config_names_file_key_and_expectation(
@@ -123,6 +150,15 @@ def test_broken_config_names_file_key_and_expectation(
     for fragment in expected:
         assert fragment in message
     assert "hunter2" not in message
+
+
+def test_urls_lose_their_trailing_slash_and_floats_take_integers(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    text = CONFIG.read_text().replace('19090"', '19090//"', 1)
+    path.write_text(text.replace("refresh_s = 2.0", "refresh_s = 3", 1))
+    settings = load_settings(path, "lab")
+    assert settings.monitoring.prometheus == "http://127.0.0.1:19090"
+    assert settings.console.refresh_s == 3.0 and isinstance(settings.console.refresh_s, float)
 
 
 def test_unknown_profile_lists_the_known_ones() -> None:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.app import OpsConsoleApp
@@ -93,15 +94,15 @@ def test_inventory_lists_the_kept_clusters_when_prometheus_does_not_answer(
 async def test_the_fleet_shows_the_kept_list_at_once_with_its_age_and_the_reason(
     settings: Settings, tmp_path: Path, frozen_port: int
 ) -> None:
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path / "state")})
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path / "state"))
     live = replace(settings, console=console)
     data = DataLayer(live)
     try:
         assert len((await data.fleet()).of_kind("redis")) == 78  # discovery once: kept
     finally:
         await data.close()
-    monitoring = settings.monitoring.model_copy(
-        update={"prometheus": f"http://127.0.0.1:{frozen_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, prometheus=f"http://127.0.0.1:{frozen_port}"
     )
     app = OpsConsoleApp(replace(live, monitoring=monitoring))
     async with app.run_test(size=(160, 40)) as pilot:

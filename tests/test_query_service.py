@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings, load_settings
@@ -28,7 +29,7 @@ def offline_settings(tmp_path: Path) -> Settings:
     """The lab profile with a private output folder and audit log; nothing here connects."""
     loaded = load_settings(ROOT / "config.toml", "lab")
     options = {"output_dir": str(tmp_path / "output"), "audit_log": str(tmp_path / "audit.log")}
-    return replace(loaded, console=loaded.console.model_copy(update=options))
+    return replace(loaded, console=msgspec.structs.replace(loaded.console, **options))
 
 
 @pytest.fixture
@@ -149,7 +150,7 @@ async def test_a_cancelled_change_sends_nothing_and_is_audited(
 ) -> None:
     audited = replace(
         settings,
-        console=settings.console.model_copy(update={"audit_log": str(tmp_path / "audit.log")}),
+        console=msgspec.structs.replace(settings.console, audit_log=str(tmp_path / "audit.log")),
     )
     async with DataLayer(audited) as data:
         instance = named(audited, SALESORDER)
@@ -169,7 +170,7 @@ async def test_a_cancellation_the_audit_cannot_record_is_told(
     blocker.write_text("")
     options = {"audit_log": str(blocker / "audit.jsonl")}
     unaudited = replace(
-        offline_settings, console=offline_settings.console.model_copy(update=options)
+        offline_settings, console=msgspec.structs.replace(offline_settings.console, **options)
     )
     async with DataLayer(unaudited) as data:
         instance = staging(unaudited)

@@ -12,7 +12,7 @@ import pytest
 from tests.analysis.helpers import MYSQL80_LOG
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pydantic", "asyncio", "textual", "console.config", "console.data.models")
+HEAVY = ("msgspec", "asyncio", "textual", "console.config", "console.data.models")
 PROBE = """
 import sys
 from console.cli import main
@@ -51,4 +51,37 @@ def test_headless_verb_loads_no_heavy_module(argv: tuple[str, ...]) -> None:
 def test_a_verb_that_needs_the_settings_still_loads_them() -> None:
     """The probe sees imports: `inventory` does load the config (so the test above can fail)."""
     modules = loaded_by("--config", str(ROOT / "config.toml"), "inventory", "--json")
-    assert {"console.config", "pydantic"} <= modules
+    assert {"console.config", "msgspec"} <= modules
+
+
+LAUNCH = """
+import sys
+import console.app
+import console.data.credentials
+from console.cli import build_parser
+from console.cli.common import settings_loader
+
+args = build_parser().parse_args(sys.argv[1:])
+settings_loader(args)()
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_console_launch_loads_no_pydantic() -> None:
+    """Issue 10: pydantic cost every launch ~70 ms and ~8 MiB; the config is checked by msgspec
+    and secrets are our own SecretStr, so the console's start path must not bring it back."""
+    argv = ["--config", str(ROOT / "config.toml"), "--read-only", "--instance", "x"]
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+        timeout=60,
+    )
+    modules = set(done.stdout.split())
+    assert {"console.app", "console.config", "console.secrets", "msgspec"} <= modules
+    assert [
+        name for name in modules if name.partition(".")[0] in ("pydantic", "pydantic_core")
+    ] == []

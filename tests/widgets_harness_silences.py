@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import msgspec
 from textual.app import App, ComposeResult
 
 from console.config import load_settings
@@ -66,7 +67,7 @@ class SilenceFormHarness(App[None]):
     def __init__(self) -> None:
         super().__init__()
         settings = load_settings(ROOT / "config.toml", "lab")
-        monitoring = settings.monitoring.model_copy(update={"alertmanager": CLOSED})
+        monitoring = msgspec.structs.replace(settings.monitoring, alertmanager=CLOSED)
         self.data = DataLayer(replace(settings, monitoring=monitoring))
         self.alert: Alert = fa.warnings()[0].alerts[0]
 

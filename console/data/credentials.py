@@ -10,13 +10,11 @@ from __future__ import annotations
 import asyncio
 from typing import Literal, Protocol
 
-from pydantic import SecretStr
-
 from console.errors import SecretError
 from console.inventory import Instance
 from console.safety.redact import register_secret
 from console.safety.scrub import scrub
-from console.secrets import parse_reference, resolve_local
+from console.secrets import SecretStr, parse_reference, resolve_local
 
 
 class AwsSecrets(Protocol):

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -17,7 +18,7 @@ from console.data.layer import DataLayer
 def with_aws(settings: Settings, cache_dir: Path, **options: Any) -> Settings:
     """`settings` with [aws] options changed and the paid-call cache in `cache_dir`."""
     update = {"discovery": True, "cache_dir": str(cache_dir), **options}
-    return replace(settings, aws=settings.aws.model_copy(update=update))
+    return replace(settings, aws=msgspec.structs.replace(settings.aws, **update))
 
 
 @pytest.fixture

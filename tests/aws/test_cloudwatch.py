@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -81,8 +82,8 @@ async def test_elasticache_metrics_and_an_empty_window(aws_data: DataLayer) -> N
 async def test_a_dead_endpoint_is_an_error_reading_not_a_traceback(
     settings: Settings, tmp_path: Path, closed_port: int
 ) -> None:
-    monitoring = settings.monitoring.model_copy(
-        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, aws_endpoint=f"http://127.0.0.1:{closed_port}"
     )
     data = DataLayer(replace(with_aws(settings, tmp_path), monitoring=monitoring))
     instance = settings.fleet.by_name("aws-luckyus-salesorder-rw")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -61,8 +62,8 @@ async def test_a_redis_instance_is_charted_by_its_elasticache_metrics(
 async def test_a_dead_endpoint_fails_every_chart_with_the_error(
     settings: Settings, tmp_path: Path, closed_port: int
 ) -> None:
-    monitoring = settings.monitoring.model_copy(
-        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, aws_endpoint=f"http://127.0.0.1:{closed_port}"
     )
     instance = settings.fleet.by_name("aws-luckyus-salesorder-rw")
     assert instance is not None

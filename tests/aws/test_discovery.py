@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -55,10 +56,10 @@ async def test_aws_only_servers_are_kept_and_configured_ones_keep_their_config(
 async def test_discovery_failure_keeps_the_fleet_and_says_why(
     settings: Settings, tmp_path: Path, closed_port: int
 ) -> None:
-    monitoring = settings.monitoring.model_copy(
-        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, aws_endpoint=f"http://127.0.0.1:{closed_port}"
     )
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path))  # nothing kept
     dead = replace(with_aws(settings, tmp_path), monitoring=monitoring, console=console)
     data = DataLayer(dead)
     try:
@@ -78,7 +79,7 @@ async def test_discovery_failure_keeps_the_fleet_and_says_why(
 async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
     settings: Settings, tmp_path: Path, closed_port: int
 ) -> None:
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path / "state")})
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path / "state"))
     live = replace(with_aws(settings, tmp_path), console=console)
     data = DataLayer(live)
     try:
@@ -86,8 +87,8 @@ async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
     finally:
         await data.close()
     assert (tmp_path / "state" / "lab-aws.json").exists()
-    monitoring = settings.monitoring.model_copy(
-        update={"aws_endpoint": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, aws_endpoint=f"http://127.0.0.1:{closed_port}"
     )
     data = DataLayer(replace(live, monitoring=monitoring))
     try:
@@ -108,7 +109,7 @@ async def test_a_failed_aws_discovery_stands_in_its_kept_list_with_its_age(
 
 async def test_discovery_off_asks_aws_nothing(settings: Settings) -> None:
     assert settings.aws.discovery is False  # the lab profile: its fleet tests count 142 servers
-    off = settings.aws.model_copy(update={"discover_kinds": False})  # the lab lists those
+    off = msgspec.structs.replace(settings.aws, discover_kinds=False)  # the lab lists those
     data = DataLayer(replace(settings, aws=off))
     try:
         fleet = await data.fleet()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -41,8 +42,8 @@ def offline_settings(tmp_path: Path) -> Settings:
     """The lab profile loaded without the lab (for what never connects); state and audit log
     in tmp."""
     loaded = load_settings(ROOT / "config.toml", "lab")
-    console = loaded.console.model_copy(
-        update={"state_dir": str(tmp_path / "state"), "audit_log": str(tmp_path / "audit.jsonl")}
+    console = msgspec.structs.replace(
+        loaded.console, state_dir=str(tmp_path / "state"), audit_log=str(tmp_path / "audit.jsonl")
     )
     return replace(loaded, console=console)
 

@@ -14,6 +14,7 @@ from console.errors import SecretError
 from console.inventory import Instance
 from console.lab import topology
 from console.safety.redact import redact
+from console.secrets import resolve_local
 
 MOTO = f"http://{topology.HOST}:{topology.MOTO_PORT}"
 BASE = Instance(
@@ -47,6 +48,19 @@ async def test_env_and_file_references(monkeypatch: pytest.MonkeyPatch, tmp_path
     )
     assert await credentials.password(BASE) is None
     assert "file-Secret-2" not in redact("login failed for file-Secret-2")
+
+
+def test_a_resolved_secret_never_shows_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password in a traceback, a log line or a debugger's repr is a leak: only the driver's
+    login gets the value."""
+    monkeypatch.setenv("OPSCONSOLE_TEST_PW", "env-Secret-1")
+    secret = resolve_local("env:OPSCONSOLE_TEST_PW")
+    assert secret is not None and secret.get_secret_value() == "env-Secret-1"
+    logged = {"password": secret}
+    shown = f"{secret} {secret!r} {[secret]} {logged}"
+    assert "env-Secret-1" not in shown
+    assert str(secret) == "**********" and repr(secret) == "SecretStr('**********')"
+    assert resolve_local("none") is None
 
 
 async def test_aws_reference_without_aws_is_a_clear_error() -> None:

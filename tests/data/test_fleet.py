@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -43,8 +44,8 @@ async def test_sweep_streams_every_result_in_inventory_order(data: DataLayer) ->
 async def test_discovery_failure_keeps_the_configured_fleet(
     settings: Settings, tmp_path: Path
 ) -> None:
-    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    monitoring = msgspec.structs.replace(settings.monitoring, prometheus="http://127.0.0.1:9")
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path))  # nothing kept
     data = DataLayer(replace(settings, monitoring=monitoring, console=console))
     try:
         fleet = await data.fleet()
@@ -104,7 +105,7 @@ async def test_fleet_health_probes_everything_when_prometheus_is_down(
         fleet = await data.fleet()
     finally:
         await data.close()
-    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
+    monitoring = msgspec.structs.replace(settings.monitoring, prometheus="http://127.0.0.1:9")
     blind = DataLayer(replace(settings, monitoring=monitoring))
     try:
         results = await blind.fleet_health(fleet.instances)

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -185,7 +186,7 @@ async def test_closed_port_is_unreachable_fast(settings: Settings, closed_port: 
 async def test_silent_server_times_out_within_the_http_timeout(
     settings: Settings, silent_port: int
 ) -> None:
-    timeouts = settings.timeouts.model_copy(update={"http_s": 1.5})
+    timeouts = msgspec.structs.replace(settings.timeouts, http_s=1.5)
     source = PrometheusSource(f"http://127.0.0.1:{silent_port}", timeouts)
     try:
         started = time.monotonic()

@@ -12,6 +12,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from console.config import Settings, with_read_only_flag
@@ -26,7 +27,9 @@ MATCHERS = (Matcher("alertname", "MySQLTooManyConnections"), Matcher("instance",
 
 
 def unreachable(settings: Settings, port: int) -> Settings:
-    monitoring = settings.monitoring.model_copy(update={"alertmanager": f"http://127.0.0.1:{port}"})
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, alertmanager=f"http://127.0.0.1:{port}"
+    )
     return replace(settings, monitoring=monitoring)
 
 

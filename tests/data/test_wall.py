@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -166,8 +167,8 @@ async def test_an_unwritable_audit_log_refuses_the_change_before_anything_is_sen
 ) -> None:
     """Nothing listens on the port and no secret resolves: had the change been tried, the
     error would say so, not "refused"."""
-    console = offline_settings.console.model_copy(
-        update={"audit_log": str(unwritable_audit(tmp_path))}
+    console = msgspec.structs.replace(
+        offline_settings.console, audit_log=str(unwritable_audit(tmp_path))
     )
     instance = redis_instance(closed_port)
     async with DataLayer(replace(offline_settings, console=console)) as data:
@@ -194,7 +195,7 @@ async def test_a_failing_audit_on_the_lab_refuses_the_change_and_sends_nothing(
     settings: Settings, tmp_path: Path, lab_admin: Redis
 ) -> None:
     key = f"opsconsole:test:wall:{secrets.token_hex(4)}"
-    console = settings.console.model_copy(update={"audit_log": str(unwritable_audit(tmp_path))})
+    console = msgspec.structs.replace(settings.console, audit_log=str(unwritable_audit(tmp_path)))
     async with DataLayer(replace(settings, console=console)) as data:
         instance = (await data.fleet()).by_name("luckyus-isales-market")
         assert instance is not None and instance.write_secret is not None
@@ -222,7 +223,7 @@ async def test_an_audit_line_failing_after_the_change_ran_is_a_refused_value(
 
     monkeypatch.setattr(AuditLog, "record", full_after_the_change)
     log = tmp_path / "audit.jsonl"
-    console = settings.console.model_copy(update={"audit_log": str(log)})
+    console = msgspec.structs.replace(settings.console, audit_log=str(log))
     try:
         async with DataLayer(replace(settings, console=console)) as data:
             instance = (await data.fleet()).by_name("luckyus-isales-market")
@@ -243,8 +244,8 @@ async def test_leaving_the_context_closes_what_was_opened(
 ) -> None:
     """A client opened by a call (here Prometheus' HTTP client, on a port nothing answers) is
     closed on leaving `async with`, and a later call opens a new one."""
-    monitoring = offline_settings.monitoring.model_copy(
-        update={"prometheus": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        offline_settings.monitoring, prometheus=f"http://127.0.0.1:{closed_port}"
     )
     async with DataLayer(replace(offline_settings, monitoring=monitoring)) as data:
         reading = await data.prometheus.query("up")

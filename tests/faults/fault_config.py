@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from console.config import Settings, load_settings
 from tests.faults.copies import HOST, REDIS_CLUSTER, Copy
 
@@ -87,7 +89,7 @@ def _metrics() -> list[str]:
     lines: list[str] = []
     for kind, queries in load_settings(PROJECT_CONFIG, "lab").metrics.items():
         for query in queries:
-            lines += _table(f"[metrics.{kind}]", query.model_dump())
+            lines += _table(f"[metrics.{kind}]", msgspec.structs.asdict(query))
     return lines
 
 

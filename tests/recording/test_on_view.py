@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.app import OpsConsoleApp
@@ -27,7 +28,7 @@ def _recorded(folder: Path, instance: str) -> bool:
 async def test_the_console_records_what_it_shows(settings: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "rec"
     update = {"on_view": True, "output_dir": str(folder), "detail_interval_s": 1.0}
-    viewing = replace(settings, record=settings.record.model_copy(update=update))
+    viewing = replace(settings, record=msgspec.structs.replace(settings.record, **update))
     app = OpsConsoleApp(viewing, instance=SALESORDER)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: _recorded(folder, SALESORDER), 45.0)
@@ -48,7 +49,9 @@ async def test_without_on_view_the_console_records_nothing(
     settings: Settings, tmp_path: Path
 ) -> None:
     folder = tmp_path / "rec"
-    quiet = replace(settings, record=settings.record.model_copy(update={"output_dir": str(folder)}))
+    quiet = replace(
+        settings, record=msgspec.structs.replace(settings.record, output_dir=str(folder))
+    )
     app = OpsConsoleApp(quiet, instance=SALESORDER)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.behind_started, 30.0)

@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
+
 from console.config import Settings, load_settings
 from console.data.models import (
     Alert,
@@ -126,4 +128,4 @@ def replay_settings(tmp_path: Path) -> Settings:
     theme or history reaches a snapshot."""
     loaded = load_settings(ROOT / "config.toml", "lab")
     update = {"output_dir": str(tmp_path / "out"), "state_dir": str(tmp_path / "state")}
-    return replace(loaded, console=loaded.console.model_copy(update=update))
+    return replace(loaded, console=msgspec.structs.replace(loaded.console, **update))

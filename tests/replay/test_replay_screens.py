@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 from textual.widgets import Input
 
 from console.app import OpsConsoleApp
@@ -166,8 +167,8 @@ async def test_a_replay_never_records_what_it_shows(tmp_path: Path) -> None:
     """`[record] on_view` records live screens; a replay's would copy the recording into the
     team's recordings as if it were now: it is not started."""
     settings = replay_settings(tmp_path)
-    record = settings.record.model_copy(
-        update={"on_view": True, "output_dir": str(tmp_path / "recordings")}
+    record = msgspec.structs.replace(
+        settings.record, on_view=True, output_dir=str(tmp_path / "recordings")
     )
     replay = open_replay(replace(settings, record=record), write_recording(tmp_path / "rec"))
     app = OpsConsoleApp(replay.settings, replay=replay)

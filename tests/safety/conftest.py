@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -18,7 +19,7 @@ from tests.data.conftest import market  # noqa: F401  (a fixture, shared with te
 async def audited(settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[DataLayer, Path]]:
     """A DataLayer on the lab whose audit log is this test's own file."""
     log = tmp_path / "audit.jsonl"
-    console = settings.console.model_copy(update={"audit_log": str(log)})
+    console = msgspec.structs.replace(settings.console, audit_log=str(log))
     layer = DataLayer(replace(settings, console=console))
     try:
         yield layer, log

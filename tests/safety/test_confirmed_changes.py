@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncmy
 import asyncpg
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -284,7 +285,7 @@ async def test_heavy_warnings_follow_the_thresholds(settings: Settings) -> None:
     instance = named(settings, SALESORDER)
     statement = "SELECT * FROM orders"
     quiet = DataLayer(settings)
-    strict_options = settings.console.model_copy(update={"heavy_rows": 1, "heavy_sessions": 0})
+    strict_options = msgspec.structs.replace(settings.console, heavy_rows=1, heavy_sessions=0)
     strict = DataLayer(replace(settings, console=strict_options))
     try:
         assert await quiet.queries.heavy(instance, statement) == ()

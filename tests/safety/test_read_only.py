@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncmy
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -41,11 +42,11 @@ def entries(log: Path) -> list[dict[str, Any]]:
 def read_only(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> Settings:
     """The lab's settings made read-only by `--read-only` or by `[console] read_only = true`,
     with this test's own audit log; write credentials stay configured."""
-    console = settings.console.model_copy(update={"audit_log": str(tmp_path / "audit.jsonl")})
+    console = msgspec.structs.replace(settings.console, audit_log=str(tmp_path / "audit.jsonl"))
     own = replace(settings, console=console)
     if request.param == "flag":
         return with_read_only_flag(own)
-    return replace(own, console=console.model_copy(update={"read_only": True}))
+    return replace(own, console=msgspec.structs.replace(console, read_only=True))
 
 
 @pytest.fixture
@@ -172,7 +173,7 @@ async def test_without_read_only_the_same_action_is_offered(
     settings: Settings, tmp_path: Path
 ) -> None:
     """The control: the refusals above come from the mode, not from the lab or the action."""
-    console = settings.console.model_copy(update={"audit_log": str(tmp_path / "audit.jsonl")})
+    console = msgspec.structs.replace(settings.console, audit_log=str(tmp_path / "audit.jsonl"))
     async with DataLayer(replace(settings, console=console)) as data:
         instance: Instance = named(settings, SALESORDER)
         offered = await data.queries.action(instance, "DELETE FROM orders WHERE id = -1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from redis.asyncio import Redis
 
@@ -25,8 +26,8 @@ async def test_the_ttl_plan_is_confirmed_applied_and_audited(
     settings: Settings, tmp_path: Path, seeded: Seeded, lab_admin: Redis
 ) -> None:
     log = tmp_path / "audit.jsonl"
-    data = DataLayer(replace(settings, console=settings.console.model_copy(
-        update={"audit_log": str(log)})))  # fmt: skip
+    console = msgspec.structs.replace(settings.console, audit_log=str(log))
+    data = DataLayer(replace(settings, console=console))
     try:
         instance = (await data.fleet()).by_name("luckyus-isales-market")
         assert instance is not None

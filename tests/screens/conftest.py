@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncmy
+import msgspec
 import pytest
 
 from console.app import OpsConsoleApp
@@ -44,5 +45,5 @@ def audit_of(tmp_path: Path) -> Path:
 
 def app_for(settings: Settings, tmp_path: Path, **options: Any) -> OpsConsoleApp:
     update = {"output_dir": str(tmp_path), "refresh_s": 0.5, "audit_log": str(audit_of(tmp_path))}
-    console = settings.console.model_copy(update=update)
+    console = msgspec.structs.replace(settings.console, **update)
     return OpsConsoleApp(replace(settings, console=console), **options)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from textual.widgets import DataTable
 
@@ -149,7 +150,7 @@ async def test_a_failing_aws_marks_cloudwatch_and_keeps_alertmanager(
         sock.bind(("127.0.0.1", 0))
         endpoint = f"http://127.0.0.1:{sock.getsockname()[1]}"
     dead = replace(
-        settings, monitoring=settings.monitoring.model_copy(update={"aws_endpoint": endpoint})
+        settings, monitoring=msgspec.structs.replace(settings.monitoring, aws_endpoint=endpoint)
     )
     app = aws_app(dead, tmp_path, call_timeout_s=3.0)
     async with app.run_test(size=(160, 50)) as pilot:

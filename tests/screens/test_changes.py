@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input
@@ -131,7 +132,7 @@ async def test_a_heavy_production_read_waits_for_a_second_enter(
     settings: Settings, tmp_path: Path
 ) -> None:
     """The lab's orders table is small: a threshold of 1 row makes any scan 'heavy'."""
-    console = settings.console.model_copy(update={"heavy_rows": 1})
+    console = msgspec.structs.replace(settings.console, heavy_rows=1)
     app = app_for(replace(settings, console=console), tmp_path, instance=SALESORDER, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))

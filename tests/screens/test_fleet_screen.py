@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.app import OpsConsoleApp
@@ -28,7 +29,7 @@ def tree_of(app: OpsConsoleApp) -> FleetTree:
 async def test_fleet_fills_with_live_health_and_drills_into_detail(
     settings: Settings, tmp_path: Path
 ) -> None:
-    console = settings.console.model_copy(update={"output_dir": str(tmp_path)})
+    console = msgspec.structs.replace(settings.console, output_dir=str(tmp_path))
     app = OpsConsoleApp(replace(settings, console=console))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: len(servers(tree_of(app))) == LAB_SERVERS)
@@ -53,8 +54,8 @@ async def test_fleet_fills_with_live_health_and_drills_into_detail(
 async def test_prometheus_down_keeps_the_configured_fleet_and_says_why(
     settings: Settings, tmp_path: Path
 ) -> None:
-    monitoring = settings.monitoring.model_copy(update={"prometheus": "http://127.0.0.1:9"})
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path)})  # nothing kept
+    monitoring = msgspec.structs.replace(settings.monitoring, prometheus="http://127.0.0.1:9")
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path))  # nothing kept
     app = OpsConsoleApp(replace(settings, monitoring=monitoring, console=console))
     async with app.run_test(size=(100, 30)) as pilot:
         status = app.screen.query_one(StatusBar)
@@ -69,8 +70,8 @@ async def test_a_dead_host_is_marked_down_while_the_rest_answer(
 ) -> None:
     dead = replace(settings.fleet.instances[0], port=9, name="aws-luckyus-deadhost-rw")
     fleet = Fleet((dead, *settings.fleet.instances[1:4]))
-    disabled = settings.monitoring.redis_discovery.model_copy(update={"enabled": False})
-    monitoring = settings.monitoring.model_copy(update={"redis_discovery": disabled})
+    disabled = msgspec.structs.replace(settings.monitoring.redis_discovery, enabled=False)
+    monitoring = msgspec.structs.replace(settings.monitoring, redis_discovery=disabled)
     app = OpsConsoleApp(replace(settings, fleet=fleet, monitoring=monitoring))
     async with app.run_test(size=(100, 30)) as pilot:
         tree = tree_of(app)
@@ -135,7 +136,7 @@ async def test_dead_host_in_the_instance_view_shows_its_error_in_place(
 async def test_instance_view_marks_stale_and_recovers_when_the_server_returns(
     settings: Settings, lab_dir: Path
 ) -> None:
-    console = settings.console.model_copy(update={"refresh_s": 0.3})
+    console = msgspec.structs.replace(settings.console, refresh_s=0.3)
     app = OpsConsoleApp(replace(settings, console=console), instance="luckyus-dify")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from textual.pilot import Pilot
 
@@ -91,7 +92,7 @@ async def test_aws_is_asked_for_the_fleet_only_once_a_screen_that_lists_it_is_sh
     screen, whose Enter on an alarm opens the resource, has AWS asked."""
     state = tmp_path / "state"  # nothing kept yet: AWS's parts can only come from asking
     settings = replace(
-        settings, console=settings.console.model_copy(update={"state_dir": str(state)})
+        settings, console=msgspec.structs.replace(settings.console, state_dir=str(state))
     )
     app = app_for(settings, tmp_path, instance="aws-luckyus-salesorder-rw", pane="overview")
     async with app.run_test(size=(160, 40)) as pilot:

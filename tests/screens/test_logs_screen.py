@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from textual.widgets import DataTable, SelectionList
 
@@ -29,7 +30,7 @@ APP_GROUPS = (seed_logs.MEMBER_GROUP, seed_logs.ORDER_GROUP)
 
 
 def logs_app(settings: Settings, tmp_path: Path, **aws: Any) -> OpsConsoleApp:
-    logs = settings.logs.model_copy(update={"queries": SAVED})
+    logs = msgspec.structs.replace(settings.logs, queries=SAVED)
     chosen = with_aws(replace(settings, logs=logs), tmp_path / "aws-cache", discovery=False, **aws)
     return app_for(chosen, tmp_path / "out")
 

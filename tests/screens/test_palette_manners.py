@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from textual.widgets import Static
 
@@ -26,7 +27,7 @@ EMAIL = "jane.doe@example.com"
 
 def _own_state(app: OpsConsoleApp, state: Path) -> OpsConsoleApp:
     """The same app's settings with the state folder at `state` (this user's own)."""
-    console = app.settings.console.model_copy(update={"state_dir": str(state)})
+    console = msgspec.structs.replace(app.settings.console, state_dir=str(state))
     return OpsConsoleApp(replace(app.settings, console=console))
 
 

@@ -11,6 +11,7 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from console.config import Settings
@@ -51,7 +52,7 @@ async def test_running_sessions_come_first_and_idle_ones_are_counted(
 ) -> None:
     assert await asyncio.to_thread(manager.workload, lab_dir, True, print)
     # every session: a heavy load from another test must not push the pool past the row limit
-    console = settings.console.model_copy(update={"row_limit": 2000})
+    console = msgspec.structs.replace(settings.console, row_limit=2000)
     app = app_for(replace(settings, console=console), tmp_path, instance=instance, pane="processes")
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))

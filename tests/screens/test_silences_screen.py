@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -187,8 +188,8 @@ async def test_an_alertmanager_that_is_down_keeps_the_form_and_its_input(
 ) -> None:
     """A real unreachable server (a port nothing listens on); the form is opened on an alert
     as the alerts screen would (the alerts themselves cannot be listed from a dead server)."""
-    monitoring = settings.monitoring.model_copy(
-        update={"alertmanager": f"http://127.0.0.1:{closed_port}"}
+    monitoring = msgspec.structs.replace(
+        settings.monitoring, alertmanager=f"http://127.0.0.1:{closed_port}"
     )
     app = app_for(replace(settings, monitoring=monitoring), tmp_path)
     labels = tuple(sorted(alert.items()))
