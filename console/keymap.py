@@ -175,6 +175,11 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("logs.window", "f6", "next_window", "Window",
             "Query the last 15m, 1h, 6h, 24h or 7d", "Logs"),
     KeySpec("logs.stop", "f8", "stop", "Stop", "Stop the running query (StopQuery)", "Logs"),
+    # --- the line of tab titles (widgets/pane_tabs.py), when it has the focus (Tab) ---
+    KeySpec("tabs.previous", "left", "move(-1)", "Previous tab", "Show the tab on the left",
+            "tab titles", show=False),
+    KeySpec("tabs.next", "right", "move(1)", "Next tab", "Show the tab on the right",
+            "tab titles", show=False),
 )  # fmt: skip
 
 BY_ID: Mapping[str, KeySpec] = {spec.id: spec for spec in KEYS}

@@ -19,10 +19,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from widgets.bindings import bindings
 
 SEPARATOR = " "
 
@@ -45,10 +47,7 @@ class TabStrip(Widget, can_focus=True):
     """The titles of the panes, the shown one marked; left/right (focused) or a click switch."""
 
     ALLOW_SELECT = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous tab", show=False),
-        Binding("right", "move(1)", "Next tab", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tabs.previous", "tabs.next")
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tab-strip--title", "tab-strip--active"}
     DEFAULT_CSS = """
     TabStrip {
