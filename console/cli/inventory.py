@@ -54,7 +54,7 @@ async def _inventory(settings: Settings, as_json: bool) -> int:
 
 
 def _secret_kind(reference: str) -> str:
-    from console.secrets import parse_reference  # here: pydantic is not for `--version`
+    from console.secrets import parse_reference  # here: not imported for `--version`
 
     return parse_reference(reference)[0]
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import aioboto3
+import msgspec
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -79,8 +80,8 @@ async def seed(url: str) -> str:
 async def private_aws(
     settings: Settings, tmp_path: Path, moto_url: str
 ) -> AsyncIterator[DataLayer]:
-    monitoring = settings.monitoring.model_copy(update={"aws_endpoint": moto_url})
-    console = settings.console.model_copy(update={"state_dir": str(tmp_path / "state")})
+    monitoring = msgspec.structs.replace(settings.monitoring, aws_endpoint=moto_url)
+    console = msgspec.structs.replace(settings.console, state_dir=str(tmp_path / "state"))
     private = replace(settings, monitoring=monitoring, console=console)
     private = with_aws(private, tmp_path / "aws-cache", discover_kinds=True)
     async with DataLayer(private) as data:
