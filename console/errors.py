@@ -6,6 +6,8 @@ values inside a `Reading`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class ConsoleError(Exception):
     """A failure the user must fix before the console can run; its text is the whole message."""
@@ -17,10 +19,20 @@ class ConfigError(ConsoleError):
     def __init__(self, path: str, key: str, problem: str, expected: str = "") -> None:
         self.path = path
         self.key = key
-        text = f"{path}: {key}: {problem}"
-        if expected:
-            text += f" (expected {expected})"
-        super().__init__(text)
+        self.problem = problem
+        self.expected = expected
+        super().__init__(self.told(lambda text: text))
+
+    def told(self, scrub: Callable[[str], str]) -> str:
+        """The message with `scrub` run over each part that may hold a value (the path, the
+        problem, what is expected) but not over the key, which is the config's own name.
+
+        Why: scrubbing the whole line reads `postgres.secret: is not ...` as a password
+        after its name and prints `postgres.secret: *** not a secret reference`."""
+        text = f"{scrub(self.path)}: {self.key}: {scrub(self.problem)}"
+        if self.expected:
+            text += f" (expected {scrub(self.expected)})"
+        return text
 
 
 class SecretError(ConsoleError):

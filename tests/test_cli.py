@@ -39,6 +39,22 @@ def test_unresolvable_secret_names_the_key(tmp_path: Path) -> None:
     assert "OPSCONSOLE_NO_SUCH_VAR is not set" in result.stderr
 
 
+def test_an_inline_password_is_refused_by_its_key_and_never_echoed(tmp_path: Path) -> None:
+    """The key (`...mysql.secret`) is the config's name, not a password: the problem after it
+    reads whole, and the password written in its place is not in the message."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        (ROOT / "config.toml")
+        .read_text()
+        .replace('secret = "file:.lab/secrets/mysql-ro.pass"', 'secret = "Hunter2-inline"')
+    )
+    result = opsconsole("--config", str(config), "--profile", "lab", "check")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "profiles.lab.mysql.secret: is not a secret reference" in line
+    assert "Hunter2-inline" not in line and "expected a secret reference" in line
+
+
 @pytest.mark.lab
 def test_inventory_json_lists_the_whole_fleet(lab_dir: Path) -> None:
     result = opsconsole("inventory", "--json")

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from console import __version__
-from console.errors import ConsoleError
+from console.errors import ConfigError, ConsoleError
 
 VERBS: dict[str, str] = {
     "tui": "tui",
@@ -143,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConsoleError as exc:
         from console.safety.scrub import scrub
 
-        print(scrub(f"opsconsole: {exc}"), file=sys.stderr)
+        told = exc.told(scrub) if isinstance(exc, ConfigError) else scrub(str(exc))
+        print(f"opsconsole: {told}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
