@@ -13,7 +13,8 @@ cannot run), rounds interleaved, and the ratios are printed: RESULTS.md's "what 
 figure" for first live data quotes this script.
 
 Needs the lab up (`opsconsole lab up`). Run:
-`.venv/bin/python bench/first_data.py [--rounds N] [--vs REV] [--engine PostgreSQL|MariaDB]`.
+`.venv/bin/python bench/first_data.py [--rounds N] [--vs REV] [--at REV] [--engine ...]`
+(`--at REV` runs that revision in place of the working tree: one change measured alone).
 """
 
 from __future__ import annotations
@@ -128,6 +129,9 @@ def run(args: argparse.Namespace) -> int:
     tool = va.tools(lab, va.bench_config(tmp), home)[f"opsconsole ({args.engine})"]
     runs: dict[str, va.Tool] = {"this code": tool}
     with contextlib.ExitStack() as stack:
+        if args.at:  # "this code" is that revision, not the working tree
+            checkout = stack.enter_context(revision(args.at))
+            runs = {args.at: replace(tool, env={**tool.env, "PYTHONPATH": str(checkout)})}
         if args.vs:
             checkout = stack.enter_context(revision(args.vs))
             runs[args.vs] = replace(tool, env={**tool.env, "PYTHONPATH": str(checkout)})
@@ -153,10 +157,11 @@ def run(args: argparse.Namespace) -> int:
         wall, cpu = median([f.wall_s for f in got]), median([f.cpu_s for f in got])
         print(f"| {name} | {wall:.2f} s | {cpu:.2f} s | {rounds} |")
     if args.vs:
-        new, old = figures["this code"], figures[args.vs]
+        this = args.at or "this code"
+        new, old = figures[this], figures[args.vs]
         wall = median([f.wall_s for f in new]) / median([f.wall_s for f in old])
         cpu = median([f.cpu_s for f in new]) / median([f.cpu_s for f in old])
-        print(f"this code / {args.vs}: first live data {wall:.2f}x, CPU by then {cpu:.2f}x")
+        print(f"{this} / {args.vs}: first live data {wall:.2f}x, CPU by then {cpu:.2f}x")
     return 0 if all(f.wall_s == f.wall_s for got in figures.values() for f in got) else 1
 
 
@@ -164,6 +169,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--vs", metavar="REV", help="a git revision to run beside this code")
+    parser.add_argument("--at", metavar="REV", help="run this revision as 'this code'")
     parser.add_argument("--engine", choices=("PostgreSQL", "MariaDB"), default="PostgreSQL")
     return run(parser.parse_args())
 
