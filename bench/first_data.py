@@ -23,20 +23,14 @@ import argparse
 import contextlib
 import os
 import platform
-import pty
-import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from fcntl import ioctl
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,38 +52,9 @@ class First:
 
 def first_data(tool: va.Tool) -> First:
     """Launch `tool` in a pty of SIZE; stop it once its first live data is on screen."""
-    cols, rows = SIZE
-    started = time.monotonic()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a terminal of the right size before exec
-        ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        os.execve(tool.argv[0], tool.argv, tool.env)
-    ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    screen, seen, marker = va.Screen(cols, rows), bytearray(), tool.marker.decode()
-
-    def look(chunk: bytes) -> bool:
-        seen.extend(chunk)
-        screen.feed(chunk)
-        return tool.marker in seen or screen.shows(marker)
-
-    try:
-        va._drain(fd, started + va.FIRST_DATA_TIMEOUT_S, look)
-        shown = tool.marker in seen or screen.shows(marker)
-        wall = time.monotonic() - started if shown else float("nan")
-        cpu = va._cpu_s(pid) if shown else float("nan")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            va._drain(fd, time.monotonic() + 0.1)  # a TUI restoring the screen must not block
-            if os.waitpid(pid, os.WNOHANG) != (0, 0):
-                break
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        os.close(fd)
+    with va.launched(tool, SIZE) as run:
+        wall = va.first_live_data(run, tool, SIZE)
+        cpu = va._cpu_s(run.pid) if wall == wall else float("nan")
     return First(wall, cpu)
 
 

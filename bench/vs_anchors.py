@@ -39,7 +39,7 @@ import tempfile
 import termios
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fcntl import ioctl
@@ -506,8 +506,19 @@ class Screen:
         return any(marker in "".join(line) for line in self.grid)
 
 
-def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float) -> Figures:
-    """Launch `tool` in a pty of `size`; first live data, then CPU, bytes/s over `window_s`."""
+@dataclass(frozen=True)
+class Launched:
+    """A tool running in a pseudo-terminal: its pid, the terminal's fd, when it was launched."""
+
+    pid: int
+    fd: int
+    started: float
+
+
+@contextlib.contextmanager
+def launched(tool: Tool, size: tuple[int, int]) -> Iterator[Launched]:
+    """`tool` running in a pty of `size` (cols, rows); stopped on leaving (SIGTERM, then SIGKILL
+    after 5 s), the terminal read meanwhile so a TUI restoring the screen never blocks."""
     cols, rows = size
     started = time.monotonic()
     pid, fd = pty.fork()
@@ -515,30 +526,14 @@ def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float)
         ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.execve(tool.argv[0], tool.argv, tool.env)
     ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    seen, screen, marker = bytearray(), Screen(cols, rows), tool.marker.decode()
-    first = float("nan")
-
-    def look(chunk: bytes) -> bool:
-        seen.extend(chunk)
-        screen.feed(chunk)
-        return tool.marker in seen or screen.shows(marker)
-
     try:
-        _drain(fd, started + FIRST_DATA_TIMEOUT_S, look)
-        if tool.marker in seen or screen.shows(marker):
-            first = time.monotonic() - started
-        _drain(fd, time.monotonic() + settle_s)
-        cpu_before, t0 = _cpu_s(pid), time.monotonic()
-        written = _drain(fd, t0 + window_s)
-        wall = time.monotonic() - t0
-        cpu = (_cpu_s(pid) - cpu_before) / wall
-        rss = _peak_rss_mib(pid)
+        yield Launched(pid, fd, started)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            _drain(fd, time.monotonic() + 0.1)  # a TUI restoring the screen must not block
+            _drain(fd, time.monotonic() + 0.1)
             if os.waitpid(pid, os.WNOHANG) != (0, 0):
                 break
         else:
@@ -546,6 +541,34 @@ def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float)
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+def first_live_data(run: Launched, tool: Tool, size: tuple[int, int]) -> float:
+    """Seconds from launch to the first frame that shows the tool's marker (NaN: none within
+    FIRST_DATA_TIMEOUT_S)."""
+    seen, screen, marker = bytearray(), Screen(*size), tool.marker.decode()
+
+    def look(chunk: bytes) -> bool:
+        seen.extend(chunk)
+        screen.feed(chunk)
+        return tool.marker in seen or screen.shows(marker)
+
+    _drain(run.fd, run.started + FIRST_DATA_TIMEOUT_S, look)
+    if tool.marker in seen or screen.shows(marker):
+        return time.monotonic() - run.started
+    return float("nan")
+
+
+def measure(tool: Tool, size: tuple[int, int], window_s: float, settle_s: float) -> Figures:
+    """Launch `tool` in a pty of `size`; first live data, then CPU, bytes/s over `window_s`."""
+    with launched(tool, size) as run:
+        first = first_live_data(run, tool, size)
+        _drain(run.fd, time.monotonic() + settle_s)
+        cpu_before, t0 = _cpu_s(run.pid), time.monotonic()
+        written = _drain(run.fd, t0 + window_s)
+        wall = time.monotonic() - t0
+        cpu = (_cpu_s(run.pid) - cpu_before) / wall
+        rss = _peak_rss_mib(run.pid)
     return Figures(first, cpu * 100, written / wall, rss)
 
 

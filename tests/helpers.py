@@ -67,6 +67,21 @@ def run_opsconsole(
     )
 
 
+def fresh_python(code: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE ARGV` in a fresh interpreter on this tree, with a bare environment: what
+    a launch imports and does, unaffected by what the test process has loaded. Fails the test
+    when the code fails (its stderr in the error)."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        check=True,
+        timeout=60,
+    )
+
+
 def offered(reading: Reading[T] | None) -> T | None:
     """The value of what the data layer offers (an action, a change), None when there is none
     or it was refused: `action = offered(await data.queries.action(...))`."""

@@ -3,15 +3,11 @@ on an instance builds no verb's parser; anything else reads as it did with the w
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from console.cli import parse
+from tests.helpers import fresh_python
 
-ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import sys
 from console.cli import parse
@@ -22,15 +18,7 @@ print(args.verb, " ".join(sorted(m for m in sys.modules if m.startswith("console
 
 def verbs_loaded(*argv: str) -> tuple[str, set[str]]:
     """The verb parsed, and the verb modules imported to parse it (a fresh interpreter)."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        check=True,
-        timeout=60,
-    )
+    done = fresh_python(PROBE, *argv)
     verb, *modules = done.stdout.split()
     return verb, set(modules)
 

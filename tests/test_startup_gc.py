@@ -4,24 +4,12 @@ reading is painted."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import fresh_python
 
 
-def run_python(code: str, *argv: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        check=True,
-        timeout=60,
-    )
-    return done.stdout.split("\n")[-2]
+def run_python(code: str) -> str:
+    """The last line `code` printed in a fresh interpreter."""
+    return fresh_python(code).stdout.split("\n")[-2]
 
 
 def test_begin_turns_the_collector_off_and_done_freezes_start_up_and_turns_it_on() -> None:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.analysis.helpers import MYSQL80_LOG
+from tests.helpers import fresh_python
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("msgspec", "asyncio", "textual", "console.config", "console.data.models")
@@ -26,15 +25,7 @@ print("\\nLOADED", " ".join(sorted(sys.modules)), file=sys.stderr)
 
 
 def loaded_by(*argv: str) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        check=True,
-        timeout=60,
-    )
+    done = fresh_python(PROBE, *argv)
     assert done.stdout.strip(), done.stderr  # the verb did its work
     return set(done.stderr.rsplit("LOADED ", 1)[1].split())
 
@@ -71,15 +62,7 @@ def test_a_console_launch_loads_no_pydantic() -> None:
     """Issue 10: pydantic cost every launch ~70 ms and ~8 MiB; the config is checked by msgspec
     and secrets are our own SecretStr, so the console's start path must not bring it back."""
     argv = ["--config", str(ROOT / "config.toml"), "--read-only", "--instance", "x"]
-    done = subprocess.run(
-        [sys.executable, "-c", LAUNCH, *argv],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        check=True,
-        timeout=60,
-    )
+    done = fresh_python(LAUNCH, *argv)
     modules = set(done.stdout.split())
     assert {"console.app", "console.config", "console.secrets", "msgspec"} <= modules
     assert [
