@@ -135,6 +135,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> str:
             ["profiles.lab.fleet.warn_memory_ratio", "Expected `float` <= 1.0"],
         ),
         ("[keymap]\n", "[keymap]\nscreen.refresh = 5\n", ["keymap.screen.refresh: Expected `str`"]),
+        (
+            "[profiles.lab.mysql]",
+            "[profiles.lab.keymap]\nscreen.refresh = 5\n\n[profiles.lab.mysql]",
+            ["profiles.lab.keymap.screen.refresh: Expected `str`"],
+        ),
         ("[metrics]\n", "[metrics]\noracle = []\n", ["metrics", "one of: mysql, postgres, redis"]),
         ('{ title = "Keys", q', '{ title = "Keys", unit = 5, q', ["metrics.redis.3.unit"]),
         ('"Latest lines" = "', '"Latest lines" = 5 # "', ["logs.queries.Latest lines"]),

@@ -82,6 +82,8 @@ def _config_error(
     path: Path, invalid: _InvalidError, overlay: Mapping[str, Any], profile: str
 ) -> ConfigError:
     key = ".".join(invalid.loc) or "(top level)"
+    if isinstance(overlay.get("keymap"), dict):  # its ids dotted, as the failing path has them
+        overlay = {**overlay, "keymap": flat_ids(overlay["keymap"])}
     if _has_path(overlay, invalid.loc):
         key = f"profiles.{profile}.{key}"
     return ConfigError(str(path), key, invalid.problem, invalid.expected)
