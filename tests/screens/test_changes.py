@@ -210,6 +210,7 @@ async def test_keys_tab_audits_and_asks_before_setting_ttls(
         await wait_until(pilot, lambda: bool(app.screen.query("#keys-pane")))
         summary = app.screen.query_one("#audit-summary")
         prefixes = app.screen.query_one("#prefixes", DataTable)
+        await wait_until(pilot, lambda: app.focused is prefixes)  # its keys act from there
         await pilot.press("s")
         await wait_until(pilot, lambda: "keys scanned" in str(summary.render()))
         assert "without TTL" in str(summary.render()) and prefixes.row_count > 0
