@@ -1,9 +1,9 @@
 """KeysFooter: the keys of the focused widget, its screen and the app, on one line at the bottom.
 
 Why one widget, not Textual's Footer: Footer builds one styled widget per key shown (twenty on
-an instance screen), lays them out and restyles them on every rebuild. In a real terminal that
-was ~0.17 s of the 0.9 s from launching `opsconsole --instance NAME --pane processes` to its first
-live data (bench/vs_anchors.py: 0.90 s with Textual's Footer, 0.73 s with none). Here the line is
+an instance screen), lays them out and restyles them on every rebuild, all before an instance
+view's first reading can show (bench/first_data.py measures this change beside its parent;
+bench/RESULTS.md has the figures). Here the line is
 one Text, worked out again only when the keys shown change (key, label, action, enabled, help):
 once per burst of binding signals (a screen sends several when it opens: pushed, its tabs
 mounted, the focus moved to its table), and not at all when they stay the same.

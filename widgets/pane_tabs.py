@@ -2,10 +2,10 @@
 
 Why not Textual's TabbedContent: it builds a Tabs widget with one Tab widget per title, an
 animated underline and a ContentSwitcher. On an instance view (seven tabs) building, styling and
-laying them out was ~0.06 s of CPU before its first reading could show (measured in a real
-terminal against the lab: CPU to first live data 0.66-0.69 s with it, 0.59-0.63 s without). Here
-the titles are one line drawn by one widget, and a pane is shown by `display`; the line saves a
-row of the screen too, which an 80x24 terminal feels.
+laying them out came before its first reading could show (bench/first_data.py measures this
+change beside its parent; bench/RESULTS.md has the figures). Here the titles are one line
+drawn by one widget, and a pane is shown by `display`; the line saves a row of the screen too,
+which an 80x24 terminal feels.
 
 Keys and mouse: the screens bind 1-7 to their tabs; with the title line focused (Tab), left and
 right move between tabs; a click on a title shows its pane. `PaneTabs.TabActivated` is posted
