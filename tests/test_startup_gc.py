@@ -50,3 +50,19 @@ main(["keys"])
 print(seen)
 """
     assert run_python(code) == "[True]"
+
+
+def test_the_collector_is_back_on_when_main_ends_without_a_console() -> None:
+    """Help, a usage error or a console that fails before its first screen: once `main` is over,
+    start-up is over (an in-process caller keeps its collector)."""
+    code = """
+import gc
+from console.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+main(["--config", "/nonexistent/config.toml", "--instance", "x"])
+print(gc.isenabled())
+"""
+    assert run_python(code) == "True"

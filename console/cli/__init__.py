@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from console import __version__
+from console import __version__, startup
 from console.errors import ConfigError, ConsoleError
 
 VERBS: dict[str, str] = {
@@ -128,12 +128,17 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from console import startup
-
     startup.begin()  # the console turns it back on once it shows its first reading
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    finally:
+        startup.done()  # start-up is over when main is: help, an error, a console never shown
+
+
+def _run(argv: Sequence[str]) -> int:
     from console.cli.replaying import attached  # `--at -5m`: a TIME, not an option
 
-    args = parse(attached(sys.argv[1:] if argv is None else argv))
+    args = parse(attached(argv))
     from console.cli.common import settings_loader
 
     if args.verb not in (None, "tui"):
