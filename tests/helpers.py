@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from console.data.models import Reading
 from console.inventory import DB_KINDS
 from widgets.fleet_tree import FleetTree
 
 T = TypeVar("T")
+W = TypeVar("W", bound=Widget)
 
 LAB_SERVERS = 142
 """The lab's servers: 61 MySQL and 3 PostgreSQL names, 78 Redis clusters. The AWS kinds seeded
@@ -40,6 +42,14 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within_s}s")
         await pilot.pause(0.05)
+
+
+async def mounted(pilot: Pilot[None], kind: type[W], id_: str = "") -> W:
+    """The current screen's widget of this kind (and id), once it is in the DOM. A screen, or a
+    pane, is current a moment before the children it composes are mounted: query them after this."""
+    query = f"{kind.__name__}#{id_}" if id_ else kind.__name__
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query(query)))
+    return pilot.app.screen.query_one(query, kind)
 
 
 def screen_text(svg: str) -> str:

@@ -19,7 +19,7 @@ from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
 from console.screens.replay import GoToTime
 from console.services.recording.replay import open_replay
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.replay.recordings import BLOCKER, SQL, WAITING, replay_settings, write_recording
 from widgets.alert_detail import AlertDetail
 from widgets.alert_list import AlertList
@@ -78,7 +78,7 @@ async def test_g_goes_to_a_time_and_a_bad_one_is_refused_in_place(tmp_path: Path
         await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
         await pilot.press("g")
         await wait_until(pilot, lambda: isinstance(app.screen, GoToTime))
-        box = app.screen.query_one(Input)
+        box = await mounted(pilot, Input)
         box.value = "+2h"
         await pilot.press("enter")
         await pilot.pause()
@@ -89,7 +89,7 @@ async def test_g_goes_to_a_time_and_a_bad_one_is_refused_in_place(tmp_path: Path
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
         await wait_until(pilot, lambda: "REPLAY 2026-12-05T03:10:45Z" in status_of(app))
-        table = app.screen.query_one(ProcessTable)
+        table = await mounted(pilot, ProcessTable)
         await wait_until(pilot, lambda: WAITING in shown_ids(table))
         await pilot.press("g", "escape")  # Escape: nowhere else
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
@@ -124,7 +124,7 @@ async def test_the_fleet_and_the_alerts_are_the_recordings_at_the_cursor(tmp_pat
     app = replayed(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, FleetScreen) and app.screen.swept)
-        tree = app.screen.query_one(FleetTree)
+        tree = await mounted(pilot, FleetTree)
         tree.root.expand_all()
         await pilot.pause()
         text = screen_text(app.export_screenshot())
@@ -136,7 +136,7 @@ async def test_the_fleet_and_the_alerts_are_the_recordings_at_the_cursor(tmp_pat
 
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: alerts.reading is not None)
         assert "MySQLLockWait" in screen_text(app.export_screenshot())
         await pilot.press("left_square_bracket")  # +25 s: nothing fired yet

@@ -14,7 +14,7 @@ from console.screens.alerts import AlertsScreen
 from console.screens.aws_resource import AwsResourceScreen
 from console.screens.cloudwatch_charts import CloudWatchCharts
 from tests.aws.conftest import with_aws
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import app_for
 from widgets.alert_list import AlertList
 from widgets.aws_overview import ResourceAlarmsPanel, ResourceOverviewPanel
@@ -93,7 +93,7 @@ async def test_enter_on_its_alarm_in_alerts_opens_the_resource(
         await wait_until(pilot, lambda: app.fleet.by_name(name) is not None, 30)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: any(a.name == alarm for a in alerts.shown_alarms), 30)
         for _ in range(alerts.option_count):
             highlighted = alerts.highlighted_alarm()
@@ -117,7 +117,7 @@ async def test_alerts_opened_before_discovery_still_open_the_resource(
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: any(a.name == alarm for a in alerts.shown_alarms), 30)
         await wait_until(pilot, lambda: app.fleet.by_name(name) is not None, 30)
         for _ in range(alerts.option_count):

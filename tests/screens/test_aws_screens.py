@@ -23,7 +23,7 @@ from console.screens.cloudwatch_charts import CloudWatchCharts
 from console.screens.cost import CostScreen
 from console.screens.instance import InstanceScreen
 from tests.aws.conftest import with_aws
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import app_for
 from widgets.alert_list import AlertList
 from widgets.cost_view import CostView
@@ -57,7 +57,7 @@ async def test_a_seeded_alarm_shows_beside_alerts_and_enter_opens_its_metrics(
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: any(a.name == SEEDED_ALARM for a in alerts.shown_alarms))
         assert SEEDED_ALARM in shown(app)
         assert app.firing >= 3  # the three seeded alarms in ALARM, plus any firing alert
@@ -156,7 +156,7 @@ async def test_a_failing_aws_marks_cloudwatch_and_keeps_alertmanager(
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: app.alarms is not None, within_s=20)
         await wait_until(pilot, lambda: "CLOUDWATCH · no data" in shown(app))
         assert alerts.reading is not None and alerts.reading.error is None  # Alertmanager fine

@@ -11,12 +11,12 @@ from typing import Any
 import msgspec
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import Button, DataTable, Input, Static
 
 from console.app import OpsConsoleApp
 from console.config import Settings
 from console.screens.confirm import ConfirmScreen
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import EMAIL, app_for, audit_of
 from widgets.process_table import ProcessTable
 
@@ -207,9 +207,8 @@ async def test_keys_tab_audits_and_asks_before_setting_ttls(
 ) -> None:
     app = app_for(settings, tmp_path, instance="luckyus-isales-market", pane="keys")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#keys-pane")))
-        summary = app.screen.query_one("#audit-summary")
-        prefixes = app.screen.query_one("#prefixes", DataTable)
+        summary = await mounted(pilot, Static, "audit-summary")  # the pane's own children
+        prefixes = await mounted(pilot, DataTable, "prefixes")
         await wait_until(pilot, lambda: app.focused is prefixes)  # its keys act from there
         await pilot.press("s")
         await wait_until(pilot, lambda: "keys scanned" in str(summary.render()))

@@ -10,7 +10,7 @@ from console.config import Settings
 from console.screens.alerts import AlertsScreen
 from console.screens.instance import InstanceScreen
 from tests.conftest import PostAlert
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from tests.screens.conftest import EMAIL, app_for
 from widgets.alert_list import AlertList
 
@@ -44,7 +44,7 @@ async def test_i_on_an_alert_investigates_what_it_names(
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        listing = app.screen.query_one(AlertList)
+        listing = await mounted(pilot, AlertList)
         await wait_until(pilot, lambda: listing.firing_count > 0)
         for _ in range(40):  # down the list to the posted alert, as a user would
             alert = listing.highlighted_alert()

@@ -17,7 +17,7 @@ from console.screens.confirm import ConfirmScreen
 from console.screens.instance import InstanceScreen
 from console.screens.process_detail import ProcessDetailScreen
 from tests.conftest import PostAlert
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from tests.screens.conftest import EMAIL, app_for
 from widgets.alert_list import AlertList
 from widgets.process_table import ProcessTable
@@ -81,7 +81,7 @@ async def test_alert_jumps_to_its_instance_on_the_right_tab(
         await wait_until(pilot, lambda: app.fleet.by_name("luckyus-isales-market") is not None)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-        alerts = app.screen.query_one(AlertList)
+        alerts = await mounted(pilot, AlertList)
 
         def mine_highlighted() -> bool:
             chosen = alerts.highlighted_alert()

@@ -13,7 +13,7 @@ from console.config import Settings, load_settings
 from console.screens.alerts import AlertsScreen
 from console.screens.fleet import FleetScreen
 from console.screens.instance import InstanceScreen
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from widgets.fleet_tree import FleetTree
 from widgets.status_bar import StatusBar
 from widgets.status_panel import ServerStatusPanel
@@ -109,7 +109,7 @@ async def test_remapped_keys_on_an_instance_and_the_old_ones_do_nothing(tmp_path
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
         screen = app.screen
-        panel, status = screen.query_one(ServerStatusPanel), screen.query_one(StatusBar)
+        panel, status = await mounted(pilot, ServerStatusPanel), await mounted(pilot, StatusBar)
         await wait_until(pilot, lambda: panel.reading is not None)
         first = panel.reading
         await pilot.press("r", "p", "escape")

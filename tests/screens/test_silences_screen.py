@@ -29,7 +29,7 @@ from console.screens.confirm import ConfirmScreen
 from console.screens.silence_form import SilenceForm
 from console.screens.silences import SilenceDetailScreen, SilencesScreen
 from tests.conftest import PostAlert, iso
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import app_for, audit_of
 from widgets.alert_list import AlertList
 from widgets.silence_table import SilenceTable
@@ -79,7 +79,7 @@ async def on_alert(pilot: Pilot[None], app: OpsConsoleApp, run: str) -> AlertLis
     """The alerts screen with the posted alert highlighted."""
     await pilot.press("a")
     await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen))
-    alerts = app.screen.query_one(AlertList)
+    alerts = await mounted(pilot, AlertList)
 
     def posted() -> bool:
         return any(a.label("run") == run for g in alerts.groups for a in g.alerts)
@@ -107,7 +107,7 @@ async def test_s_previews_asks_and_marks_the_alert_silenced_with_its_end(
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, SilenceForm))
         form = app.screen
-        matchers = form.query_one("#matchers", Input)
+        matchers = await mounted(pilot, Input, "matchers")
         assert f'run="{alert["run"]}"' in matchers.value and f'alertname="{NAME}"' in matchers.value
         await wait_until(pilot, lambda: text_of(app, "#preview") == "matches 1 firing alert now")
         matchers.value = 'run="opsconsole-test-no-such-run"'
@@ -160,7 +160,7 @@ async def test_big_s_lists_enter_shows_and_x_expires_after_the_prompt(
         await on_alert(pilot, app, alert["run"])
         await pilot.press("S")
         await wait_until(pilot, lambda: isinstance(app.screen, SilencesScreen))
-        table = app.screen.query_one(SilenceTable)
+        table = await mounted(pilot, SilenceTable)
         await wait_until(pilot, lambda: made in {key.value for key in table.rows})
         table.move_cursor(row=table.get_row_index(made))
         await pilot.press("enter")
