@@ -100,6 +100,7 @@ def _launch_mariadb(layout: Layout, part: Part) -> None:
             ],
         )
     layout.mysql_socket.unlink(missing_ok=True)
+    procs.trim_log(layout.mysql_slow_log)  # mariadbd writes it itself, never through spawn
     argv = [
         "mariadbd",
         "--no-defaults",

@@ -1,9 +1,10 @@
-"""The lab MariaDB's own slow log, shipped to moto's CloudWatch Logs: its newest entries only."""
+"""The lab's logs outlive `lab down`: what is shipped from them, and how they are kept bounded."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from console.lab.procs import trim_log
 from console.lab.seed_slowlog import mariadb_entries
 
 NOW_S = 1_796_486_160
@@ -31,3 +32,16 @@ def test_only_the_newest_entries_are_shipped_oldest_first(tmp_path: Path) -> Non
     ]
     assert [stamp for stamp, _ in shipped] == [(NOW_S - 3600 + n * 60) * 1000 for n in (5, 6, 7)]
     assert len(mariadb_entries(log, NOW_S * 1000)) == 7  # under the bound: the whole log
+
+
+def test_a_log_past_its_limit_keeps_its_last_whole_lines(tmp_path: Path) -> None:
+    log = tmp_path / "part.log"
+    lines = [f"line {n:04d} of the part's output" for n in range(1000)]
+    log.write_text("\n".join(lines) + "\n")
+    size = log.stat().st_size
+    trim_log(log, limit=size, kept=300)
+    assert log.stat().st_size == size  # at its limit: left alone
+    trim_log(log, limit=size - 1, kept=300)
+    kept = log.read_text().splitlines()
+    assert kept and kept == lines[-len(kept) :]  # whole lines, the newest
+    assert sum(len(line) + 1 for line in kept) <= 300
