@@ -12,7 +12,7 @@ from console.data.layer import DataLayer
 from console.screens.instance import InstanceScreen
 from console.screens.slow_pane import SlowPane
 from tests.analysis.helpers import put_slow_log, unique_table
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from tests.screens.conftest import app_for
 from widgets.digest_table import DigestTable
 
@@ -27,8 +27,7 @@ async def test_slow_log_tab_digests_the_window_and_t_changes_it(
     await put_slow_log(data, SALESORDER, table_name, count=4)
     app = app_for(settings, tmp_path, instance=SALESORDER, pane="slow")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(SlowPane)))
-        pane = app.screen.query_one(SlowPane)
+        pane = await mounted(pilot, SlowPane)
         table = pane.query_one(DigestTable)
 
         def mine() -> list[str]:

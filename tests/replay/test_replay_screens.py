@@ -46,8 +46,7 @@ def status_of(app: OpsConsoleApp) -> str:
 async def test_the_keys_move_the_cursor_and_the_processes_follow(tmp_path: Path) -> None:
     app = replayed(tmp_path, instance=SQL.name, pane="processes")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
+        table = await mounted(pilot, ProcessTable)
         await wait_until(pilot, lambda: shown_ids(table) == {7})  # 8 sleeps: idle, hidden
         assert "REPLAY 2026-12-05T03:10:00Z" in status_of(app)
         assert "● 03:10:00 +0s" in str(app.screen.query_one(TimeBar).render())

@@ -80,8 +80,7 @@ async def test_metrics_tab_charts_cloudwatch_metrics(settings: Settings, tmp_pat
     app = aws_app(settings, tmp_path)
     app.start = ("aws-luckyus-salesorder-rw", "metrics")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(CloudWatchCharts)))
-        group = app.screen.query_one(CloudWatchCharts)
+        group = await mounted(pilot, CloudWatchCharts)
         charts = list(group.query(MetricChart))
 
         def charted() -> bool:

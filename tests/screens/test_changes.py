@@ -35,8 +35,7 @@ def audit(tmp_path: Path) -> list[dict[str, object]]:
 
 async def kill_prompt(pilot: Pilot[None], app: OpsConsoleApp, session: int) -> ProcessTable:
     """Highlight the session in Processes, press k, wait for the prompt; the table."""
-    await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-    table = app.screen.query_one(ProcessTable)
+    table = await mounted(pilot, ProcessTable)
     await wait_until(pilot, lambda: str(session) in keys(table))
     table.move_cursor(row=table.get_row_index(str(session)))
     table.focus()
@@ -91,8 +90,7 @@ async def test_a_write_from_the_query_tab_asks_once_and_runs(
 ) -> None:
     app = app_for(settings, tmp_path, instance=SALESORDER, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict")
+        verdict = await mounted(pilot, Static, "verdict")
         app.screen.query_one("#query-input").focus()
         await pilot.press(*"UPDATE orders SET status = status WHERE id = 1", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -106,8 +104,7 @@ async def test_a_write_from_the_query_tab_asks_once_and_runs(
 async def test_tables_then_columns_then_explain(settings: Settings, tmp_path: Path) -> None:
     app = app_for(settings, tmp_path, instance=SALESORDER, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict")
+        verdict = await mounted(pilot, Static, "verdict")
         results = app.screen.query_one("#results", DataTable)
         box = app.screen.query_one("#query-input", Input)
         box.focus()
@@ -135,8 +132,7 @@ async def test_a_heavy_production_read_waits_for_a_second_enter(
     console = msgspec.structs.replace(settings.console, heavy_rows=1)
     app = app_for(replace(settings, console=console), tmp_path, instance=SALESORDER, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict")
+        verdict = await mounted(pilot, Static, "verdict")
         results = app.screen.query_one("#results", DataTable)
         app.screen.query_one("#query-input").focus()
         await pilot.press(*"SELECT * FROM orders", "enter")
@@ -188,8 +184,7 @@ async def test_a_screenshot_of_a_table_full_of_pii_shows_none_of_it(
     assert len(raw) >= 60 and digits  # the check below has something to find
     app = app_for(settings, tmp_path, instance=instance, pane="query")
     async with app.run_test(size=(200, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        results = app.screen.query_one("#results", DataTable)
+        results = await mounted(pilot, DataTable, "results")
         app.screen.query_one("#query-input").focus()
         await pilot.press(*statement, "enter")
         await wait_until(pilot, lambda: results.row_count >= 30)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from console.config import Settings
 from console.screens.alerts import AlertsScreen
@@ -36,8 +36,7 @@ async def test_palette_to_processes_to_statement(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, InstanceScreen))
         await pilot.press("2")
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
+        table = await mounted(pilot, ProcessTable)
         await wait_until(pilot, lambda: table.reading is not None and table.row_count > 0)
         table.focus()
 
@@ -108,8 +107,7 @@ async def test_exports_name_files_by_instance_and_mask(
 ) -> None:
     app = app_for(settings, tmp_path, instance="aws-luckyus-salesorder-rw", pane="processes")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
+        table = await mounted(pilot, ProcessTable)
         await wait_until(pilot, lambda: table.row_count > 0)
         table.focus()
         await pilot.press("ctrl+e", "ctrl+s", "y")
@@ -130,8 +128,7 @@ async def test_query_tab_shows_the_verdict_runs_reads_and_refuses_writes(
 ) -> None:
     app = app_for(settings, tmp_path, instance="aws-luckyus-isalesmembermarketing-rw", pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict")
+        verdict = await mounted(pilot, Static, "verdict")
         app.screen.query_one("#query-input").focus()
         await pilot.press(*"SELECT * FROM members")
         await wait_until(pilot, lambda: "read_only" in str(verdict.render()))

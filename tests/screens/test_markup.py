@@ -24,7 +24,7 @@ from console.config import Settings
 from console.inventory import Instance
 from console.lab import topology
 from console.screens.messages import OpenInstance
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import app_for
 
 pytestmark = pytest.mark.lab
@@ -40,8 +40,7 @@ def running(app: OpsConsoleApp) -> bool:
 
 
 async def type_and_run(pilot: Any, app: OpsConsoleApp, statement: str) -> DataTable[Any]:
-    await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-    box = app.screen.query_one("#query-input", Input)
+    box = await mounted(pilot, Input, "query-input")
     box.focus()
     box.value = ""
     await pilot.press(*statement)
@@ -130,8 +129,7 @@ async def test_a_failing_handler_is_reported_in_place_and_the_console_keeps_runn
 
     monkeypatch.setattr(app.data.queries, "judge", failing_judge)
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        app.screen.query_one("#query-input", Input).focus()
+        (await mounted(pilot, Input, "query-input")).focus()
         await pilot.press(*"SELECT 'explode'")
         await wait_until(pilot, lambda: any("boom" in e for e in app.worker_errors))
         assert running(app)
@@ -150,8 +148,7 @@ async def test_a_cell_that_fails_to_render_is_reported_and_the_console_keeps_run
     in place; the next result replaces it."""
     app = app_for(settings, tmp_path, instance=INSTANCE, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        results = app.screen.query_one("#results", DataTable)
+        results = await mounted(pilot, DataTable, "results")
         results.add_column("x")
         results.add_row("[/]")  # a str cell: DataTable reads it as markup when drawing it
         await wait_until(pilot, lambda: any("MarkupError" in e for e in app.worker_errors))

@@ -18,7 +18,7 @@ from console.config import Settings
 from console.data.models import Process
 from console.formatting.sessions import process_is_idle
 from console.lab import manager, workload
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from tests.screens.conftest import app_for
 from widgets.process_table import ProcessTable
 
@@ -55,8 +55,7 @@ async def test_running_sessions_come_first_and_idle_ones_are_counted(
     console = msgspec.structs.replace(settings.console, row_limit=2000)
     app = app_for(replace(settings, console=console), tmp_path, instance=instance, pane="processes")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-        table = app.screen.query_one(ProcessTable)
+        table = await mounted(pilot, ProcessTable)
         await wait_until(pilot, lambda: _busy_pool(table, user), within_s=30)
         # no await from here on: the rows are the reading on screen, compared in one go
         listed = _listed(table)

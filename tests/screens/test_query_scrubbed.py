@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from console.config import Settings
-from tests.helpers import wait_until
+from tests.helpers import mounted, wait_until
 from tests.screens.conftest import app_for
 
 pytestmark = pytest.mark.lab
@@ -33,8 +33,7 @@ async def test_class6_the_query_tab_shows_and_writes_no_secret_or_pii(
 ) -> None:
     app = app_for(settings, tmp_path, instance="aws-luckyus-salesorder-rw", pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict", Static)
+        verdict = await mounted(pilot, Static, "verdict")
         box = app.screen.query_one("#query-input", Input)
         box.focus()
         shown: list[str] = []

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from console.app import OpsConsoleApp
 from console.config import Settings, with_read_only_flag
 from console.screens.confirm import ConfirmScreen
-from tests.helpers import screen_text, wait_until
+from tests.helpers import mounted, screen_text, wait_until
 from tests.screens.conftest import app_for, audit_of
 from widgets.process_table import ProcessTable
 
@@ -31,8 +31,7 @@ def kill_key_enabled(app: OpsConsoleApp) -> bool | None:
 
 async def processes(app: OpsConsoleApp, pilot: Any, session: int) -> ProcessTable:
     """The process list with the session highlighted and the focus on it."""
-    await wait_until(pilot, lambda: bool(app.screen.query(ProcessTable)))
-    table = app.screen.query_one(ProcessTable)
+    table = await mounted(pilot, ProcessTable)
     await wait_until(pilot, lambda: str(session) in {key.value for key in table.rows})
     table.move_cursor(row=table.get_row_index(str(session)))
     table.focus()
@@ -67,8 +66,7 @@ async def test_a_typed_write_says_read_only_and_is_refused_before_any_prompt(
 ) -> None:
     app = app_for(with_read_only_flag(settings), tmp_path, instance=SALESORDER, pane="query")
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: bool(app.screen.query("#query-input")))
-        verdict = app.screen.query_one("#verdict")
+        verdict = await mounted(pilot, Static, "verdict")
         box = app.screen.query_one("#query-input", Input)
         box.focus()
         await pilot.press(*"DELETE FROM orders WHERE id = -1")
