@@ -220,9 +220,7 @@ def trim_log(path: Path, limit: int = LOG_LIMIT_BYTES, kept: int = LOG_KEPT_BYTE
     try:
         if path.stat().st_size <= limit:
             return
-        with path.open("rb") as handle:
-            handle.seek(-kept, os.SEEK_END)
-            tail = handle.read()
+        tail = _last_bytes(path, kept)
     except OSError:
         return
     path.write_bytes(tail[tail.find(b"\n") + 1 :])
@@ -231,13 +229,18 @@ def trim_log(path: Path, limit: int = LOG_LIMIT_BYTES, kept: int = LOG_KEPT_BYTE
 def log_tail(path: Path, lines: int = 8) -> str:
     """The last lines of a log file, for error reports."""
     try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - 8192))
-            text = handle.read().decode("utf-8", errors="replace")
+        text = _last_bytes(path, 8192).decode("utf-8", errors="replace")
     except OSError:
         return "(no log)"
     return "\n".join(text.strip().splitlines()[-lines:]) or "(empty log)"
+
+
+def _last_bytes(path: Path, count: int) -> bytes:
+    """The last `count` bytes of a file (all of it when shorter)."""
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - count))
+        return handle.read()
 
 
 def lab_pidfiles(layout: Layout, prefix: str) -> list[Path]:
